@@ -1,0 +1,121 @@
+"""The one way to write the security audit log (SEC-10): `record(...)`, called from actions and auth hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from django.db import models
+
+from dangjian.core.context import current_request
+from dangjian.core.models import AuditEvent, AuditResult
+from dangjian.core.scoping import OutOfScope
+
+if TYPE_CHECKING:
+    from dangjian.accounts.models import User
+    from dangjian.orgs.models import Organization
+
+# Every action code the app writes, with the label the 审计管理员 reads.
+ACTIONS: dict[str, str] = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.lockout": "账号锁定",
+    "auth.unlock": "解除锁定",
+    "auth.logout": "退出登录",
+    "auth.timeout": "会话超时",
+    "auth.password_change": "修改密码",
+    "auth.password_reset": "重置密码",
+    "auth.otp_enrol": "绑定动态口令",
+    "auth.otp_verify": "动态口令验证",
+    "auth.otp_reset": "重置动态口令",
+    "auth.denied": "越权访问",
+    "accounts.user_create": "创建账号",
+    "accounts.user_update": "修改账号",
+    "accounts.user_disable": "停用账号",
+    "accounts.user_enable": "启用账号",
+    "accounts.token_create": "生成接口令牌",
+    "accounts.role_grant": "授予角色",
+    "accounts.role_revoke": "撤销角色",
+    "orgs.create": "新建党组织",
+    "orgs.update": "修改党组织",
+    "orgs.rename": "党组织更名",
+    "orgs.move": "调整隶属关系",
+    "orgs.merge": "合并党组织",
+    "orgs.dissolve": "撤销党组织",
+    "members.create": "新增党员",
+    "members.update": "修改党员信息",
+    "members.transfer": "组织关系转接",
+    "members.status": "党籍变动",
+    "members.reveal": "查看完整个人信息",
+    "members.export": "导出党员名册",
+    "members.import": "导入党员",
+    "audit.view": "查看审计日志",
+    "audit.export": "导出审计日志",
+}
+
+
+def roles_label(user: User | None) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    return "、".join(sorted({a.get_role_display() for a in user.role_assignments.all()}))[:200]
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    obj: models.Model | None = None,
+    org: Organization | None = None,
+    result: str = AuditResult.SUCCESS,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action}")
+    info = current_request.get()
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=(user.username if user else actor_name)[:150],
+        role=roles_label(user),
+        ip=info.ip,
+        user_agent=info.user_agent,
+        request_id=info.request_id,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        org_path=org.path if org is not None else "",
+        org_name=org.name[:200] if org is not None else "",
+        result=result,
+        reason=reason[:500],
+        changes=changes or {},
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed; values already made safe by the caller."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def records_denials(func: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a transactional action so that an OutOfScope refusal is audited after its rollback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except OutOfScope as exc:
+            record(
+                "auth.denied", actor=exc.user, obj=exc.obj, result=AuditResult.DENIED,
+                reason=f"{func.__module__.split('.')[-2]}.{func.__name__}",
+            )
+            raise
+
+    return wrapper

@@ -1,0 +1,17 @@
+"""Navigation entries for the sidebar, by what the user's roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from dangjian.core.scoping import scope_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    return {"nav_scope": scope, "nav_system_roles": scope.system_roles}

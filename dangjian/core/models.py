@@ -1,0 +1,63 @@
+"""Infrastructure models: the append-only security audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+    DENIED = "denied", "拒绝"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event (SEC-10/11): who did what to which object, from where, with what result.
+
+    Append-only: the model refuses updates and deletes, and database triggers (migration 0002) refuse them
+    too, so no code path in the app can rewrite history. Personal data never appears in `changes` in clear.
+    """
+
+    time = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False,
+        related_name="+", verbose_name="操作人",
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=200, blank=True)
+    ip = models.CharField("IP地址", max_length=64, blank=True)
+    user_agent = models.CharField("客户端", max_length=200, blank=True)
+    request_id = models.CharField("请求编号", max_length=32, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    org_path = models.CharField("所属组织路径", max_length=255, blank=True)
+    org_name = models.CharField("所属组织", max_length=200, blank=True)
+    result = models.CharField("结果", max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS)
+    reason = models.CharField("事由", max_length=500, blank=True)
+    changes: models.JSONField[Any] = models.JSONField("变更内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-time", "-id"]
+        indexes = [
+            # Audit search by actor and by object.
+            models.Index(fields=["actor_name", "time"], name="core_audit_actor_time"),
+            models.Index(fields=["object_type", "object_id"], name="core_audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志不能删除")

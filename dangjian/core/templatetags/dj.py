@@ -1,0 +1,43 @@
+"""Template filters used everywhere: Chinese dates, masks, audit action labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def cndate(value: Any) -> str:
+    """2025年1月1日; datetimes are shown in Asia/Shanghai with the time."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+@register.filter
+def audit_label(code: str) -> str:
+    from dangjian.core.audit import ACTIONS
+
+    return ACTIONS.get(code, code)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: Any, **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

@@ -1,0 +1,11 @@
+"""Root URLconf: includes each app's URLs and the API, nothing else."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("api/v1/", include("dangjian.api.urls")),
+]

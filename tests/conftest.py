@@ -1,0 +1,30 @@
+"""Shared fixtures: the fixed world of dangjian.core.testing, fresh for each test (inside its transaction)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangjian.core.testing import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """Log a persona in on the test client, with a verified second factor where the policy needs one."""
+
+    def _login(user, verified: bool = False):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        if verified:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return _login
