@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.accounts import views
+from dangjian.accounts import admin_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,13 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
+    # 系统管理员: accounts
+    path("users/", admin_views.users, name="users"),
+    path("users/new/", admin_views.user_create, name="user_create"),
+    path("users/<int:pk>/toggle/", admin_views.user_toggle, name="user_toggle"),
+    path("users/<int:pk>/unlock/", admin_views.user_unlock, name="user_unlock"),
+    # 安全管理员: roles
+    path("roles/", admin_views.roles, name="roles"),
+    path("roles/new/", admin_views.role_grant, name="role_grant"),
+    path("roles/<int:pk>/revoke/", admin_views.role_revoke, name="role_revoke"),
 ]

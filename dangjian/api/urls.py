@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+# SCAFFOLD — replaced by the API work in this session. No app_name: names are global ("api-docs", "api-schema").
+from django.http import HttpResponse
+from django.urls import path
 
-app_name = "api"
-urlpatterns: list = []
+urlpatterns = [
+    path("schema/", lambda r: HttpResponse(""), name="api-schema"),
+    path("docs/", lambda r: HttpResponse(""), name="api-docs"),
+]
