@@ -324,7 +324,8 @@ def can_reveal(member: Member, user: Any) -> bool:
 
 
 def reveal_needs_otp(user: Any) -> bool:
-    return bool(settings.DANGJIAN_REVEAL_REQUIRES_OTP) and not user.is_verified()
+    is_verified = getattr(user, "is_verified", None)
+    return bool(settings.DANGJIAN_REVEAL_REQUIRES_OTP) and not (is_verified is not None and is_verified())
 
 
 @audit.records_denials
