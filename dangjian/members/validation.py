@@ -21,9 +21,9 @@ from dangjian.members.choices import (
     Sex,
 )
 
-# 党章 第一条: 年满十八岁 may apply to join; checked at the date of admission (入党日期).
+# 党章 第一条, 发展党员工作细则 第五条: 年满十八岁; checked at the date of admission (入党日期).
 MIN_AGE_AT_ADMISSION = 18
-# 发展党员工作细则 第二十八条: 预备期为一年; extension at most one year (第三十条).
+# 发展党员工作细则 第三十二条, 党章 第七条: 预备期为一年; one extension of at most one year.
 PROBATION_YEARS = 1
 MAX_PROBATION_YEARS = 2
 
