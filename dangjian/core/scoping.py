@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -82,7 +83,7 @@ def scope_for(user: User | Any) -> Scope:
     from dangjian.accounts.roles import build_scope
 
     scope = build_scope(user)
-    user._dangjian_scope = scope
+    setattr(user, "_dangjian_scope", scope)  # noqa: B010
     return scope
 
 
@@ -132,7 +133,7 @@ def get_for_user(queryset: ScopedQuerySet[M], user: User | Any, action: str = "v
     """
     try:
         return queryset.visible_to(user, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         try:
             obj = queryset.filter(**lookup).first()
         except (ValueError, TypeError):

@@ -276,12 +276,13 @@ def record_status_event(
             errors["leave_reason"] = ["请选择出党方式"]
         if kind == MemberEventKind.TRANSFER_OUT and not outside_org.strip():
             errors["outside_org"] = ["请填写转往的党组织"]
-        member.state = {
+        new_state: dict[str, str] = {
             MemberEventKind.TRANSFER_OUT: MemberState.TRANSFERRED_OUT,
             MemberEventKind.SUSPENDED: MemberState.SUSPENDED,
             MemberEventKind.LEFT: MemberState.LEFT,
             MemberEventKind.DECEASED: MemberState.DECEASED,
-        }[kind]
+        }
+        member.state = new_state[kind]
     if errors:
         raise ValidationError(errors)
     if kind == MemberEventKind.RESTORED:
