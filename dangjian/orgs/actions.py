@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -250,13 +250,13 @@ def dissolve_org(org: Organization, *, actor: Any, date: dt.date, doc_no: str, n
     org = Organization.objects.select_for_update().get(pk=org.pk)
     _require(org, actor)
     if not org.is_active:
-        raise ValidationError({"date": "该党组织已撤销"})
+        raise ValidationError({NON_FIELD_ERRORS: "该党组织已撤销"})
     if not doc_no.strip():
         raise ValidationError({"doc_no": "请填写撤销文号"})
     if Organization.objects.filter(parent=org, status=OrgStatus.ACTIVE).exists():
-        raise ValidationError({"date": "该党组织还有下级组织，请先调整或撤销下级组织"})
+        raise ValidationError({NON_FIELD_ERRORS: "该党组织还有下级组织，请先调整或撤销下级组织"})
     if Member.objects.on_roll().filter(org=org).exists() or Member.objects.on_roll().filter(group=org).exists():
-        raise ValidationError({"date": "该党组织还有在册党员，请先转接党员组织关系"})
+        raise ValidationError({NON_FIELD_ERRORS: "该党组织还有在册党员，请先转接党员组织关系"})
     if org.founded_on and date < org.founded_on:
         raise ValidationError({"date": "撤销日期不能早于成立日期"})
     org.status = OrgStatus.DISSOLVED
