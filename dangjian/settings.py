@@ -128,13 +128,15 @@ _sqlite_path = VAR_DIR / "dangjian.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{_sqlite_path}")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DANGJIAN_CONN_MAX_AGE", 0))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["ENGINE"] = "dangjian.core.sqlite"
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    _db["TEST"] = {"NAME": os.environ.get("DANGJIAN_TEST_SQLITE", "")} if os.environ.get("DANGJIAN_TEST_SQLITE") else {}
+    # Tests use an in-memory database per process (pytest-xdist workers are processes).
+    _db["TEST"] = {"NAME": ":memory:"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,10 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sqlite3
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +22,7 @@ import python_calamine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
@@ -482,32 +479,6 @@ class ImportRejected(ValidationError):
         self.validation = validation
 
 
-@contextmanager
-def _sqlite_real_parameter_limit() -> Iterator[None]:
-    """Let bulk inserts on SQLite use the library's real parameter limit for the length of an import.
-
-    Django 5.2 assumes SQLite's old default of 999 parameters per statement, which cuts a 25-column insert
-    into batches of 39 rows (5,000 members → about 400 statements). SQLite ≥ 3.32 allows 32,766, and
-    Django 6.0 reads the real limit; this does the same for this connection only, and undoes it after.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    features = connection.features
-    real = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    had_own = "max_query_params" in vars(features)
-    previous = features.max_query_params
-    features.max_query_params = max(previous or 0, real)
-    try:
-        yield
-    finally:
-        if had_own:
-            features.max_query_params = previous
-        else:
-            del features.max_query_params
-
-
 def _new_member(data: dict[str, Any]) -> Member:
     member = Member(org=data["org"], group=data.get("group"), state=MemberState.ACTIVE)
     for column in COLUMNS:
@@ -538,21 +509,20 @@ def import_members(*, actor: Any, sheet: Sheet, file_name: str, today: dt.date |
         require(actor, org.path, "change", org)
     who = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     members = [_new_member(d) for d in rows]
-    with _sqlite_real_parameter_limit():
-        created = bulk_create_with_history(
-            members, Member, batch_size=BATCH_SIZE, default_user=who, default_change_reason="Excel导入"
-        )
-        events: list[MemberEvent] = []
-        for member in created:
+    created = bulk_create_with_history(
+        members, Member, batch_size=BATCH_SIZE, default_user=who, default_change_reason="Excel导入"
+    )
+    events: list[MemberEvent] = []
+    for member in created:
+        events.append(MemberEvent(
+            member=member, kind=MemberEventKind.JOINED, date=member.joined_on, to_org=member.org, actor=who
+        ))
+        if member.confirmed_on:
             events.append(MemberEvent(
-                member=member, kind=MemberEventKind.JOINED, date=member.joined_on, to_org=member.org, actor=who
+                member=member, kind=MemberEventKind.CONFIRMED, date=member.confirmed_on, to_org=member.org,
+                actor=who,
             ))
-            if member.confirmed_on:
-                events.append(MemberEvent(
-                    member=member, kind=MemberEventKind.CONFIRMED, date=member.confirmed_on, to_org=member.org,
-                    actor=who,
-                ))
-        MemberEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    MemberEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     audit.record("members.import", actor=actor, changes={"rows": len(created), "file": file_name[:200]})
     return len(created)
 
