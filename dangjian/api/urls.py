@@ -1,8 +1,30 @@
-# SCAFFOLD — replaced by the API work in this session. No app_name: names are global ("api-docs", "api-schema").
-from django.http import HttpResponse
-from django.urls import path
+"""/api/v1/: one router that reads like a table of contents, plus the schema and its docs page.
+
+No app_name: "api-schema" and "api-docs" are global URL names. The schema and docs answer only to
+administrators (党务管理员 or 系统管理员) and are "not found" for everyone else.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from dangjian.accounts.api import TokenViewSet
+from dangjian.api.base import IsApiAdministrator
+from dangjian.members.api import MemberViewSet
+from dangjian.orgs.api import OrganizationViewSet
+
+router = SimpleRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("members", MemberViewSet, basename="member")
+router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = [
-    path("schema/", lambda r: HttpResponse(""), name="api-schema"),
-    path("docs/", lambda r: HttpResponse(""), name="api-docs"),
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsApiAdministrator]), name="api-schema"),
+    # The split view serves its start-up script as a separate file, so the page needs no inline <script>.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[IsApiAdministrator]),
+        name="api-docs",
+    ),
 ]
