@@ -147,13 +147,12 @@ def export(request: HttpRequest) -> HttpResponse:
     """All rows of the filtered list as .xlsx: masked by default, in full only with the reveal right,
     a reason and a verified session. Every export is audited with its row count and filters.
 
-    The filters come from the query string; the unmasked request (unmasked=1, reason) from the posted
-    form on the list page, or from the query string.
+    The filters come from the query string; the unmasked request (unmasked=1, reason) only from the posted
+    form on the list page, so that no link can start a full export and no reason lands in a URL.
     """
     user: Any = request.user
-    params = request.POST if request.method == "POST" else request.GET
-    unmasked = params.get("unmasked") == "1"
-    reason = (params.get("reason") or "").strip()
+    unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
+    reason = (request.POST.get("reason") or "").strip() if unmasked else ""
     member_filter = _filter(request)
     if not member_filter.form.is_valid():
         messages.error(request, "筛选条件有误，请修改后再导出")

@@ -88,7 +88,7 @@ def test_searched_id_card_is_masked_in_the_audit_filters(world, login):
 
 
 def test_unmasked_export_for_admin_with_reason_and_verified_session(world, login):
-    response = login(world.admin, verified=True).get(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
+    response = login(world.admin, verified=True).post(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
     rows = sheet_rows(response)
     by_name = {r["姓名"]: r for r in rows}
     assert by_name["李党员"]["身份证号"] == pii.read_id_card(world.member)
@@ -107,28 +107,28 @@ def test_unmasked_export_from_the_posted_form_keeps_the_filters(world, login):
 
 
 def test_unmasked_export_refused_without_a_reason(world, login):
-    response = login(world.admin, verified=True).get(EXPORT, {"unmasked": "1", "reason": "导出"})
+    response = login(world.admin, verified=True).post(EXPORT, {"unmasked": "1", "reason": "导出"})
     assert "事由" in refusal_message(response)
     assert export_rows() == []
 
 
 def test_unmasked_export_refused_without_a_verified_session(world, login):
-    response = login(world.admin).get(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
+    response = login(world.admin).post(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
     assert "动态口令" in refusal_message(response)
     assert export_rows() == []
 
 
 def test_unmasked_export_refused_without_the_reveal_right(world, login):
     for persona in (world.viewer, world.secretary, world.outsider):
-        response = login(persona, verified=True).get(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
+        response = login(persona, verified=True).post(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"})
         assert "无权" in refusal_message(response)
     assert export_rows() == []
     assert AuditEvent.objects.filter(action="auth.denied", actor=world.secretary).exists()
 
 
 def test_the_refusal_keeps_the_filters_and_drops_the_reason(world, login):
-    response = login(world.viewer, verified=True).get(
-        EXPORT, {"unmasked": "1", "reason": "报送上级组织部门", "q": "李"}
+    response = login(world.viewer, verified=True).post(
+        f"{EXPORT}?q=%E6%9D%8E", {"unmasked": "1", "reason": "报送上级组织部门"}
     )
     assert response["Location"] == f"{LIST}?q=%E6%9D%8E"
 
@@ -142,3 +142,10 @@ def test_export_query_count_does_not_grow_with_rows(world, login, django_assert_
     with django_assert_max_num_queries(12):
         rows = sheet_rows(client.get(EXPORT))
     assert len(rows) == 33
+
+
+def test_a_link_cannot_start_an_unmasked_export(world, login):
+    """unmasked=1 in a query string is ignored: the export stays masked and is audited as such."""
+    rows = sheet_rows(login(world.admin, verified=True).get(EXPORT, {"unmasked": "1", "reason": "报送上级组织部门"}))
+    assert rows and all("*" in row["身份证号"] for row in rows)
+    assert AuditEvent.objects.filter(action="members.export").latest("id").changes["unmasked"] is False
