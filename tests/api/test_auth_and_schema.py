@@ -210,3 +210,27 @@ def test_docs_init_script_is_a_separate_file_pointing_at_the_schema(world, api):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in response.content.decode()
+
+
+def test_tokens_of_the_three_administrators_and_of_expired_passwords_are_refused(world):
+    """A token carries no second factor and skips the login page, so the policy applies here too."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    sys_token = Token.objects.create(user=world.sysadmin)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {sys_token.key}")
+    assert client.get("/api/v1/members/").status_code == 401
+    admin_token = Token.objects.create(user=world.admin)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {admin_token.key}")
+    assert client.get("/api/v1/members/").status_code == 200
+    type(world.admin).objects.filter(pk=world.admin.pk).update(
+        password_changed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    assert client.get("/api/v1/members/").status_code == 401
+    anonymous = APIClient()
+    response = anonymous.get("/api/v1/members/")
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
