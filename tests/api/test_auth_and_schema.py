@@ -234,3 +234,12 @@ def test_tokens_of_the_three_administrators_and_of_expired_passwords_are_refused
     anonymous = APIClient()
     response = anonymous.get("/api/v1/members/")
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
+
+
+def test_the_docs_page_style_carries_the_csp_nonce(world, client):
+    client.force_login(world.admin)
+    response = client.get("/api/v1/docs/")
+    html = response.content.decode()
+    csp = response["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in html
