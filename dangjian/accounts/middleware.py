@@ -5,17 +5,45 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-# Pages a user must still reach while the policy holds them (change password, enrol a second factor).
-_EXEMPT_PREFIXES = ("/accounts/", "/static/")
+# The pages a user must still reach while the policy holds them: log out, change the password, enrol or
+# verify a second factor. Exact paths, not a prefix: the 三员 pages live under /accounts/ too and must not
+# be reachable before the password is changed or the second factor is verified.
+_EXEMPT_NAMES = ("accounts:login", "accounts:logout", "accounts:password_change", "accounts:otp_setup",
+                 "accounts:otp_verify")
+_STATIC_PREFIX = "/static/"
+
+# Session keys the policy keeps.
+STARTED_AT = "started_at"
+LAST_SEEN = "last_seen"
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """Called at login: the absolute lifetime and the idle time both count from here."""
+    now = time.time()
+    request.session[STARTED_AT] = now
+    request.session[LAST_SEEN] = now
+
+
+def _notify(request: HttpRequest, response: HttpResponse, text: str) -> None:
+    """A notice for the next page. This middleware sits outside MessageMiddleware (settings.MIDDLEWARE), so
+    when that has not run yet the message store is opened and written here."""
+    if hasattr(request, "_messages"):
+        messages.info(request, text)
+        return
+    storage = default_storage(request)
+    storage.add(messages.INFO, text)
+    storage.update(response)
 
 
 class SessionPolicyMiddleware:
@@ -23,27 +51,34 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only session logins are subject to the policy. Token-authenticated API calls carry no session user
+        # here (DRF authenticates them later), so a request cannot opt out by adding an Authorization header.
         user = request.user
-        if user.is_authenticated and "HTTP_AUTHORIZATION" not in request.META:
+        if user.is_authenticated:
             now = time.time()
-            started = request.session.get("started_at", now)
-            last = request.session.get("last_seen", now)
+            started = request.session.get(STARTED_AT, now)
+            last = request.session.get(LAST_SEEN, now)
             idle = settings.DANGJIAN_SESSION_IDLE_MINUTES * 60
             absolute = settings.DANGJIAN_SESSION_ABSOLUTE_HOURS * 3600
             if now - last > idle or now - started > absolute:
                 request.logout_reason = "空闲超时" if now - last > idle else "会话超过最长时间"  # type: ignore[attr-defined]
                 logout(request)
-                messages.info(request, "登录已超时，请重新登录")
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session.setdefault("started_at", now)
+                response = redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+                _notify(request, response, "登录已超时，请重新登录")
+                return response
+            request.session.setdefault(STARTED_AT, now)
             # Background polling must not keep a session alive (SEC-04).
             if request.headers.get("X-Background") != "1":
-                request.session["last_seen"] = now
-            if not request.path.startswith(_EXEMPT_PREFIXES):
+                request.session[LAST_SEEN] = now
+            if not self._exempt(request.path):
                 redirect_to = self._policy_redirect(request)
                 if redirect_to:
                     return redirect(redirect_to)
         return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        return path.startswith(_STATIC_PREFIX) or path in {reverse(name) for name in _EXEMPT_NAMES}
 
     def _policy_redirect(self, request: HttpRequest) -> str | None:
         user = request.user

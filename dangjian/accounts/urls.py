@@ -12,10 +12,14 @@ urlpatterns = [
     # 系统管理员: accounts
     path("users/", admin_views.users, name="users"),
     path("users/new/", admin_views.user_create, name="user_create"),
+    path("users/<int:pk>/", admin_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/password/", admin_views.user_password_reset, name="user_password_reset"),
+    path("users/<int:pk>/link/", admin_views.user_link, name="user_link"),
     path("users/<int:pk>/toggle/", admin_views.user_toggle, name="user_toggle"),
     path("users/<int:pk>/unlock/", admin_views.user_unlock, name="user_unlock"),
     # 安全管理员: roles
     path("roles/", admin_views.roles, name="roles"),
     path("roles/new/", admin_views.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", admin_views.role_revoke, name="role_revoke"),
+    path("roles/otp/<int:pk>/", admin_views.otp_reset, name="otp_reset"),
 ]

@@ -36,8 +36,9 @@ class ContextWordsValidator:
     def validate(self, password: str, user: Any = None) -> None:
         lowered = password.lower()
         words = list(_CONTEXT_WORDS)
-        if user is not None and getattr(user, "username", ""):
-            words.append(user.username.lower())
+        username = str(getattr(user, "username", None) or "")
+        if username:
+            words.append(username.lower())
         for word in words:
             if len(word) >= 4 and word in lowered:
                 raise ValidationError("密码不能包含用户名或系统相关的常见词", code="password_context")
@@ -52,10 +53,13 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None:
             return
-        if user.password and check_password(password, user.password):
-            raise ValidationError("新密码不能与最近5次使用过的密码相同", code="password_reused")
-        for old in user.password_history.all()[: self.keep - 1]:
-            if check_password(password, old.password):
+        # The history holds the current hash first (password_changed stores every new one), so the last
+        # `keep` entries are the last five passwords; the current hash is checked too for accounts whose
+        # history predates this validator.
+        hashes = [user.password] if user.password else []
+        hashes += [old.password for old in user.password_history.all()[: self.keep]]
+        for encoded in hashes:
+            if check_password(password, encoded):
                 raise ValidationError("新密码不能与最近5次使用过的密码相同", code="password_reused")
 
     def get_help_text(self) -> str:
@@ -72,4 +76,41 @@ class PasswordHistoryValidator:
         stale = list(user.password_history.values_list("pk", flat=True)[self.keep :])
         if stale:
             PasswordHistory.objects.filter(pk__in=stale).delete()
-        type(user).objects.filter(pk=user.pk).update(password_changed_at=timezone.now(), must_change_password=False)
+        # Only the age is reset here. Whether the user must change it again (a new account, an admin reset)
+        # is decided by the caller: clearing the flag here undid must_change_password on every new account.
+        now = timezone.now()
+        type(user).objects.filter(pk=user.pk).update(password_changed_at=now)
+        user.password_changed_at = now
+
+
+# Django's own validators speak Chinese only in part (its zh_Hans catalogue lacks the minimum-length message),
+# so every password check goes through this function, which words their refusals in Chinese by error code.
+_CHINESE = {
+    "password_too_short": "密码太短，至少需要{min_length}个字符",
+    "password_too_similar": "密码与{verbose_name}太相似",
+    "password_too_common": "该密码过于常见，容易被猜中",
+    "password_entirely_numeric": "密码不能全是数字",
+}
+
+
+def validate_password(password: str, user: Any = None) -> None:
+    """The configured password policy (AUTH_PASSWORD_VALIDATORS), with every message in Chinese."""
+    from django.contrib.auth import password_validation
+
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.error_list:
+            template = _CHINESE.get(error.code or "")
+            if template is None:
+                errors.append(error)
+            else:
+                params = {k: str(v) for k, v in (error.params or {}).items()}
+                errors.append(ValidationError(template.format_map(_Default(params)), code=error.code))
+        raise ValidationError(errors) from exc
+
+
+class _Default(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""

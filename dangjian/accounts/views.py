@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +18,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangjian.accounts import actions
 from dangjian.accounts.forms import ChangePasswordForm, LoginForm, TokenForm
+from dangjian.accounts.middleware import start_session_clock
 from dangjian.core import audit
 from dangjian.core.models import AuditResult
 
@@ -27,13 +30,18 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        # auth.login() rotates the session key (SEC-04); the policy clocks start now.
         response = super().form_valid(form)
-        self.request.session.cycle_key()
+        start_session_clock(self.request)
         return response
 
 
-def lockout_response(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None, *args: Any,
+    **kwargs: Any,
+) -> HttpResponse:
+    """axes' lockout page: the same for every username, so it reveals nothing about accounts (SEC-03)."""
     return render(request, "accounts/locked.html", status=429)
 
 
@@ -49,8 +57,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        actions.password_changed(user)
         update_session_auth_hash(request, user)
-        audit.record("auth.password_change", actor=user)
         messages.success(request, "密码已修改")
         return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -58,8 +66,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP device: show its QR code, confirm it with a first token."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    """Enrol a TOTP device: show its QR code, confirm it with a first token.
+
+    A user who already has a confirmed device must verify it first: otherwise a stolen password alone would
+    be enough to enrol the thief's phone and replace the owner's (SEC-05, ASVS 6.4.3).
+    """
+    if user_has_device(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
     form = TokenForm(request.POST or None)
@@ -67,7 +81,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"].strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            TOTPDevice.objects.devices_for_user(request.user, confirmed=None).exclude(pk=device.pk).delete()
             otp_login(request, device)
             audit.record("auth.otp_enrol", actor=request.user)
             messages.success(request, "动态口令已绑定")
@@ -84,7 +98,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+        for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["token"].strip()):
                 otp_login(request, device)
                 audit.record("auth.otp_verify", actor=request.user)

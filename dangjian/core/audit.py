@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "accounts.user_disable": "停用账号",
     "accounts.user_enable": "启用账号",
     "accounts.token_create": "生成接口令牌",
+    "accounts.member_lookup": "按身份证号查找党员",
     "accounts.role_grant": "授予角色",
     "accounts.role_revoke": "撤销角色",
     "orgs.create": "新建党组织",
