@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -36,14 +35,8 @@ def start_session_clock(request: HttpRequest) -> None:
 
 
 def _notify(request: HttpRequest, response: HttpResponse, text: str) -> None:
-    """A notice for the next page. This middleware sits outside MessageMiddleware (settings.MIDDLEWARE), so
-    when that has not run yet the message store is opened and written here."""
-    if hasattr(request, "_messages"):
-        messages.info(request, text)
-        return
-    storage = default_storage(request)
-    storage.add(messages.INFO, text)
-    storage.update(response)
+    """A notice for the next page (this middleware runs inside MessageMiddleware, see settings.MIDDLEWARE)."""
+    messages.info(request, text)
 
 
 class SessionPolicyMiddleware:
