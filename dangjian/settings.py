@@ -161,7 +161,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/tabler", BASE_DIR / "node_modules" / "@tabler" / "core" / "dist"),
+    ("vendor/tabler/css", BASE_DIR / "node_modules" / "@tabler" / "core" / "dist" / "css"),
+    ("vendor/tabler/js", BASE_DIR / "node_modules" / "@tabler" / "core" / "dist" / "js"),
+    ("vendor/tabler/img", BASE_DIR / "node_modules" / "@tabler" / "core" / "dist" / "img"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STORAGES = {
