@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.orglife",
     "dangjian.api",
 ]
 

@@ -61,3 +61,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志不能删除")
+
+
+class RuleStatus(models.TextChoices):
+    CENTRAL = "central", "中央规定"
+    PARTIAL = "partial", "中央规定（条文待核实）"
+    LOCAL = "local", "地方或本单位做法"
+
+
+class RuleParameter(models.Model):
+    """One numeric or periodic rule as data: its value, the regulation and article it comes from, and whether
+    it is a central rule or local practice (architecture.md, pattern 3).
+
+    Rows are seeded by migrations with the default; a deployment may change the value of a local rule, or
+    tighten a central one (the pure functions that read it say which direction is "tighter"). Several rows per
+    key with different `effective_from` dates keep the rule's history when a regulation changes.
+    """
+
+    key = models.CharField("规则编号", max_length=64)
+    label = models.CharField("规则", max_length=200)
+    value: models.JSONField[object] = models.JSONField("取值")
+    default: models.JSONField[object] = models.JSONField("默认值")
+    source = models.CharField("依据", max_length=200)
+    article = models.CharField("条款", max_length=100, blank=True)
+    status = models.CharField("性质", max_length=16, choices=RuleStatus.choices)
+    effective_from = models.DateField("生效日期")
+    note = models.CharField("说明", max_length=500, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "规则参数"
+        verbose_name_plural = "规则参数"
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="core_rule_unique_key_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.value}"

@@ -1,0 +1,177 @@
+"""Records of organizational life (三会一课 and every other meeting), attendance, guests and attachments.
+
+A meeting is recorded once; ledgers, compliance figures and reminders are all computed from these rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from dangjian.core.scoping import ScopedQuerySet
+from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
+
+
+class MeetingQuerySet(ScopedQuerySet["Meeting"]):
+    def submitted(self) -> MeetingQuerySet:
+        return self.filter(status=MeetingStatus.SUBMITTED)
+
+
+class Meeting(models.Model):
+    """One sitting of an org. It may count as several kinds at once (a 主题党日 that is also a 党员大会 and a
+    党课), listed in MeetingKindTag. A submitted record changes only by a correction with a reason; every
+    change is kept in its history."""
+
+    scope_path_field = "org__path"
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="meetings", verbose_name="党组织")
+    title = models.CharField("会议名称", max_length=200)
+    starts_at = models.DateTimeField("开始时间")
+    held_on = models.DateField("会议日期", help_text="开始时间在北京时间的日期，用于按月、季、年统计")
+    place = models.CharField("地点", max_length=200, blank=True)
+    online = models.BooleanField("线上召开", default=False)
+    host = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="主持人"
+    )
+    recorder = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="记录人"
+    )
+    lecturer = models.CharField("党课主讲人", max_length=100, blank=True)
+    lecture_topic = models.CharField("党课题目", max_length=200, blank=True)
+    topics = models.TextField("议题", blank=True)
+    agenda = models.TextField("议程", blank=True)
+    resolutions = models.TextField("决议事项", blank=True)
+    minutes = models.TextField("会议记录", blank=True, help_text="经过清理的富文本")
+    status = models.CharField("状态", max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="录入人"
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(user_model=settings.AUTH_USER_MODEL, excluded_fields=["updated_at"])
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "组织生活记录"
+        verbose_name_plural = "组织生活记录"
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            # Calendar and list per org.
+            models.Index(fields=["org", "held_on"], name="orglife_meeting_org_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class MeetingKindTag(models.Model):
+    """That a meeting counts as one kind. Org and date are copied from the meeting (written only by the
+    actions) so that compliance over a whole subtree is one indexed GROUP BY."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="kind_tags")
+    kind = models.CharField("类型", max_length=24, choices=MeetingKind.choices)
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    submitted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="orglife_kindtag_unique_meeting_kind"),
+        ]
+        indexes = [
+            # Compliance: meetings of a kind per org per period.
+            models.Index(fields=["kind", "org", "held_on"], name="orglife_kindtag_kind_org_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.kind}"
+
+
+class Attendance(models.Model):
+    """One expected participant (应到) and what they did: present, on leave with a reason, or absent.
+
+    `dual` marks a leading cadre attending as 双重组织生活; `written_opinion` a member who could not attend
+    but submitted a written opinion beforehand (counted in votes, not in the quorum)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField("出席情况", max_length=16, choices=AttendanceStatus.choices)
+    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    dual = models.BooleanField("双重组织生活", default=False)
+    written_opinion = models.BooleanField("会前提交书面意见", default=False)
+
+    class Meta:
+        verbose_name = "出席情况"
+        verbose_name_plural = "出席情况"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="orglife_attendance_unique_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.member_id}:{self.status}"
+
+
+class Guest(models.Model):
+    """Someone at the meeting who is not of the org: 上级列席, 巡听旁听 and others, kept apart from 应到."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField("姓名", max_length=50)
+    unit = models.CharField("单位或职务", max_length=100, blank=True)
+    role = models.CharField("身份", max_length=16, choices=GuestRole.choices, default=GuestRole.SUPERIOR)
+
+    class Meta:
+        verbose_name = "列席人员"
+        verbose_name_plural = "列席人员"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attachment(models.Model):
+    """A photo or scan of the meeting, stored privately under var/media; type and size checked on upload."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to="meetings/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Vote(models.Model):
+    """A question voted on at a meeting (one candidate per question when several are discussed): the counts
+    as recorded and the result the shared arithmetic (dangjian.lib.votes) gives — never a typed result."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    subject = models.CharField("表决事项", max_length=200)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="涉及党员",
+    )
+    entitled = models.PositiveIntegerField("应到会有表决权人数")
+    present = models.PositiveIntegerField("实到会有表决权人数")
+    yes = models.PositiveIntegerField("赞成")
+    no = models.PositiveIntegerField("反对")
+    abstain = models.PositiveIntegerField("弃权")
+    written_yes = models.PositiveIntegerField("书面意见赞成", default=0)
+    quorum = models.BooleanField("达到法定人数")
+    passed = models.BooleanField("通过")
+
+    class Meta:
+        verbose_name = "表决"
+        verbose_name_plural = "表决"
+
+    def __str__(self) -> str:
+        return self.subject
