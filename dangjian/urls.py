@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
     path("api/v1/", include("dangjian.api.urls")),
 ]

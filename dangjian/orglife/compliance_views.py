@@ -1,0 +1,3 @@
+"""Compliance pages (owned by the compliance work)."""
+
+urlpatterns: list = []

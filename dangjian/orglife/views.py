@@ -1,0 +1,3 @@
+"""Meeting pages (owned by the meetings work)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""班子 and 换届 pages (owned by the leadership work)."""
+
+urlpatterns: list = []
