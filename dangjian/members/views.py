@@ -30,7 +30,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import actions, pii
-from dangjian.members.filters import MemberFilter
+from dangjian.members.filters import MemberFilter, org_choices
 from dangjian.members.forms import MemberForm, RevealForm, StatusForm, TransferForm, UnmaskedExportForm
 from dangjian.members.models import Member
 from dangjian.members.validation import check_member_data
@@ -54,11 +54,10 @@ def _members(user: Any) -> Any:
 
 
 def _filter(request: HttpRequest) -> MemberFilter:
-    """The shared MemberFilter over the user's members; its org choices read as an indented tree."""
+    """The shared MemberFilter over the user's members. Its org select lists only the upper levels of the
+    user's tree as an indented list (a national tree has 10⁵ orgs); any visible org stays a valid value."""
     member_filter = MemberFilter(request.GET, queryset=_members(request.user), user=request.user)
-    org_field: Any = member_filter.form.fields["org"]
-    org_field.empty_label = "全部"
-    org_field.label_from_instance = lambda org: "\u3000" * (org.depth - 1) + org.name
+    member_filter.form.fields["org"].widget.choices = org_choices(request.user, request.GET.get("org"))
     return member_filter
 
 

@@ -464,3 +464,20 @@ def test_secretary_without_the_reveal_right_gets_404(world, login):
     response = login(world.secretary, verified=True).post(url, {"field": "id_card", "reason": "核对身份信息"})
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="members.reveal").exists()
+
+
+def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(world, login):
+    """A national tree has 10⁵ orgs: the select shows three levels; deeper orgs still filter (from org pages)."""
+    from dangjian.orgs.actions import create_org
+    from dangjian.orgs.models import OrgKind
+
+    unit = create_org(actor=world.admin, parent=world.root, name="直属单位党委", kind=OrgKind.COMMITTEE)
+    general = create_org(actor=world.admin, parent=unit, name="直属总支", kind=OrgKind.GENERAL_BRANCH)
+    deep = create_org(actor=world.admin, parent=general, name="深层党支部", kind=OrgKind.BRANCH)
+    world.make_member(deep, name="深层党员")
+    client = login(world.admin)
+    page = client.get(reverse("members:list")).content.decode()
+    assert "直属总支</option>" in page and "深层党支部</option>" not in page
+    filtered = client.get(reverse("members:list"), {"org": deep.pk}).content.decode()
+    assert "深层党员" in filtered and "李党员" not in filtered
+    assert f'value="{deep.pk}" selected' in filtered
