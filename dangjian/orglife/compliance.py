@@ -1,0 +1,651 @@
+"""Compliance of organizational life with its rules: pure period arithmetic and statuses, then set-based queries.
+
+The pure part (periods, `applies`, `status_for`, `rule_applies`, `colour_for`) takes the rule values as arguments
+and is tested with frozen time at every boundary. The query part (`counts`, `matrix`, `rollup`, `branch_health`,
+`silent_branches`) is one GROUP BY over the subtree's MeetingKindTag rows per question — never a query per org —
+and is the single source for the compliance pages, the API, reminders and evaluation.
+
+Decisions (docs/rules.md):
+- A period applies to an org when the org existed on the period's last day: founded on or before it and not yet
+  dissolved (`dissolved_on` is the first day it no longer exists). A branch founded on 15 February owes the Q1
+  党员大会; one founded on 1 April does not. No founding record (`founded_on` empty) means it always existed.
+- A branch "has a committee" (so owes the monthly 支委会) when a member holds, on the reference day, a committee
+  post other than 书记/副书记 (组织委员, 宣传委员, 纪检委员, 委员): a branch without a committee has only a
+  secretary and perhaps a deputy (第二十条). The reference day is today, or 31 December for a past year.
+- A record counts when it is submitted (rule orglife.count_submitted_only); it counts for the org it belongs to.
+- 红/黄/绿 looks at the obligations whose period ended in the last three complete months: green none overdue,
+  yellow one, red two or more, or the branch is silent. 党小组会 belong to the groups and are not in a branch's
+  colour.
+- A branch is silent when its last submitted meeting is `silent_days` or more days old (or it has none), unless it
+  was founded less than `silent_days` ago.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from dangjian.core import rules
+from dangjian.core.scoping import require, subtree_q
+from dangjian.orglife import rules as orglife_rules
+from dangjian.orglife.choices import MeetingKind, MeetingStatus
+from dangjian.orglife.models import Meeting, MeetingKindTag
+from dangjian.orgs.models import Organization, OrgKind, Post, PostHolding
+
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+PERIOD_KINDS = (MONTH, QUARTER, YEAR)
+PERIOD_LABELS = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
+
+# Kinds that are obligations, in the order the pages show them.
+KINDS: list[str] = [
+    MeetingKind.THEME_DAY, MeetingKind.COMMITTEE_MEETING, MeetingKind.BRANCH_ASSEMBLY, MeetingKind.PARTY_LECTURE,
+    MeetingKind.GROUP_MEETING, MeetingKind.LIFE_MEETING, MeetingKind.MEMBER_REVIEW,
+]
+BRANCH_KINDS = [k for k in KINDS if k != MeetingKind.GROUP_MEETING]
+
+# Committee posts that only a branch *with* a committee has (a branch without one has a 书记 and maybe a 副书记).
+COMMITTEE_ONLY_POSTS = (Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE, Post.COMMITTEE_MEMBER)
+
+# Org kind whose members owe each meeting kind.
+OWNER_KIND: dict[str, str] = {k: (OrgKind.GROUP if k == MeetingKind.GROUP_MEETING else OrgKind.BRANCH) for k in KINDS}
+
+
+class Status(StrEnum):
+    DONE = "done"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    OPEN = "open"
+    FUTURE = "future"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def css(self) -> str:
+        return STATUS_CSS[self]
+
+
+STATUS_LABELS = {
+    Status.DONE: "已完成", Status.OVERDUE: "逾期未开", Status.DUE_SOON: "即将到期", Status.OPEN: "进行中",
+    Status.FUTURE: "未开始", Status.NOT_APPLICABLE: "不适用",
+}
+STATUS_CSS = {
+    Status.DONE: "bg-green-lt", Status.OVERDUE: "bg-red-lt", Status.DUE_SOON: "bg-yellow-lt",
+    Status.OPEN: "bg-azure-lt", Status.FUTURE: "", Status.NOT_APPLICABLE: "text-secondary",
+}
+
+
+# --- periods ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month, quarter or year, inclusive of both ends."""
+
+    start: dt.date
+    end: dt.date
+    kind: str
+
+    @property
+    def key(self) -> str:
+        """ISO-like key for the API: 2025-01, 2025-Q1, 2025."""
+        if self.kind == MONTH:
+            return f"{self.start:%Y-%m}"
+        if self.kind == QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    @property
+    def label(self) -> str:
+        if self.kind == MONTH:
+            return f"{self.start.year}年{self.start.month}月"
+        if self.kind == QUARTER:
+            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        return f"{self.start.year}年"
+
+    @property
+    def short_label(self) -> str:
+        """Column heading inside one year: 1月, 一季度, 全年."""
+        if self.kind == MONTH:
+            return f"{self.start.month}月"
+        if self.kind == QUARTER:
+            return f"{'一二三四'[(self.start.month - 1) // 3]}季度"
+        return "全年"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _month_start(day: dt.date, months_after: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months_after
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_containing(kind: str, day: dt.date) -> Period:
+    """The month, quarter or year that contains `day`."""
+    if kind == MONTH:
+        start, length = day.replace(day=1), 1
+    elif kind == QUARTER:
+        start, length = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1), 3
+    elif kind == YEAR:
+        start, length = dt.date(day.year, 1, 1), 12
+    else:
+        raise ValueError(f"unknown period kind {kind!r}")
+    return Period(start, _month_start(start, length) - dt.timedelta(days=1), kind)
+
+
+def periods_between(kind: str, start: dt.date, end: dt.date) -> list[Period]:
+    """The periods of `kind` that overlap the days from `start` to `end` (inclusive), in order."""
+    found: list[Period] = []
+    period = period_containing(kind, start)
+    while period.start <= end:
+        found.append(period)
+        period = period_containing(kind, period.end + dt.timedelta(days=1))
+    return found
+
+
+def periods_of_year(kind: str, year: int) -> list[Period]:
+    return periods_between(kind, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+# --- pure rules -------------------------------------------------------------------------------------------------
+
+
+def existed_on(day: dt.date, founded_on: dt.date | None, dissolved_on: dt.date | None) -> bool:
+    """Whether the org existed on `day`: founded by then, not yet dissolved (dissolved_on: first day gone)."""
+    return (founded_on is None or founded_on <= day) and (dissolved_on is None or day < dissolved_on)
+
+
+def applies(period: Period, founded_on: dt.date | None, dissolved_on: dt.date | None) -> bool:
+    """A period's obligation applies when the org existed on the period's last day."""
+    return existed_on(period.end, founded_on, dissolved_on)
+
+
+def rule_applies(meeting_kind: str, org_kind: str, has_committee: bool) -> bool:
+    """Which obligations an org has by its kind: branch meetings for 党支部 (支委会 only with a committee),
+    党小组会 for each 党小组."""
+    if meeting_kind not in OWNER_KIND or OWNER_KIND[meeting_kind] != org_kind:
+        return False
+    return meeting_kind != MeetingKind.COMMITTEE_MEETING or has_committee
+
+
+def status_for(
+    period: Period,
+    today: dt.date,
+    count: int,
+    required: int = 1,
+    applicable_from: dt.date | None = None,
+    applicable_until: dt.date | None = None,
+    due_soon_days: int = 7,
+    due_soon_from: dt.date | None = None,
+    applicable: bool = True,
+) -> Status:
+    """One cell: done when enough records; otherwise overdue once the period has ended, due soon within
+    `due_soon_days` of its end (or from `due_soon_from`, e.g. 1 October for the 组织生活会), open while it runs,
+    future before it starts. Not applicable when the rule does not bind the org or the org did not exist on the
+    period's last day."""
+    if not applicable or not applies(period, applicable_from, applicable_until):
+        return Status.NOT_APPLICABLE
+    if count >= required:
+        return Status.DONE
+    if today > period.end:
+        return Status.OVERDUE
+    if today < period.start:
+        return Status.FUTURE
+    soon = period.end - dt.timedelta(days=due_soon_days)
+    if due_soon_from is not None:
+        soon = min(soon, due_soon_from)
+    return Status.DUE_SOON if today >= soon else Status.OPEN
+
+
+def colour_for(overdue: int, silent: bool) -> str:
+    """红/黄/绿: red for two or more overdue obligations or a silent branch, yellow for one, green for none."""
+    if silent or overdue >= 2:
+        return "red"
+    return "yellow" if overdue == 1 else "green"
+
+
+COLOUR_LABELS = {"red": "红", "yellow": "黄", "green": "绿"}
+COLOUR_CSS = {"red": "bg-red-lt", "yellow": "bg-yellow-lt", "green": "bg-green-lt"}
+
+
+def is_silent(today: dt.date, last_held_on: dt.date | None, founded_on: dt.date | None, silent_days: int) -> bool:
+    """No submitted meeting for `silent_days` days or more; a branch younger than that is not silent yet."""
+    if founded_on is not None and (today - founded_on).days < silent_days:
+        return False
+    return last_held_on is None or (today - last_held_on).days >= silent_days
+
+
+@dataclass(frozen=True)
+class Config:
+    """The compliance rules in force on one day, as plain values for the pure functions."""
+
+    periods: dict[str, str]
+    life_window_month: int
+    silent_days: int
+    due_soon_days: int
+    submitted_only: bool
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Config:
+        return cls(
+            periods={kind: values[key] for kind, key in orglife_rules.PERIOD_RULES.items()},
+            life_window_month=int(values["orglife.life_meeting_window_month"]),
+            silent_days=int(values["orglife.silent_days"]),
+            due_soon_days=int(values["orglife.due_soon_days"]),
+            submitted_only=bool(values["orglife.count_submitted_only"]),
+        )
+
+    def periods_of(self, kind: str, year: int) -> list[Period]:
+        return periods_of_year(self.periods[kind], year)
+
+    def due_soon_from(self, kind: str, period: Period) -> dt.date | None:
+        """The 组织生活会 reminder window opens on the first day of its window month (第十七条: 第四季度)."""
+        if kind == MeetingKind.LIFE_MEETING and period.kind == YEAR:
+            return dt.date(period.start.year, self.life_window_month, 1)
+        return None
+
+
+def load_config(on: dt.date | None = None) -> Config:
+    """The rules in force on `on` (one query)."""
+    return Config.from_values(rules.values(orglife_rules.COMPLIANCE_KEYS, on))
+
+
+# --- set-based queries ------------------------------------------------------------------------------------------
+
+
+def _tags(config: Config) -> QuerySet[MeetingKindTag]:
+    qs = MeetingKindTag.objects.get_queryset()
+    return qs.filter(submitted=True) if config.submitted_only else qs
+
+
+def _month_bucket(start: dt.date, end: dt.date) -> Case:
+    """SQL: the index (0, 1, …) of the month of `held_on` counted from `start`'s month, by date comparisons that
+    use no date functions (portable, and native speed on SQLite)."""
+    months = periods_between(MONTH, start, end)
+    return Case(
+        *[When(held_on__lte=m.end, then=Value(i)) for i, m in enumerate(months)],
+        default=Value(None), output_field=IntegerField(),
+    )
+
+
+def counts(
+    subtree_root_path: str, start: dt.date, end: dt.date, *, kinds: list[str] | None = None,
+    org_ids: list[int] | None = None, submitted_only: bool = True,
+) -> dict[tuple[str, int, dt.date], int]:
+    """{(kind, org id, first day of month): number of records} for the subtree, from `start` to `end`: one
+    GROUP BY over MeetingKindTag. `org_ids` narrows it to one page of orgs. Scope is the caller's business."""
+    months = periods_between(MONTH, start, end)
+    qs = MeetingKindTag.objects.filter(subtree_q(subtree_root_path, "org__path"), held_on__gte=start,
+                                       held_on__lte=end)
+    if submitted_only:
+        qs = qs.filter(submitted=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    if org_ids is not None:
+        qs = qs.filter(org_id__in=org_ids)
+    rows = (qs.annotate(bucket=_month_bucket(start, end)).values("kind", "org_id", "bucket")
+            .annotate(n=Count("id")).order_by())
+    return {(r["kind"], r["org_id"], months[r["bucket"]].start): r["n"] for r in rows}
+
+
+def _sum_period(monthly: dict[tuple[str, int, dt.date], int], kind: str, org_id: int, period: Period) -> int:
+    return sum(
+        monthly.get((kind, org_id, m.start), 0) for m in periods_between(MONTH, period.start, period.end)
+    )
+
+
+def _reference_day(year: int, today: dt.date) -> dt.date:
+    return min(today, dt.date(year, 12, 31))
+
+
+def _holdings_in_office(day: dt.date) -> QuerySet[PostHolding]:
+    return PostHolding.objects.filter(
+        Q(post__in=COMMITTEE_ONLY_POSTS), Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gt=day)
+    )
+
+
+def has_committee_q(day: dt.date, outer: str = "pk") -> Exists:
+    """SQL: the org (OuterRef `outer`) has a committee on `day`."""
+    return Exists(_holdings_in_office(day).filter(org_id=OuterRef(outer)))
+
+
+def _existed_on_q(day: dt.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": day})) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
+
+
+def _existed_in_year_q(year: int) -> Q:
+    return (Q(founded_on__isnull=True) | Q(founded_on__lte=dt.date(year, 12, 31))) & (
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=dt.date(year, 1, 1))
+    )
+
+
+def list_url() -> str:
+    """The meetings list page (built by the meetings work); its URL name may not exist yet."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("orglife:list")
+    except NoReverseMatch:
+        return "/orglife/"
+
+
+def drill_down_url(base: str, org_id: int, kind: str, period: Period) -> str:
+    """The meetings list filtered to one cell: `month=YYYY-MM` for a month, `period=2025-Q1` / `period=2025`
+    for a quarter or year."""
+    query = f"{base}?org={org_id}&kind={kind}"
+    if period.kind == MONTH:
+        return f"{query}&month={period.start:%Y-%m}"
+    return f"{query}&period={period.key}"
+
+
+@dataclass
+class Cell:
+    period: Period
+    status: Status
+    count: int
+    url: str = ""
+
+
+@dataclass
+class MatrixRow:
+    org: Organization
+    has_committee: bool
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+@dataclass
+class Matrix:
+    year: int
+    kinds: list[str]
+    periods: dict[str, list[Period]]
+    page: Page
+    rows: list[MatrixRow]
+    today: dt.date
+
+
+def matrix_orgs(user: Any, root: Organization, year: int, kinds: list[str]) -> QuerySet[Organization]:
+    """The orgs that owe any of `kinds` in the root's subtree and existed during `year`, in tree order."""
+    require(user, root.path, "view", root)
+    owner_kinds = sorted({OWNER_KIND[k] for k in kinds})
+    return (Organization.objects.visible_to(user).filter(subtree_q(root.path), _existed_in_year_q(year),
+                                                         kind__in=owner_kinds).order_by("path"))
+
+
+def matrix(
+    user: Any, root: Organization, year: int, kinds: list[str], page_number: Any = 1, per_page: int = 50,
+    today: dt.date | None = None, config: Config | None = None,
+) -> Matrix:
+    """A page of orgs × the periods of `year`, a status and a count per cell per kind. Queries: the rules, the
+    page count, the page, its committee holders and its records — the same number for 50 orgs or 100,000."""
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    page = Paginator(matrix_orgs(user, root, year, kinds), per_page).get_page(page_number)
+    orgs = list(page.object_list)
+    ids = [o.pk for o in orgs]
+    ref = _reference_day(year, today)
+    committee_ids = set(_holdings_in_office(ref).filter(org_id__in=ids).values_list("org_id", flat=True))
+    monthly = counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
+                     submitted_only=config.submitted_only) if ids else {}
+    periods = {k: config.periods_of(k, year) for k in kinds}
+    base = list_url()
+    rows = []
+    for org in orgs:
+        row = MatrixRow(org=org, has_committee=org.pk in committee_ids)
+        for kind in kinds:
+            applicable = rule_applies(kind, org.kind, row.has_committee)
+            cells = []
+            for p in periods[kind]:
+                n = _sum_period(monthly, kind, org.pk, p)
+                status = status_for(p, today, n, 1, org.founded_on, org.dissolved_on, config.due_soon_days,
+                                    config.due_soon_from(kind, p), applicable)
+                cells.append(Cell(p, status, n, drill_down_url(base, org.pk, kind, p) if n else ""))
+            row.cells[kind] = cells
+        rows.append(row)
+    return Matrix(year=year, kinds=kinds, periods=periods, page=page, rows=rows, today=today)
+
+
+# --- roll-up ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RateCell:
+    period: Period
+    applicable: int
+    done: int
+    ended: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.applicable if self.applicable else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+@dataclass
+class LevelRate:
+    depth: int
+    applicable: int
+    done: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.applicable if self.applicable else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+@dataclass
+class Rollup:
+    year: int
+    today: dt.date
+    by_kind: dict[str, list[RateCell]]
+    by_level: list[LevelRate]
+
+
+def _all_periods(config: Config, year: int, kinds: list[str]) -> list[Period]:
+    return sorted({p for k in kinds for p in config.periods_of(k, year)})
+
+
+def _period_code(config: Config, year: int, kinds: list[str]) -> tuple[Case, list[tuple[str, Period]]]:
+    """SQL: an integer naming the (kind, period) cell a record falls in, and the list it indexes."""
+    cells: list[tuple[str, Period]] = []
+    whens = []
+    for kind in kinds:
+        for p in config.periods_of(kind, year):
+            whens.append(When(Q(kind=kind, held_on__lte=p.end), then=Value(len(cells))))
+            cells.append((kind, p))
+    return Case(*whens, default=Value(None), output_field=IntegerField()), cells
+
+
+def _period_end_case(cells: list[tuple[str, Period]]) -> Case:
+    return Case(*[When(Q(kind=k, held_on__lte=p.end), then=Value(p.end)) for k, p in cells],
+                default=Value(None), output_field=DateField())
+
+
+def rollup(user: Any, root: Organization, year: int, today: dt.date | None = None,
+           config: Config | None = None, kinds: list[str] | None = None) -> Rollup:
+    """Rates over the whole subtree: per kind and period, done orgs / applicable orgs; per tree depth over the
+    periods already ended (上热中温下冷). Two aggregate queries besides the rules, whatever the subtree's size."""
+    require(user, root.path, "view", root)
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    kinds = kinds or KINDS
+    ref = _reference_day(year, today)
+    periods = _all_periods(config, year, kinds)
+    # Applicable orgs per (org kind, depth) and period end, counted in SQL.
+    aggregates: dict[str, Any] = {}
+    for i, p in enumerate(periods):
+        aggregates[f"n{i}"] = Count("id", filter=_existed_on_q(p.end))
+        aggregates[f"c{i}"] = Count("id", filter=_existed_on_q(p.end) & Q(has_committee=True))
+    owners = sorted({OWNER_KIND[k] for k in kinds})
+    applicable_rows = list(
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind__in=owners)
+        .annotate(has_committee=has_committee_q(ref)).values("kind", "depth").annotate(**aggregates).order_by()
+    )
+    applicable: dict[tuple[str, int, Period], int] = defaultdict(int)  # (meeting kind, depth, period)
+    for row in applicable_rows:
+        for kind in kinds:
+            if OWNER_KIND[kind] != row["kind"]:
+                continue
+            for p in config.periods_of(kind, year):
+                i = periods.index(p)
+                key = f"c{i}" if kind == MeetingKind.COMMITTEE_MEETING else f"n{i}"
+                applicable[(kind, row["depth"], p)] += row[key]
+    # Done orgs per (meeting kind, depth, period): COUNT DISTINCT over the records.
+    code, cells = _period_code(config, year, kinds)
+    owner_q = Q()
+    for owner in owners:
+        owner_q |= Q(kind__in=[k for k in kinds if OWNER_KIND[k] == owner], org__kind=owner)
+    done_rows = (
+        _tags(config).filter(subtree_q(root.path, "org__path"), owner_q, held_on__gte=dt.date(year, 1, 1),
+                             held_on__lte=dt.date(year, 12, 31))
+        .annotate(cell=code, cell_end=_period_end_case(cells), has_committee=has_committee_q(ref, "org_id"))
+        .filter(~Q(kind=MeetingKind.COMMITTEE_MEETING) | Q(has_committee=True))
+        .filter(Q(org__dissolved_on__isnull=True) | Q(org__dissolved_on__gt=F("cell_end")))
+        .values("cell", "org__depth").annotate(n=Count("org_id", distinct=True)).order_by()
+    )
+    done: dict[tuple[str, int, Period], int] = defaultdict(int)
+    for row in done_rows:
+        if row["cell"] is None:
+            continue
+        kind, p = cells[row["cell"]]
+        done[(kind, row["org__depth"], p)] += row["n"]
+    depths = sorted({d for (_, d, _) in applicable} | {d for (_, d, _) in done})
+    by_kind = {
+        kind: [
+            RateCell(p, sum(applicable[(kind, d, p)] for d in depths), sum(done[(kind, d, p)] for d in depths),
+                     p.end < today)
+            for p in config.periods_of(kind, year)
+        ]
+        for kind in kinds
+    }
+    by_level = []
+    for d in depths:
+        keys = [(k, d, p) for k in kinds for p in config.periods_of(k, year) if p.end < today]
+        by_level.append(LevelRate(d, sum(applicable[key] for key in keys), sum(done[key] for key in keys)))
+    return Rollup(year=year, today=today, by_kind=by_kind, by_level=[lv for lv in by_level if lv.applicable])
+
+
+# --- 红黄绿 and 静默支部 -------------------------------------------------------------------------------------------
+
+
+def health_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last three complete months before today's month."""
+    return _month_start(today, -3), _month_start(today) - dt.timedelta(days=1)
+
+
+@dataclass
+class BranchHealth:
+    org: Organization
+    overdue: int
+    silent: bool
+    last_held_on: dt.date | None
+    colour: str
+
+    @property
+    def colour_label(self) -> str:
+        return COLOUR_LABELS[self.colour]
+
+    @property
+    def colour_css(self) -> str:
+        return COLOUR_CSS[self.colour]
+
+
+def _last_held_subquery(config: Config) -> Subquery:
+    meetings = Meeting.objects.filter(org_id=OuterRef("pk"))
+    if config.submitted_only:
+        meetings = meetings.filter(status=MeetingStatus.SUBMITTED)
+    return Subquery(meetings.order_by("-held_on").values("held_on")[:1])
+
+
+def branch_health(user: Any, root: Organization, today: dt.date | None = None,
+                  config: Config | None = None) -> list[BranchHealth]:
+    """红/黄/绿 for every active branch of the subtree, worst first: three queries (rules, branches with their
+    last meeting and committee, done cells per branch) whatever the subtree's size."""
+    require(user, root.path, "view", root)
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    start, end = health_window(today)
+    cells: list[tuple[str, Period]] = []
+    for kind in BRANCH_KINDS:
+        for p in periods_between(config.periods[kind], start, end):
+            if start <= p.end <= end:
+                cells.append((kind, p))
+    branches = list(
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH)
+        .filter(_existed_on_q(today))
+        .annotate(has_committee=has_committee_q(today), last_held_on=_last_held_subquery(config))
+        .only("id", "name", "path", "depth", "kind", "founded_on", "dissolved_on").order_by("path")
+    )
+    done: dict[int, int] = {}
+    if cells:
+        first = min(p.start for _, p in cells)
+        whens = [When(Q(kind=k, held_on__gte=p.start, held_on__lte=p.end), then=Value(i))
+                 for i, (k, p) in enumerate(cells)]
+        rows = (
+            _tags(config).filter(subtree_q(root.path, "org__path"), org__kind=OrgKind.BRANCH,
+                                 kind__in=BRANCH_KINDS, held_on__gte=first, held_on__lte=end)
+            .annotate(cell=Case(*whens, default=Value(None), output_field=IntegerField()))
+            .filter(cell__isnull=False).values("org_id").annotate(n=Count("cell", distinct=True)).order_by()
+        )
+        done = {r["org_id"]: r["n"] for r in rows}
+    result = []
+    for org in branches:
+        required = sum(
+            1 for kind, p in cells
+            if rule_applies(kind, org.kind, org.has_committee) and applies(p, org.founded_on, org.dissolved_on)
+        )
+        overdue = max(0, required - done.get(org.pk, 0))
+        silent = is_silent(today, org.last_held_on, org.founded_on, config.silent_days)
+        result.append(BranchHealth(org, overdue, silent, org.last_held_on, colour_for(overdue, silent)))
+    order = {"red": 0, "yellow": 1, "green": 2}
+    result.sort(key=lambda h: (order[h.colour], -h.overdue, h.org.path))
+    return result
+
+
+def silent_branches(user: Any, root: Organization, today: dt.date | None = None,
+                    config: Config | None = None) -> QuerySet[Organization]:
+    """Active branches of the subtree with no submitted meeting in the last `silent_days` days (NOT EXISTS),
+    founded at least that long ago, each with its last meeting day; paginate it."""
+    require(user, root.path, "view", root)
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    since = today - dt.timedelta(days=config.silent_days - 1)
+    recent = Meeting.objects.filter(org_id=OuterRef("pk"), held_on__gte=since, held_on__lte=today)
+    if config.submitted_only:
+        recent = recent.filter(status=MeetingStatus.SUBMITTED)
+    young = today - dt.timedelta(days=config.silent_days - 1)
+    return (
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH)
+        .filter(_existed_on_q(today)).exclude(founded_on__gte=young)
+        .filter(~Exists(recent)).annotate(last_held_on=_last_held_subquery(config)).order_by("path")
+    )

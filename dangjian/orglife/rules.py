@@ -1,0 +1,94 @@
+"""The rules of organizational life and of 组织设置, declared once as data (architecture.md, pattern 3).
+
+Each rule names its regulation, article and status as /work/shared/domain/regulations.md gives them: CENTRAL for
+a text seen with its article (✅), PARTIAL when the wording is confirmed but not the article (🟡 or "art. no. not
+seen"), LOCAL for this deployment's practice (⚙). Compliance, 组织设置 checks, reminders and evaluation read the
+values through `dangjian.core.rules.values(...)` and hand them to pure functions.
+
+Meeting frequencies are period names ("month", "quarter", "year"); a deployment may tighten a local rule (for
+example 党课 monthly) by recording a RuleParameter.
+"""
+
+from __future__ import annotations
+
+from dangjian.core.models import RuleStatus
+from dangjian.core.rules import Rule, register
+from dangjian.orglife.choices import MeetingKind
+
+BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
+ORGAN_RULES = "《中国共产党党和国家机关基层组织工作条例》"
+LOCAL = "本单位做法，可配置"
+
+# Meeting kind → the key of the rule giving its frequency. Only these kinds are obligations.
+PERIOD_RULES: dict[str, str] = {
+    MeetingKind.BRANCH_ASSEMBLY: "orglife.assembly_period",
+    MeetingKind.COMMITTEE_MEETING: "orglife.committee_meeting_period",
+    MeetingKind.GROUP_MEETING: "orglife.group_meeting_period",
+    MeetingKind.THEME_DAY: "orglife.theme_day_period",
+    MeetingKind.PARTY_LECTURE: "orglife.lecture_period",
+    MeetingKind.LIFE_MEETING: "orglife.life_meeting_period",
+    MeetingKind.MEMBER_REVIEW: "orglife.member_review_period",
+}
+
+COMPLIANCE_KEYS = [
+    *PERIOD_RULES.values(),
+    "orglife.life_meeting_window_month",
+    "orglife.silent_days",
+    "orglife.due_soon_days",
+    "orglife.count_submitted_only",
+]
+
+SETUP_KEYS = [
+    "orgs.setup.branch_min_full_members",
+    "orgs.setup.branch_max_members",
+    "orgs.setup.committee_required_full_members",
+    "orgs.setup.committee_min_size",
+    "orgs.setup.committee_max_size",
+    "orgs.setup.max_deputies",
+    "orgs.setup.organ_committee_min_members",
+    "orgs.setup.organ_general_min_members",
+    "orgs.setup.joint_max_units",
+    "orgs.setup.temporary_end_warns",
+]
+
+register(
+    Rule("orglife.assembly_period", "党支部党员大会召开周期", "quarter", BRANCH_RULES, "第十一条", RuleStatus.CENTRAL,
+         "一般每季度召开1次"),
+    Rule("orglife.committee_meeting_period", "党支部委员会会议召开周期（设支委会的党支部）", "month", BRANCH_RULES,
+         "第十二条", RuleStatus.CENTRAL, "一般每月召开1次"),
+    Rule("orglife.group_meeting_period", "党小组会召开周期（每个党小组）", "month", BRANCH_RULES, "第十三条",
+         RuleStatus.CENTRAL, "一般每月召开1次"),
+    Rule("orglife.theme_day_period", "主题党日开展周期", "month", BRANCH_RULES, "条款号待核实", RuleStatus.PARTIAL,
+         "党支部每月相对固定1天开展主题党日"),
+    Rule("orglife.lecture_period", "党支部党课周期", "quarter", LOCAL, "", RuleStatus.LOCAL,
+         "《条例》未规定党支部党课频次，每季度1次为本单位做法"),
+    Rule("orglife.life_meeting_period", "组织生活会召开周期", "year", BRANCH_RULES, "第十七条", RuleStatus.CENTRAL,
+         "每年至少召开1次"),
+    Rule("orglife.life_meeting_window_month", "组织生活会提醒起始月份", 10, BRANCH_RULES, "第十七条",
+         RuleStatus.CENTRAL, "一般安排在第四季度"),
+    Rule("orglife.member_review_period", "民主评议党员周期", "year", BRANCH_RULES, "条款号待核实",
+         RuleStatus.PARTIAL, "一般每年开展1次"),
+    Rule("orglife.silent_days", "静默支部：连续未提交组织生活记录的天数", 30, LOCAL, "", RuleStatus.LOCAL),
+    Rule("orglife.due_soon_days", "即将到期提醒：距周期结束的天数", 7, LOCAL, "", RuleStatus.LOCAL),
+    Rule("orglife.count_submitted_only", "只统计已提交的记录（草稿不计）", True, LOCAL, "", RuleStatus.LOCAL),
+    Rule("orgs.setup.branch_min_full_members", "单独设立党支部的正式党员人数下限", 3, BRANCH_RULES, "第四条",
+         RuleStatus.CENTRAL, "正式党员3人以上的，应当成立党支部"),
+    Rule("orgs.setup.branch_max_members", "党支部党员人数上限", 50, BRANCH_RULES, "第四条", RuleStatus.CENTRAL,
+         "党支部党员人数一般不超过50人"),
+    Rule("orgs.setup.committee_required_full_members", "应当设立支部委员会的正式党员人数", 7, BRANCH_RULES, "第二十条",
+         RuleStatus.CENTRAL, "有正式党员7人以上的党支部，应当设立党支部委员会"),
+    Rule("orgs.setup.committee_min_size", "支部委员会人数下限", 3, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
+         "由3至5人组成"),
+    Rule("orgs.setup.committee_max_size", "支部委员会人数上限", 7, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
+         "一般不超过7人"),
+    Rule("orgs.setup.max_deputies", "副书记人数上限", 1, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
+         "必要时可以设1名副书记"),
+    Rule("orgs.setup.organ_committee_min_members", "机关设立党的基层委员会的党员人数", 100, ORGAN_RULES, "第五条",
+         RuleStatus.CENTRAL, "机关党员100人以上的，设立党的基层委员会"),
+    Rule("orgs.setup.organ_general_min_members", "机关设立党总支的党员人数", 50, ORGAN_RULES, "第六条",
+         RuleStatus.CENTRAL, "机关党员50人以上、100人以下的，设立党的总支部委员会"),
+    Rule("orgs.setup.joint_max_units", "联合党支部覆盖单位数上限", 5, BRANCH_RULES, "第五条", RuleStatus.CENTRAL,
+         "联合党支部覆盖单位一般不超过5个"),
+    Rule("orgs.setup.temporary_end_warns", "临时党组织任务结束后提示撤销", True, BRANCH_RULES, "第五条",
+         RuleStatus.PARTIAL, "为期6个月以上的工程、工作项目等成立党支部；任务结束后撤销为通行做法"),
+)
