@@ -50,7 +50,8 @@ from dangjian.core.scoping import require, subtree_q
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
-from dangjian.orgs.models import Organization, OrgKind, Post, PostHolding
+from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
+from dangjian.orgs.models import Organization, OrgKind, PostHolding
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = (MONTH, QUARTER, YEAR)
@@ -62,9 +63,6 @@ KINDS: list[str] = [
     MeetingKind.GROUP_MEETING, MeetingKind.LIFE_MEETING, MeetingKind.MEMBER_REVIEW,
 ]
 BRANCH_KINDS = [k for k in KINDS if k != MeetingKind.GROUP_MEETING]
-
-# Committee posts that only a branch *with* a committee has (a branch without one has a 书记 and maybe a 副书记).
-COMMITTEE_ONLY_POSTS = (Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE, Post.COMMITTEE_MEMBER)
 
 # Org kind whose members owe each meeting kind.
 OWNER_KIND: dict[str, str] = {k: (OrgKind.GROUP if k == MeetingKind.GROUP_MEETING else OrgKind.BRANCH) for k in KINDS}
