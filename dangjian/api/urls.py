@@ -12,11 +12,14 @@ from dangjian.accounts.api import TokenViewSet
 from dangjian.api.base import IsApiAdministrator
 from dangjian.members.api import MemberViewSet
 from dangjian.orgs.api import OrganizationViewSet
+from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
 router.register("tokens", TokenViewSet, basename="token")
+router.register("terms", TermViewSet, basename="term")
+router.register("posts", PostHoldingViewSet, basename="post")
 
 urlpatterns = [
     path("", include(router.urls)),

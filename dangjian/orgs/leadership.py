@@ -175,7 +175,7 @@ def _not_after_today(day: dt.date, field_name: str, label: str) -> None:
         raise ValidationError({field_name: [f"{label}不能晚于今天"]})
 
 
-def _in_office_q(day: dt.date) -> Q:
+def in_office_q(day: dt.date) -> Q:
     """Holdings in office on `day`: started by then and not yet ended (the end day is the first day out)."""
     return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
 
@@ -479,7 +479,7 @@ def members_for_post(user: Any, org: Organization) -> QuerySet[Member]:
         qs = qs.filter(org_id=org.parent_id)
     else:
         qs = qs.filter(subtree_q(org.path, "org__path"))
-    return qs.order_by("name_pinyin", "pk")
+    return qs.select_related("org").order_by("name_pinyin", "pk")
 
 
 def meetings_for_step(user: Any, term: Term) -> QuerySet[Meeting]:
@@ -602,7 +602,7 @@ def board_rows(user: Any, ctx: BoardContext, tab: str = "") -> QuerySet[Organiza
     earliest due.
     """
     latest = Term.objects.filter(org=OuterRef("pk")).order_by("-number")
-    secretary = PostHolding.objects.filter(org=OuterRef("pk"), post=Post.SECRETARY).filter(_in_office_q(ctx.today))
+    secretary = PostHolding.objects.filter(org=OuterRef("pk"), post=Post.SECRETARY).filter(in_office_q(ctx.today))
     year_start = dt.date(ctx.today.year, 1, 1)
     qs = (
         Organization.objects.visible_to(user, "view")
@@ -644,3 +644,20 @@ def row_state(row: Organization, ctx: BoardContext) -> str:
 def describe_posts(posts: Sequence[PostHolding]) -> str:
     """"书记 张三、组织委员 李四": a one-line 班子 for lists."""
     return "、".join(f"{h.get_post_display()} {h.member.name}" for h in posts)
+
+
+def appointment_warnings(holding: PostHolding, today: dt.date) -> list[str]:
+    """What to tell the user after an appointment: a secretary's short 党龄 (a warning, the post is kept)."""
+    if holding.post != Post.SECRETARY:
+        return []
+    minimum = int(_rule_values(today)[rules.SECRETARY_MIN_PARTY_YEARS])
+    return secretary_warnings(holding.member, today, minimum)
+
+
+STATE_BADGES: dict[str, str] = {
+    TermState.DONE.label: "bg-green-lt",
+    TermState.OVERDUE.label: "bg-red-lt",
+    TermState.DUE_SOON.label: "bg-yellow-lt",
+    TermState.NORMAL.label: "bg-secondary-lt",
+    MISSING_LABEL: "bg-orange-lt",
+}
