@@ -661,3 +661,15 @@ def record_vote(
     )
     return vote
 
+
+
+def dual_candidates(meeting: Meeting) -> list[Member]:
+    """Leaders who may join this sitting as 双重组织生活: committee members, in office on its day, of the orgs
+    above its org (one query), excluding those already expected."""
+    day = meeting.held_on
+    holdings = PostHolding.objects.filter(
+        post__in=COMMITTEE_POSTS, org__path__in=meeting.org.ancestor_paths(), starts_on__lte=day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    return list(
+        Member.objects.filter(pk__in=holdings.values("member_id"), state__in=ON_ROLL_STATES).order_by("name_pinyin", "pk")
+    )

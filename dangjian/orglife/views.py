@@ -1,3 +1,425 @@
-"""Meeting pages (owned by the meetings work)."""
+"""Meeting pages: the list and the month calendar, quick recording (meeting, then its attendance sheet on one
+page), the record with its history, submission, correction, votes and private attachment downloads.
 
-urlpatterns: list = []
+Views only parse input, call one action from dangjian.orglife.actions and render. What a user may read comes
+from `actions.meetings_for` / `actions.get_meeting_for_user`: their scope's meetings (visible_to), plus — for
+a plain 党员 — the submitted meetings they were expected at, shown read-only with only their own attendance.
+Recording and editing need the "change" scope on the meeting's org (支部书记, 组织委员, 党务管理员); a
+上级查看 reads only. Anything out of reach is a 404, the same as a missing record.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.core.pagination import paginate
+from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.orglife import actions
+from dangjian.orglife.choices import MeetingKind, MeetingStatus
+from dangjian.orglife.forms import (
+    AttendanceForm,
+    CorrectionForm,
+    MeetingFilterForm,
+    MeetingForm,
+    VoteForm,
+    parse_month,
+)
+from dangjian.orglife.models import Meeting, MeetingKindTag
+from dangjian.orgs.models import Organization, OrgKind
+
+_HISTORY_LIMIT = 50
+_HISTORY_HIDDEN = ["created_at", "created_by"]
+_ALL_MEMBER_KINDS = [MeetingKind.BRANCH_ASSEMBLY, MeetingKind.GROUP_MEETING]
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    """Put an action's {field: [messages]} on the form's fields (unknown fields on the form itself)."""
+    if not hasattr(exc, "error_dict"):
+        for msg in exc.messages:
+            form.add_error(None, msg)
+        return
+    for field, msgs in exc.message_dict.items():
+        target = "date" if field == "starts_at" and "date" in form.fields else field
+        for msg in msgs:
+            form.add_error(target if target in form.fields else None, msg)
+
+
+def _orgs() -> Any:
+    """The unfiltered org queryset, for get_for_user (which applies the scope itself)."""
+    return Organization.objects.get_queryset()
+
+
+def _with_kinds(queryset: Any) -> Any:
+    """Meetings with their org and kind tags (two queries for a whole page, not one per row)."""
+    return queryset.select_related("org").prefetch_related(
+        Prefetch("kind_tags", queryset=MeetingKindTag.objects.order_by("kind"))
+    )
+
+
+def _kind_labels(meeting: Meeting) -> list[str]:
+    return [MeetingKind(k).label for k in actions.meeting_kinds(meeting)]
+
+
+def _filter_orgs(user: Any) -> list[Organization]:
+    """Org choices for the filter: the user's view roots and two levels below (a full tree can be huge)."""
+    scope = scope_for(user)
+    if not scope.view_roots:
+        return []
+    visible = Organization.objects.visible_to(user).filter(path__in=scope.view_roots)
+    depth = min((len(p) // Organization.steplen for p in scope.view_roots), default=1)
+    below = Organization.objects.visible_to(user).filter(depth__lte=depth + 2)
+    return list((visible | below).order_by("path")[:500])
+
+
+def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
+    """Host/recorder/vote choices: whoever an all-member sitting of the org would expect on `day`."""
+    kinds = [MeetingKind.GROUP_MEETING] if org.kind == OrgKind.GROUP else [MeetingKind.BRANCH_ASSEMBLY]
+    return actions.expected_members(org, day, kinds)
+
+
+# --- list and calendar -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """组织生活记录: meetings the user may read, filtered and paginated, with 应到/实到 counted in SQL."""
+    user: Any = request.user
+    scope = scope_for(user)
+    orgs = _filter_orgs(user)
+    form = MeetingFilterForm(request.GET or None, orgs=orgs)
+    queryset = actions.meetings_for(user)
+    if form.is_bound and not form.is_valid():
+        queryset = queryset.none()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data.get("org"):
+            org = get_for_user(_orgs(), user, "view", pk=data["org"])
+            queryset = queryset.filter(subtree_q(org.path, "org__path"))
+        if data.get("kind"):
+            queryset = queryset.filter(kind_tags__kind=data["kind"])  # unique per meeting and kind: no duplicates
+        start, end = form.months()
+        if start:
+            queryset = queryset.filter(held_on__gte=start)
+        if end:
+            queryset = queryset.filter(held_on__lt=end)
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+    queryset = _with_kinds(queryset).annotate(
+        n_expected=Count("attendance", filter=Q(attendance__dual=False)),
+        n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__status="present")),
+    ).order_by("-starts_at", "-id")
+    page = paginate(request, queryset)
+    rows = [(m, _kind_labels(m)) for m in page]
+    return render(request, "orglife/list.html", {
+        "form": form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "calendar_org": scope.own_org_id if not scope.view_roots else None,
+    })
+
+
+@login_required
+@require_GET
+def org_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """A month grid of an org's meetings (its subtree's, so a branch sees its groups' too)."""
+    user: Any = request.user
+    org = get_for_user(_orgs(), user, "view", pk=pk)
+    today = timezone.localdate()
+    year, month = parse_month(request.GET.get("month")) or (today.year, today.month)
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    meetings = (
+        actions.meetings_for(user).filter(subtree_q(org.path, "org__path"), held_on__gte=first, held_on__lt=following)
+        .select_related("org").order_by("starts_at", "id")
+    )
+    by_day: dict[dt.date, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.held_on, []).append(meeting)
+    weeks = [
+        [{"day": d, "in_month": d.month == month, "meetings": by_day.get(d, []), "today": d == today} for d in week]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    previous = first - dt.timedelta(days=1)
+    return render(request, "orglife/calendar.html", {
+        "org": org, "weeks": weeks, "first": first, "count": sum(len(v) for v in by_day.values()),
+        "previous": f"{previous.year}-{previous.month:02d}", "next": f"{following.year}-{following.month:02d}",
+        "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
+        "can_record": scope_for(user).covers(org.path, "change") and org.is_active,
+    })
+
+
+# --- recording ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """登记组织生活 for `?org=<pk>` (an org the user may change); without it, a list of such orgs to pick."""
+    user: Any = request.user
+    if not scope_for(user).change_roots:
+        raise Http404("未找到该页面")
+    org_pk = request.GET.get("org")
+    if not org_pk:
+        orgs = (
+            Organization.objects.visible_to(user, "change").active()
+            .filter(kind__in=[OrgKind.BRANCH, OrgKind.GROUP, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE])
+            .order_by("path")[:200]
+        )
+        return render(request, "orglife/pick_org.html", {"orgs": orgs})
+    org = get_for_user(_orgs(), user, "change", pk=org_pk)
+    now = timezone.localtime()
+    form = MeetingForm(
+        request.POST or None, org=org, members=_members_for_form(org, now.date()),
+        initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.record_meeting(actor=user, org=org, data=form.action_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "会议已保存为草稿，请登记出席情况")
+            return redirect("orglife:attendance", pk=meeting.pk)
+    return render(request, "orglife/form.html", {
+        "form": form, "org": org, "meeting": None, "title": f"登记组织生活：{org.name}", "submit": "保存并登记出席",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft (a submitted record goes to the correction form instead)."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk, "change")
+    if meeting.status != MeetingStatus.DRAFT:
+        return redirect("orglife:correct", pk=meeting.pk)
+    kinds = actions.meeting_kinds(meeting)
+    form = MeetingForm(
+        request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
+        initial=MeetingForm.initial_for(meeting, kinds),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_meeting(meeting, actor=user, data=form.action_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "会议记录已保存")
+            return redirect("orglife:detail", pk=meeting.pk)
+    return render(request, "orglife/form.html", {
+        "form": form, "org": meeting.org, "meeting": meeting, "title": f"修改：{meeting.title}", "submit": "保存",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正 a submitted record, with the reason kept in its history and the audit log."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk, "change")
+    if meeting.status != MeetingStatus.SUBMITTED:
+        return redirect("orglife:edit", pk=meeting.pk)
+    kinds = actions.meeting_kinds(meeting)
+    form = CorrectionForm(
+        request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
+        initial=MeetingForm.initial_for(meeting, kinds),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_meeting(meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "更正已保存，原因已记入修改记录")
+            return redirect("orglife:detail", pk=meeting.pk)
+    return render(request, "orglife/form.html", {
+        "form": form, "org": meeting.org, "meeting": meeting, "title": f"更正：{meeting.title}", "submit": "保存更正",
+        "hint": "已提交的记录只能更正，须填写原因；更正前后的内容都保留在修改记录中。",
+    })
+
+
+def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> None:
+    """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
+    for upload in files:
+        head = upload.read(16)
+        upload.seek(0)
+        actions.check_upload(upload.name, upload.size, head)
+    with transaction.atomic():
+        actions.set_attendance(meeting, actor=user, entries=form.entries(), guests=form.guests())
+        if form.cleaned_data["minutes"] != meeting.minutes:
+            actions.update_meeting(meeting, actor=user, data={"minutes": form.cleaned_data["minutes"]})
+        for upload in files:
+            actions.add_attachment(meeting, actor=user, upload=upload)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance sheet of a draft: 出席/请假/缺席 per expected member, leaders in 双重组织生活, guests,
+    photos and minutes on one page, fit for a phone at the meeting."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk, "change")
+    if meeting.status != MeetingStatus.DRAFT:
+        messages.error(request, "已提交的记录不能修改出席情况")
+        return redirect("orglife:detail", pk=meeting.pk)
+    members = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
+    expected_ids = {m.pk for m in members}
+    candidates = [m for m in actions.dual_candidates(meeting) if m.pk not in expected_ids]
+    form = AttendanceForm(
+        request.POST or None, request.FILES or None, members=members, dual_candidates=candidates,
+        initial=AttendanceForm.initial_for(meeting),
+    )
+    if request.method == "POST" and form.is_valid():
+        files = request.FILES.getlist("photos")
+        try:
+            _save_sheet(meeting, user, form, files)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            if hasattr(exc, "error_dict") and "file" in exc.message_dict:
+                for msg in exc.message_dict["file"]:
+                    form.add_error("photos", msg)
+        else:
+            messages.success(request, "出席情况已保存")
+            return redirect("orglife:detail", pk=meeting.pk)
+    return render(request, "orglife/attendance.html", {"meeting": meeting, "form": form})
+
+
+# --- the record ----------------------------------------------------------------------------------------------
+
+
+def _history(meeting: Meeting) -> list[dict[str, Any]]:
+    """The simple-history of the record, newest first: when, who, what changed (by label) and why."""
+    records = list(
+        meeting.history.select_related("history_user").order_by("-history_date", "-history_id")[: _HISTORY_LIMIT + 1]
+    )
+    labels = {f.name: str(f.verbose_name) for f in Meeting._meta.get_fields() if hasattr(f, "verbose_name")}
+    out: list[dict[str, Any]] = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if len(out) == _HISTORY_LIMIT:
+            break
+        changed: list[str] = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN)
+            changed = [labels.get(c.field, c.field) for c in delta.changes]
+        out.append({
+            "date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
+            "changed": changed, "reason": newer.history_change_reason or "",
+        })
+    return out
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One record: fields, attendance, guests, votes, attachments and history; the actions the user may take.
+
+    A plain 党员 reading a meeting they were expected at sees the record and their own attendance only.
+    """
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk)
+    scope = scope_for(user)
+    full = scope.covers(meeting.org.path, "view")
+    may_change = scope.covers(meeting.org.path, "change")
+    rows = list(meeting.attendance.select_related("member").order_by("dual", "member__name_pinyin", "member_id"))
+    kinds = actions.meeting_kinds(meeting)
+    summary = {"expected": 0, "present": 0, "leave": 0, "absent": 0, "dual": 0}
+    for row in rows:
+        summary["dual" if row.dual else "expected"] += 1
+        if not row.dual:
+            summary[row.status] += 1
+    if not full:
+        rows = [r for r in rows if r.member_id == scope.own_member_id]
+    is_draft = meeting.status == MeetingStatus.DRAFT
+    return render(request, "orglife/detail.html", {
+        "meeting": meeting, "kinds": [MeetingKind(k).label for k in kinds], "rows": rows, "summary": summary,
+        "full": full, "guests": list(meeting.guests.all()) if full else [],
+        "attachments": list(meeting.attachments.all()) if full else [],
+        "votes": list(meeting.votes.select_related("member")),
+        "history": _history(meeting) if full else [],
+        "host": meeting.host, "recorder": meeting.recorder,
+        "can_edit": may_change and is_draft, "can_correct": may_change and not is_draft,
+        "can_vote": may_change and is_draft and MeetingKind.BRANCH_ASSEMBLY in kinds,
+    })
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """提交 a draft; refusals (attendance not complete) come back as a message on the record."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk, "change")
+    try:
+        actions.submit_meeting(meeting, actor=user)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, "记录已提交")
+    return redirect("orglife:detail", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记表决 at a draft 党员大会: counts as tallied; the result is computed, never typed."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk, "change")
+    members = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
+    form = VoteForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.record_vote(meeting, actor=user, **form.action_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
+            messages.success(request, f"表决已登记：{result.subject}，{outcome}")
+            return redirect("orglife:detail", pk=meeting.pk)
+    return render(request, "orglife/vote.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A stored photo or scan, only to users who read the whole record; always as a download, never sniffed."""
+    user: Any = request.user
+    meeting = actions.get_meeting_for_user(user, pk)
+    if not scope_for(user).covers(meeting.org.path, "view"):
+        raise Http404("未找到该记录")
+    attachment = meeting.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("未找到该附件")
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("", meeting_list, name="list"),
+    path("new/", create, name="create"),
+    path("org/<int:pk>/calendar/", org_calendar, name="calendar"),
+    path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/edit/", edit, name="edit"),
+    path("<int:pk>/attendance/", attendance, name="attendance"),
+    path("<int:pk>/submit/", submit, name="submit"),
+    path("<int:pk>/correct/", correct, name="correct"),
+    path("<int:pk>/vote/", vote, name="vote"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", attachment_download, name="attachment"),
+]
