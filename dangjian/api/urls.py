@@ -11,6 +11,7 @@ from rest_framework.routers import SimpleRouter
 from dangjian.accounts.api import TokenViewSet
 from dangjian.api.base import IsApiAdministrator
 from dangjian.members.api import MemberViewSet
+from dangjian.orglife.api import MeetingViewSet
 from dangjian.orglife.compliance_api import ComplianceViewSet
 from dangjian.orgs.api import OrganizationViewSet
 from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
@@ -18,6 +19,7 @@ from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("terms", TermViewSet, basename="term")
 router.register("posts", PostHoldingViewSet, basename="post")
