@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from dangjian.core.testing import World, build_world
@@ -10,6 +12,19 @@ from dangjian.core.testing import World, build_world
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture
+def totals_stay_exact(request: pytest.FixtureRequest, db: None) -> Iterator[None]:
+    """After a test that uses the world, the subtree totals kept by the actions must equal a fresh count.
+
+    Used autouse by the test packages whose tests change orgs and members only through the actions.
+    """
+    yield
+    if "world" in request.fixturenames:
+        from dangjian.orgs.counters import mismatches
+
+        assert mismatches() == [], "subtree totals drifted from the rows"
 
 
 @pytest.fixture

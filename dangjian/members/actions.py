@@ -24,6 +24,7 @@ from dangjian.members.choices import (
 )
 from dangjian.members.models import Member, MemberEvent
 from dangjian.members.validation import PROBATION_YEARS, check_member_data
+from dangjian.orgs import counters
 from dangjian.orgs.models import Organization, OrgKind
 
 # Plain fields an edit may set directly (org moves through transfer_member, status through the event actions).
@@ -111,6 +112,7 @@ def create_member(*, actor: Any, data: dict[str, Any], today: dt.date | None = N
     _apply(member, data)
     member._history_user = _actor_or_none(actor)  # type: ignore[attr-defined]
     member.save()
+    counters.shift(org.path, members=1)
     who = _actor_or_none(actor)
     if data.get("outside_org"):
         MemberEvent.objects.create(
@@ -198,6 +200,8 @@ def transfer_member(
     member._history_user = _actor_or_none(actor)  # type: ignore[attr-defined]
     member._change_reason = "组织关系转接"  # type: ignore[attr-defined]
     member.save(update_fields=["org", "group", "updated_at"])
+    counters.shift(from_org.path, members=-1)
+    counters.shift(to_org.path, members=1)
     MemberEvent.objects.create(
         member=member, kind=MemberEventKind.TRANSFER, date=date, from_org=from_org, to_org=to_org,
         reason=reason, doc_no=doc_no, actor=_actor_or_none(actor),
@@ -217,6 +221,8 @@ def move_members_for_merge(
     if not ids:
         return 0
     Member.objects.filter(pk__in=ids).update(org=target, updated_at=timezone.now())
+    counters.shift(source.path, members=-len(ids))
+    counters.shift(target.path, members=len(ids))
     MemberEvent.objects.bulk_create(
         MemberEvent(
             member_id=pk, kind=MemberEventKind.TRANSFER, date=date, from_org=source, to_org=target,
@@ -291,6 +297,8 @@ def record_status_event(
             raise ValidationError({"kind": ["已有相同身份证号的在册党员，不能恢复"]})
     member._history_user = _actor_or_none(actor)  # type: ignore[attr-defined]
     member.save()
+    if state_before in ON_ROLL_STATES and member.state not in ON_ROLL_STATES:
+        counters.shift(member.org.path, members=-1)
     event = MemberEvent.objects.create(
         member=member, kind=kind, date=date, from_org=member.org, reason=reason.strip(), doc_no=doc_no.strip(),
         leave_reason=leave_reason, outside_org=outside_org.strip(), letter_no=letter_no.strip(),

@@ -49,6 +49,7 @@ from dangjian.members.choices import (
 )
 from dangjian.members.models import Member, MemberEvent
 from dangjian.members.validation import check_member_data
+from dangjian.orgs import counters
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -523,6 +524,11 @@ def import_members(*, actor: Any, sheet: Sheet, file_name: str, today: dt.date |
                 actor=who,
             ))
     MemberEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    per_org: dict[str, int] = {}
+    for member in created:
+        per_org[member.org.path] = per_org.get(member.org.path, 0) + 1
+    for path, n in per_org.items():
+        counters.shift(path, members=n)
     audit.record("members.import", actor=actor, changes={"rows": len(created), "file": file_name[:200]})
     return len(created)
 

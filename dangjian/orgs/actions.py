@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
+from dangjian.orgs import counters
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
 
 # Fields of an org that a plain edit may change (tree position, status and kind have their own actions).
@@ -98,6 +99,8 @@ def create_org(
         org = Organization.objects.add_root(instance=org)
     else:
         org = Organization.objects.add_child(parent, instance=org)
+    if kind == OrgKind.BRANCH:
+        counters.shift(org.path, branches=1)
     OrgEvent.objects.create(
         org=org, kind=OrgEventKind.CREATED, date=org.founded_on or timezone.localdate(), doc_no=doc_no,
         actor=actor if actor and actor.is_authenticated else None, data={"parent": parent.name if parent else ""},
@@ -127,6 +130,18 @@ def update_org(org: Organization, *, actor: Any, **fields: Any) -> Organization:
         )
         audit.record("orgs.update", actor=actor, obj=org, org=org, changes=changes)
     return org
+
+
+def _move_subtree(org: Organization, new_parent: Organization) -> None:
+    """Move `org` and its subtree under `new_parent`, carrying its totals from the old ancestors to the new."""
+    org = Organization.objects.get(pk=org.pk)
+    members, branches = org.subtree_members, org.subtree_branches
+    old_parent_path = org.path[: -Organization.steplen]
+    if old_parent_path:
+        counters.shift(old_parent_path, members=-members, branches=-branches)
+    Organization.objects.move(org, Organization.objects.get(pk=new_parent.pk), "last-child")
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    counters.shift(Organization.objects.get(pk=new_parent.pk).path, members=members, branches=branches)
 
 
 def _snapshot_raw(org: Organization) -> dict[str, Any]:
@@ -171,10 +186,8 @@ def move_org(
     check_sibling_name(org.name, new_parent, exclude_pk=org.pk)
     old_parent = org.parent
     old_path = org.path
-    Organization.objects.move(org, new_parent, "last-child")
+    _move_subtree(org, new_parent)
     org.refresh_from_db()
-    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
-    org.parent = new_parent
     OrgEvent.objects.create(
         org=org, kind=OrgEventKind.MOVED, date=date, doc_no=doc_no, actor=actor,
         data={"from": old_parent.name if old_parent else "", "to": new_parent.name},
@@ -214,13 +227,14 @@ def merge_org(
     for child in children:
         if Organization.objects.filter(parent=target, status=OrgStatus.ACTIVE, name=child.name).exists():
             raise ValidationError({"target": f"合并后“{child.name}”将与目标组织下的同名组织重名，请先更名"})
-        Organization.objects.move(child, Organization.objects.get(pk=target.pk), "last-child")
-        Organization.objects.filter(pk=child.pk).update(parent=target)
+        _move_subtree(child, target)
         OrgEvent.objects.create(
             org=child, kind=OrgEventKind.MOVED, date=date, doc_no=doc_no, actor=actor,
             data={"from": source.name, "to": target.name, "merge": True},
         )
     source.refresh_from_db()
+    if source.kind == OrgKind.BRANCH:
+        counters.shift(source.path, branches=-1)
     source.status = OrgStatus.DISSOLVED
     source.dissolved_on = date
     source.dissolved_doc_no = doc_no
@@ -259,6 +273,8 @@ def dissolve_org(org: Organization, *, actor: Any, date: dt.date, doc_no: str, n
         raise ValidationError({NON_FIELD_ERRORS: "该党组织还有在册党员，请先转接党员组织关系"})
     if org.founded_on and date < org.founded_on:
         raise ValidationError({"date": "撤销日期不能早于成立日期"})
+    if org.kind == OrgKind.BRANCH:
+        counters.shift(org.path, branches=-1)
     org.status = OrgStatus.DISSOLVED
     org.dissolved_on = date
     org.dissolved_doc_no = doc_no.strip()

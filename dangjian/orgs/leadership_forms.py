@@ -72,6 +72,14 @@ class EndPostForm(forms.Form):
         style(self)
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    """A meeting shown by its Chinese date and title."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        day = obj.held_on
+        return f"{day.year}年{day.month}月{day.day}日 {obj.title}"
+
+
 class StepForm(forms.Form):
     """记录换届步骤: one step of the procedure, in order; the election may name its meeting."""
 
@@ -81,7 +89,7 @@ class StepForm(forms.Form):
     )
     date = event_date_field()
     doc_no = doc_no_field()
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         label="选举大会", queryset=Meeting.objects.none(), required=False, empty_label="（不关联）",
         error_messages={"invalid_choice": "请从列表中选择本组织的会议"},
     )

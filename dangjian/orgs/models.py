@@ -86,6 +86,10 @@ class Organization(MP_Node):
     temporary_end = models.DateField("临时党组织结束日期", null=True, blank=True)
     is_joint = models.BooleanField("联合党支部", default=False)
     joint_units = models.TextField("联合单位", blank=True, help_text="每行一个单位")
+    # Totals over the subtree (this org included), kept by orgs.counters on every change so that the tree
+    # never counts millions of member rows live (dependencies.md A1.3). `recount` rebuilds them.
+    subtree_members = models.PositiveIntegerField("在册党员（含下级）", default=0)
+    subtree_branches = models.PositiveIntegerField("党支部（含下级）", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -104,6 +108,16 @@ class Organization(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving an existing org never writes its subtree totals: only orgs.counters changes them (with
+        F() updates), so a stale in-memory copy cannot overwrite them."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("subtree_members", "subtree_branches")
+            ]
+        super().save(*args, **kwargs)
 
     @staticmethod
     def extra_visible_q(scope: Scope) -> Q:

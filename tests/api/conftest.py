@@ -43,3 +43,8 @@ def member_payload(org: Organization, **overrides: Any) -> dict[str, Any]:
 def fresh(api: Callable[[Any], APIClient], user: Any) -> APIClient:
     """A client for a newly loaded copy of `user`, as each real request has: nothing cached on it (the scope)."""
     return api(type(user).objects.get(pk=user.pk))
+
+
+@pytest.fixture(autouse=True)
+def _totals_stay_exact(totals_stay_exact: None) -> None:
+    """Every test here changes orgs and members through the actions: the kept totals must stay exact."""
