@@ -397,9 +397,12 @@ def update_meeting(meeting: Meeting, *, actor: Any, data: dict[str, Any]) -> Mee
 
 
 def _current(meeting: Meeting) -> dict[str, Any]:
-    """The meeting's values in the shape `_clean` takes."""
+    """The meeting's values in the shape `_clean` takes (edits and corrections merge their changes into it)."""
     data: dict[str, Any] = {name: getattr(meeting, name) for name in MEETING_FIELDS if name not in ("kinds", "host", "recorder")}
-    data.update(kinds=meeting_kinds(meeting), host=meeting.host_id, recorder=meeting.recorder_id)
+    kinds = meeting_kinds(meeting)
+    data.update(kinds=kinds, host=meeting.host_id, recorder=meeting.recorder_id)
+    if meeting.title == default_title(kinds):
+        data["title"] = ""  # a title that only named the kinds follows them when the kinds change
     return data
 
 

@@ -43,7 +43,8 @@ from dangjian.orgs.models import Organization, OrgKind
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
-_ALL_MEMBER_KINDS = [MeetingKind.BRANCH_ASSEMBLY, MeetingKind.GROUP_MEETING]
+# Action fields shown under another name on the pages (the date and time inputs, the photo input).
+_FIELD_ON_FORM = {"starts_at": "date", "file": "photos"}
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
@@ -53,7 +54,7 @@ def _apply_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(None, msg)
         return
     for field, msgs in exc.message_dict.items():
-        target = "date" if field == "starts_at" and "date" in form.fields else field
+        target = _FIELD_ON_FORM.get(field, field)
         for msg in msgs:
             form.add_error(target if target in form.fields else None, msg)
 
@@ -288,9 +289,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             _save_sheet(meeting, user, form, files)
         except ValidationError as exc:
             _apply_errors(form, exc)
-            if hasattr(exc, "error_dict") and "file" in exc.message_dict:
-                for msg in exc.message_dict["file"]:
-                    form.add_error("photos", msg)
         else:
             messages.success(request, "出席情况已保存")
             return redirect("orglife:detail", pk=meeting.pk)

@@ -98,6 +98,7 @@ def test_an_update_of_a_draft_keeps_its_kind_tags_in_step(world):
     meeting = draft(world)
     response = api(world.secretary).patch(f"{URL}{meeting.pk}/", {"kinds": [MeetingKind.THEME_DAY]}, format="json")
     assert response.status_code == 200 and response.json()["kinds"] == [MeetingKind.THEME_DAY]
+    assert response.json()["title"] == "主题党日"  # a default title follows the kinds
     assert list(meeting.kind_tags.values_list("kind", flat=True)) == [MeetingKind.THEME_DAY]
 
 

@@ -337,7 +337,9 @@ def test_updating_a_draft_keeps_the_tags_in_step_with_kinds_and_day(world):
     })
     tags = set(MeetingKindTag.objects.filter(meeting=meeting).values_list("kind", "held_on"))
     assert tags == {(MeetingKind.THEME_DAY, dt.date(2025, 6, 5)), (MeetingKind.BRANCH_ASSEMBLY, dt.date(2025, 6, 5))}
-    actions.update_meeting(meeting, actor=world.secretary, data={"kinds": [MeetingKind.THEME_DAY]})
+    actions.update_meeting(meeting, actor=world.secretary, data={"kinds": [MeetingKind.THEME_DAY], "title": "六月主题党日"})
+    meeting.refresh_from_db()
+    assert meeting.title == "六月主题党日"
     assert list(MeetingKindTag.objects.filter(meeting=meeting).values_list("kind", flat=True)) == [MeetingKind.THEME_DAY]
     assert AuditEvent.objects.filter(action="orglife.update").count() == 2
 
