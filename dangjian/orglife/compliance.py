@@ -473,20 +473,22 @@ def _all_periods(config: Config, year: int, kinds: list[str]) -> list[Period]:
     return sorted({p for k in kinds for p in config.periods_of(k, year)})
 
 
-def _period_code(config: Config, year: int, kinds: list[str]) -> tuple[Case, list[tuple[str, Period]]]:
-    """SQL: an integer naming the (kind, period) cell a record falls in, and the list it indexes."""
-    cells: list[tuple[str, Period]] = []
-    whens = []
+def _period_case(config: Config, year: int, kinds: list[str], periods: list[Period], as_end: bool = False) -> Case:
+    """SQL: the index in `periods` of the period of its kind's rule that a record falls in (or that period's last
+    day). Nested by rule period first, so a record is compared with at most 12 dates rather than every cell."""
+    by_type: dict[str, list[str]] = defaultdict(list)
     for kind in kinds:
-        for p in config.periods_of(kind, year):
-            whens.append(When(Q(kind=kind, held_on__lte=p.end), then=Value(len(cells))))
-            cells.append((kind, p))
-    return Case(*whens, default=Value(None), output_field=IntegerField()), cells
-
-
-def _period_end_case(cells: list[tuple[str, Period]]) -> Case:
-    return Case(*[When(Q(kind=k, held_on__lte=p.end), then=Value(p.end)) for k, p in cells],
-                default=Value(None), output_field=DateField())
+        by_type[config.periods[kind]].append(kind)
+    field: Any = DateField() if as_end else IntegerField()
+    whens = []
+    for period_kind, members in by_type.items():
+        inner = Case(
+            *[When(held_on__lte=p.end, then=Value(p.end if as_end else periods.index(p)))
+              for p in periods_of_year(period_kind, year)],
+            default=Value(None), output_field=field,
+        )
+        whens.append(When(kind__in=members, then=inner))
+    return Case(*whens, default=Value(None), output_field=field)
 
 
 def rollup(user: Any, root: Organization, year: int, today: dt.date | None = None,
@@ -519,24 +521,24 @@ def rollup(user: Any, root: Organization, year: int, today: dt.date | None = Non
                 key = f"c{i}" if kind == MeetingKind.COMMITTEE_MEETING else f"n{i}"
                 applicable[(kind, row["depth"], p)] += row[key]
     # Done orgs per (meeting kind, depth, period): COUNT DISTINCT over the records.
-    code, cells = _period_code(config, year, kinds)
     owner_q = Q()
     for owner in owners:
         owner_q |= Q(kind__in=[k for k in kinds if OWNER_KIND[k] == owner], org__kind=owner)
     done_rows = (
         _tags(config).filter(subtree_q(root.path, "org__path"), owner_q, held_on__gte=dt.date(year, 1, 1),
                              held_on__lte=dt.date(year, 12, 31))
-        .annotate(cell=code, cell_end=_period_end_case(cells), has_committee=has_committee_q(ref, "org_id"))
+        .annotate(cell=_period_case(config, year, kinds, periods),
+                  cell_end=_period_case(config, year, kinds, periods, as_end=True),
+                  has_committee=has_committee_q(ref, "org_id"))
         .filter(~Q(kind=MeetingKind.COMMITTEE_MEETING) | Q(has_committee=True))
         .filter(Q(org__dissolved_on__isnull=True) | Q(org__dissolved_on__gt=F("cell_end")))
-        .values("cell", "org__depth").annotate(n=Count("org_id", distinct=True)).order_by()
+        .values("kind", "cell", "org__depth").annotate(n=Count("org_id", distinct=True)).order_by()
     )
     done: dict[tuple[str, int, Period], int] = defaultdict(int)
     for row in done_rows:
         if row["cell"] is None:
             continue
-        kind, p = cells[row["cell"]]
-        done[(kind, row["org__depth"], p)] += row["n"]
+        done[(row["kind"], row["org__depth"], periods[row["cell"]])] += row["n"]
     depths = sorted({d for (_, d, _) in applicable} | {d for (_, d, _) in done})
     by_kind = {
         kind: [
