@@ -22,6 +22,7 @@ from dangjian.members import pii
 from dangjian.members.choices import ON_ROLL_STATES, MemberEventKind, MemberState, PartyStatus
 from dangjian.members.models import Member, MemberEvent
 from dangjian.members.validation import check_member_data
+from dangjian.orgs import counters
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgKind
 
 TODAY = dt.date(2026, 6, 15)
@@ -53,6 +54,7 @@ def test_tree_is_consistent_and_obeys_placement_rules(demo: str) -> None:
     names = [(o.parent_id, o.name) for o in by_path.values()]
     assert len(names) == len(set(names)), "sibling names must be unique"
     assert OrgEvent.objects.filter(kind="created").count() == 40
+    assert counters.mismatches() == [], "subtree totals as orgs.counters keeps them"
     kinds = {o.kind for o in by_path.values()}
     assert kinds == {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.GROUP}
     temporary = Organization.objects.get(is_temporary=True)
