@@ -70,6 +70,9 @@ def test_outsider_sees_only_their_own_branch_on_the_board(world, login, terms):
     assert "第一党支部" not in html
     assert "第二党支部" not in html
     assert "机关党委</a>" not in html  # named as the parent, never a row of its own
+    response = login(world.outsider).get(url("board_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["第三党支部"]
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "secadmin", "auditor", "nobody"])
@@ -229,3 +232,18 @@ def test_steps_out_of_order_are_refused_on_the_kind_field(world, login, terms):
     response = client.post(url("step", terms["a1"].pk), {"kind": "requested", "date": "2025-06-02"})
     assert response.status_code == 200
     assert "换届步骤须按顺序办理" in response.context["form"].errors["kind"][0]
+
+
+def test_the_step_form_offers_the_orgs_own_meetings_and_links_the_election(world, login, terms):
+    from dangjian.orglife.models import Meeting
+
+    mine = Meeting.objects.create(org=world.a1, title="换届选举大会", starts_at=NOW, held_on=dt.date(2025, 6, 20))
+    Meeting.objects.create(org=world.a2, title="别家大会", starts_at=NOW, held_on=dt.date(2025, 6, 20))
+    client = login(world.secretary)
+    html = client.get(url("step", terms["a1"].pk)).content.decode()
+    assert "2025年6月20日 换届选举大会" in html and "别家大会" not in html
+    response = client.post(url("step", terms["a1"].pk), {
+        "kind": "elected", "date": "2025-06-20", "meeting": mine.pk, "doc_no": "", "note": "",
+    })
+    assert response.status_code == 302
+    assert ElectionStep.objects.get().meeting == mine
