@@ -223,15 +223,17 @@ def open_term(org: Organization, *, actor: Any, number: int, starts_on: dt.date,
             raise ValidationError({"starts_on": [f"届次时间与第{t.number}届重叠"]})
     years = term_years(org.kind, _rule_values(starts_on))
     assert years is not None  # kinds without a term were refused above
-    term = Term.objects.create(org=org, number=number, starts_on=starts_on, planned_end=add_years(starts_on, years))
     previous = next((t for t in terms if t.closed_on is None), None)
     ended = 0
     if previous is not None:
         previous.closed_on = starts_on
         previous.save(update_fields=["closed_on"])
         ended = PostHolding.objects.filter(term=previous, ends_on__isnull=True, starts_on__lt=starts_on).update(
-            ends_on=starts_on
+            ends_on=starts_on, end_reason="换届"
         )
+    term = Term.objects.create(
+        org=org, number=number, starts_on=starts_on, planned_end=add_years(starts_on, years), doc_no=doc_no.strip()
+    )
     PostHolding.objects.filter(org=org, starts_on__gte=starts_on).filter(
         Q(term__isnull=True) | Q(term=previous)
     ).update(term=term)
@@ -315,7 +317,7 @@ def appoint(
 @audit.records_denials
 @transaction.atomic
 def end_post(holding: PostHolding, *, actor: Any, ends_on: dt.date, reason: str) -> PostHolding:
-    """The holder leaves the post on `ends_on` (the first day out of office); the reason goes to the audit log."""
+    """The holder leaves the post on `ends_on` (the first day out of office), with the reason kept on the post."""
     holding = PostHolding.objects.select_for_update().select_related("org", "member").get(pk=holding.pk)
     require(actor, holding.org.path, "change", holding.org)
     if holding.ends_on is not None:
@@ -326,7 +328,8 @@ def end_post(holding: PostHolding, *, actor: Any, ends_on: dt.date, reason: str)
     if not reason.strip():
         raise ValidationError({"reason": ["请填写离任原因"]})
     holding.ends_on = ends_on
-    holding.save(update_fields=["ends_on"])
+    holding.end_reason = reason.strip()[:200]
+    holding.save(update_fields=["ends_on", "end_reason"])
     audit.record("orgs.post_end", actor=actor, obj=holding, org=holding.org, reason=reason.strip(), changes={
         "member": holding.member.name, "post": holding.get_post_display(), "ends_on": ends_on.isoformat(),
     })

@@ -197,6 +197,7 @@ class Term(models.Model):
     planned_end = models.DateField("任期届满")
     adjusted_end = models.DateField("经批准调整后的届满日期", null=True, blank=True)
     adjustment_doc_no = models.CharField("调整批复文号", max_length=100, blank=True)
+    doc_no = models.CharField("选举结果批复文号", max_length=100, blank=True)
     closed_on = models.DateField("换届日期", null=True, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -206,6 +207,10 @@ class Term(models.Model):
         ordering = ["org_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["org", "number"], name="orgs_term_unique_org_number"),
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(closed_on__isnull=True), name="orgs_term_one_open_per_org",
+                violation_error_message="该党组织已有未换届的届次",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,6 +230,7 @@ class PostHolding(models.Model):
     post = models.CharField("职务", max_length=24, choices=Post.choices)
     starts_on = models.DateField("任职日期")
     ends_on = models.DateField("离任日期", null=True, blank=True)
+    end_reason = models.CharField("离任原因", max_length=200, blank=True)
     doc_no = models.CharField("文号", max_length=100, blank=True)
 
     class Meta:
