@@ -23,6 +23,7 @@ from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
 from dangjian.orgs import actions
 from dangjian.orgs.forms import CreateOrgForm, DissolveForm, MergeForm, MoveForm, OrgInfoForm, RenameForm
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
+from dangjian.orgs.checks import warnings_for
 from dangjian.orgs.stats import subtree_counts
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -219,6 +220,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             can_move=may_reshape,
             can_merge=may_reshape,
             can_dissolve=may_structure,
+            setup_warnings=warnings_for(org),
         )
     return render(request, "orgs/detail.html", context)
 
