@@ -423,6 +423,6 @@ def test_query_count_does_not_grow_with_the_number_of_children(world, login, dja
 
 def test_the_org_page_shows_setup_warnings_and_links_to_its_leadership_and_meetings(world, login):
     html = login(world.admin).get(url("detail", world.a1.pk)).content.decode()
-    assert "组织设置提示" in html and "正式党员不足3人" in html
+    assert "组织设置提示" in html and "正式党员1人，不足3人" in html
     assert reverse("orgs:leadership_org", args=[world.a1.pk]) in html
     assert f'{reverse("orglife:list")}?org={world.a1.pk}' in html
