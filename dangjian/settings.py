@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.orglife",
+    "dangjian.reminders",
     "dangjian.api",
 ]
 
@@ -277,6 +278,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "dangjian.orgs.models.OrgStatus",
+        "MeetingStatusEnum": "dangjian.orglife.choices.MeetingStatus",
+        "AttendanceStatusEnum": "dangjian.orglife.choices.AttendanceStatus",
+        "PartyStatusEnum": "dangjian.members.choices.PartyStatus",
+    },
 }
 
 # --- Personal data protection (SEC-17, SEC-24) ---------------------------------
