@@ -133,6 +133,7 @@ class Period:
         return "全年"
 
     def contains(self, day: dt.date) -> bool:
+        """Whether `day` falls inside the period (both ends included)."""
         return self.start <= day <= self.end
 
 
@@ -165,6 +166,7 @@ def periods_between(kind: str, start: dt.date, end: dt.date) -> list[Period]:
 
 
 def periods_of_year(kind: str, year: int) -> list[Period]:
+    """The 12 months, 4 quarters or 1 year of `year`: the columns of a year's matrix."""
     return periods_between(kind, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
@@ -275,6 +277,7 @@ def load_config(on: dt.date | None = None) -> Config:
 
 
 def _tags(config: Config) -> QuerySet[MeetingKindTag]:
+    """The kind tags that count as records under the rules: submitted ones only, unless a deployment says so."""
     qs = MeetingKindTag.objects.get_queryset()
     return qs.filter(submitted=True) if config.submitted_only else qs
 
@@ -310,16 +313,19 @@ def counts(
 
 
 def _sum_period(monthly: dict[tuple[str, int, dt.date], int], kind: str, org_id: int, period: Period) -> int:
+    """Records of one org and kind in a period, added up from the monthly counts (quarters and years)."""
     return sum(
         monthly.get((kind, org_id, m.start), 0) for m in periods_between(MONTH, period.start, period.end)
     )
 
 
 def _reference_day(year: int, today: dt.date) -> dt.date:
+    """The day on which "has a committee" is judged: today, or 31 December for a past year."""
     return min(today, dt.date(year, 12, 31))
 
 
 def _holdings_in_office(day: dt.date) -> QuerySet[PostHolding]:
+    """Committee-only posts (not 书记/副书记) held on `day`: their presence means the branch has a committee."""
     return PostHolding.objects.filter(
         Q(post__in=COMMITTEE_ONLY_POSTS), Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gt=day)
     )
@@ -331,12 +337,14 @@ def has_committee_q(day: dt.date, outer: str = "pk") -> Exists:
 
 
 def _existed_on_q(day: dt.date, prefix: str = "") -> Q:
+    """SQL twin of `existed_on`: founded by `day` and not yet dissolved on it."""
     return (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": day})) & (
         Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
     )
 
 
 def _existed_in_year_q(year: int) -> Q:
+    """Orgs that existed on some day of `year`: the rows of that year's matrix."""
     return (Q(founded_on__isnull=True) | Q(founded_on__lte=dt.date(year, 12, 31))) & (
         Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=dt.date(year, 1, 1))
     )
@@ -353,12 +361,10 @@ def list_url() -> str:
 
 
 def drill_down_url(base: str, org_id: int, kind: str, period: Period) -> str:
-    """The meetings list filtered to one cell: `month=YYYY-MM` for a month, `period=2025-Q1` / `period=2025`
-    for a quarter or year."""
-    query = f"{base}?org={org_id}&kind={kind}"
-    if period.kind == MONTH:
-        return f"{query}&month={period.start:%Y-%m}"
-    return f"{query}&period={period.key}"
+    """The meetings list filtered to one cell: the org, the kind and the period's months (`month_from` and
+    `month_to` as YYYY-MM, the list's own filter fields)."""
+    return (f"{base}?org={org_id}&kind={kind}&month_from={period.start:%Y-%m}"
+            f"&month_to={period.end:%Y-%m}")
 
 
 @dataclass
@@ -439,10 +445,12 @@ class RateCell:
 
     @property
     def rate(self) -> float | None:
+        """Done ÷ applicable; None when nothing was owed."""
         return self.done / self.applicable if self.applicable else None
 
     @property
     def percent(self) -> str:
+        """The rate as shown: one decimal, or a dash."""
         return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
@@ -454,10 +462,12 @@ class LevelRate:
 
     @property
     def rate(self) -> float | None:
+        """Done ÷ applicable; None when nothing was owed."""
         return self.done / self.applicable if self.applicable else None
 
     @property
     def percent(self) -> str:
+        """The rate as shown: one decimal, or a dash."""
         return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
@@ -470,6 +480,7 @@ class Rollup:
 
 
 def _all_periods(config: Config, year: int, kinds: list[str]) -> list[Period]:
+    """Every distinct period the kinds' rules use in `year`, in order: the roll-up's aggregate columns."""
     return sorted({p for k in kinds for p in config.periods_of(k, year)})
 
 

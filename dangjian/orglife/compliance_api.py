@@ -71,6 +71,7 @@ class LevelSerializer(serializers.Serializer):
 
 
 def _cell(cell: compliance.Cell) -> dict[str, Any]:
+    """One matrix cell as JSON: ISO period key and dates, the status code and its Chinese label."""
     p = cell.period
     return {"period": p.key, "start": p.start.isoformat(), "end": p.end.isoformat(), "status": cell.status.value,
             "status_display": cell.status.label, "count": cell.count}
@@ -81,6 +82,7 @@ class ComplianceViewSet(viewsets.ViewSet):
     """组织生活落实情况 (no model of its own: everything is computed from the meeting records)."""
 
     def _params(self, request: Request) -> tuple[Organization, dict[str, Any]]:
+        """Validated query parameters (400 with field errors) and the root org, 404 outside the view scope."""
         query = ComplianceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = dict(query.validated_data)
@@ -109,6 +111,7 @@ class ComplianceViewSet(viewsets.ViewSet):
         }),
     )
     def list(self, request: Request) -> Response:
+        """Per-org statuses for a page of orgs, from compliance.matrix."""
         root, params = self._params(request)
         today = timezone.localdate()
         config = compliance.load_config(today)
@@ -137,6 +140,7 @@ class ComplianceViewSet(viewsets.ViewSet):
     )
     @action(detail=False)
     def rollup(self, request: Request) -> Response:
+        """Rates by kind, period and tree level, from compliance.rollup."""
         root, params = self._params(request)
         today = timezone.localdate()
         config = compliance.load_config(today)

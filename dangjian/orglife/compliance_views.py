@@ -73,6 +73,7 @@ def _year(request: HttpRequest, today: dt.date) -> int:
 
 
 def _common(request: HttpRequest, root: Organization, today: dt.date, year: int | None = None) -> dict[str, Any]:
+    """What every compliance page's filter bar needs: the root, its alternatives, the years offered."""
     return {
         "root": root, "roots": _root_choices(request, root), "year": year,
         "years": list(range(today.year - YEARS_BACK, today.year + 2)), "today": today,
@@ -153,6 +154,7 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def _shown_value(value: Any) -> str:
+    """A rule value in words: 是/否, 每月/每季度/每年, or the number."""
     if isinstance(value, bool):
         return "是" if value else "否"
     return compliance.PERIOD_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)

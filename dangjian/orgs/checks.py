@@ -82,6 +82,7 @@ def load_limits(on: dt.date | None = None) -> dict[str, Any]:
 
 
 def _limit(limits: dict[str, Any], name: str) -> Any:
+    """One 组织设置 rule value by its short name."""
     return limits[f"orgs.setup.{name}"]
 
 
@@ -90,6 +91,7 @@ def warnings_from(facts: OrgFacts, limits: dict[str, Any], today: dt.date) -> li
     found: list[SetupWarning] = []
 
     def warn(code: str, message: str, rule: str) -> None:
+        """Record one finding with the key of the rule it applies."""
         found.append(SetupWarning(code, message, f"orgs.setup.{rule}" if rule else ""))
 
     min_full = _limit(limits, "branch_min_full_members")
@@ -161,6 +163,7 @@ def _holding_counts(q: Q, today: dt.date) -> dict[int, dict[str, int]]:
 
 
 def _facts(org: Organization, members: tuple[int, int], holdings: dict[str, int]) -> OrgFacts:
+    """OrgFacts from an org row, its (full, total) member counts and its post-holder counts."""
     return OrgFacts(
         kind=org.kind, unit_category=org.unit_category, full=members[0], total=members[1],
         secretaries=holdings.get("secretaries", 0), deputies=holdings.get("deputies", 0),

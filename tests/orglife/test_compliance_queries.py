@@ -78,7 +78,7 @@ def test_matrix_gives_each_month_its_status_and_drafts_do_not_count(world):
     a1 = m.rows[0]
     assert statuses(a1, K.THEME_DAY)[:5] == [Status.DONE, Status.OVERDUE, Status.OVERDUE, Status.OPEN, Status.FUTURE]
     jan = a1.cells[K.THEME_DAY][0]
-    assert jan.count == 1 and f"org={world.a1.pk}" in jan.url and "month=2025-01" in jan.url
+    assert jan.count == 1 and f"org={world.a1.pk}" in jan.url and "month_from=2025-01&month_to=2025-01" in jan.url
     assert a1.cells[K.THEME_DAY][1].url == ""
 
 
@@ -238,3 +238,11 @@ def test_outsiders_and_the_three_administrators_reach_no_one_elses_subtree(world
             with pytest.raises(Http404):
                 call(user)
     assert compliance.matrix(world.outsider, world.b, 2025, [K.THEME_DAY]).rows[0].org == world.b
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_quarter_cell_links_to_the_meetings_of_its_three_months(world):
+    meeting(world.a1, D(2025, 2, 8), K.BRANCH_ASSEMBLY)
+    cell = compliance.matrix(world.admin, world.a1, 2025, [K.BRANCH_ASSEMBLY]).rows[0].cells[K.BRANCH_ASSEMBLY][0]
+    assert cell.status == Status.DONE
+    assert cell.url.endswith(f"?org={world.a1.pk}&kind=branch_assembly&month_from=2025-01&month_to=2025-03")

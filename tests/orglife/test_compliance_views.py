@@ -44,7 +44,7 @@ def test_admin_sees_the_matrix_with_status_words_and_drill_down_links(world, log
     html = client.get("/orglife/compliance/?year=2025&kind=theme_day").content.decode()
     assert ">第一党支部</a>" in html and ">第三党支部</a>" in html
     assert "已完成（1次）" in html and "逾期未开" in html and "进行中" in html
-    assert f"org={world.a1.pk}&amp;kind=theme_day&amp;month=2025-01" in html
+    assert f"org={world.a1.pk}&amp;kind=theme_day&amp;month_from=2025-01&amp;month_to=2025-01" in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     html = client.get(f"/orglife/compliance/?org={world.general.pk}&kind=group_meeting").content.decode()
     assert ">第一党小组</a>" in html and ">第三党支部</a>" not in html
