@@ -44,12 +44,12 @@ SETUP_KEYS = [
     "orgs.setup.committee_required_full_members",
     "orgs.setup.committee_min_size",
     "orgs.setup.committee_max_size",
-    "orgs.setup.max_deputies",
     "orgs.setup.organ_committee_min_members",
     "orgs.setup.organ_general_min_members",
     "orgs.setup.joint_max_units",
     "orgs.setup.temporary_end_warns",
 ]
+# The deputy-secretary limit (第二十条) is declared once, with the 班子 rules: dangjian.orgs.rules.
 
 register(
     Rule("orglife.assembly_period", "党支部党员大会召开周期", "quarter", BRANCH_RULES, "第十一条", RuleStatus.CENTRAL,
@@ -81,8 +81,6 @@ register(
          "由3至5人组成"),
     Rule("orgs.setup.committee_max_size", "支部委员会人数上限", 7, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
          "一般不超过7人"),
-    Rule("orgs.setup.max_deputies", "副书记人数上限", 1, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
-         "必要时可以设1名副书记"),
     Rule("orgs.setup.organ_committee_min_members", "机关设立党的基层委员会的党员人数", 100, ORGAN_RULES, "第五条",
          RuleStatus.CENTRAL, "机关党员100人以上的，设立党的基层委员会"),
     Rule("orgs.setup.organ_general_min_members", "机关设立党总支的党员人数", 50, ORGAN_RULES, "第六条",

@@ -25,6 +25,7 @@ from dangjian.members.choices import ON_ROLL_STATES, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, OrgStatus, Post, PostHolding, UnitCategory
+from dangjian.orgs.rules import MAX_DEPUTY_SECRETARIES
 
 # Committee posts a branch without a committee does not have (it has a 书记 and perhaps one 副书记).
 COMMITTEE_ONLY_POSTS = (Post.ORGANIZATION, Post.PROPAGANDA, Post.DISCIPLINE, Post.COMMITTEE_MEMBER)
@@ -77,8 +78,8 @@ class OrgFacts:
 
 
 def load_limits(on: dt.date | None = None) -> dict[str, Any]:
-    """The 组织设置 rules in force on `on`, one query."""
-    return rules.values(orglife_rules.SETUP_KEYS, on)
+    """The 组织设置 rules in force on `on`, one query (with the 班子 rule on deputies, declared in orgs.rules)."""
+    return rules.values([*orglife_rules.SETUP_KEYS, MAX_DEPUTY_SECRETARIES], on)
 
 
 def _limit(limits: dict[str, Any], name: str) -> Any:
@@ -92,7 +93,7 @@ def warnings_from(facts: OrgFacts, limits: dict[str, Any], today: dt.date) -> li
 
     def warn(code: str, message: str, rule: str) -> None:
         """Record one finding with the key of the rule it applies."""
-        found.append(SetupWarning(code, message, f"orgs.setup.{rule}" if rule else ""))
+        found.append(SetupWarning(code, message, rule))
 
     min_full = _limit(limits, "branch_min_full_members")
     max_members = _limit(limits, "branch_max_members")
@@ -104,7 +105,7 @@ def warnings_from(facts: OrgFacts, limits: dict[str, Any], today: dt.date) -> li
     if facts.kind == OrgKind.BRANCH:
         if facts.full < min_full:
             warn("too_few_full", f"正式党员{facts.full}人，不足{min_full}人，不符合单独设立党支部的条件"
-                 "（可与相邻单位成立联合党支部）", "branch_min_full_members")
+                 "（可与相邻单位成立联合党支部）", "orgs.setup.branch_min_full_members")
         if facts.total > max_members:
             advice = "，应分设党支部或调整组织设置"
             if organ and facts.total >= to_committee:
@@ -112,25 +113,25 @@ def warnings_from(facts: OrgFacts, limits: dict[str, Any], today: dt.date) -> li
             elif organ and facts.total >= to_general:
                 advice = f"；机关党员{to_general}人以上、{to_committee}人以下的，应当设立党的总支部委员会"
             warn("too_many_members", f"党员{facts.total}人，党支部党员人数一般不超过{max_members}人{advice}",
-                 "branch_max_members")
+                 "orgs.setup.branch_max_members")
         if facts.full >= committee_at and facts.committee < committee_min:
             warn("committee_missing", f"正式党员{facts.full}人（{committee_at}人以上），应当设立党支部委员会"
-                 f"（现有委员{facts.committee}人，一般由{committee_min}至5人组成）", "committee_required_full_members")
+                 f"（现有委员{facts.committee}人，一般由{committee_min}至5人组成）", "orgs.setup.committee_required_full_members")
         if facts.full < committee_at and facts.committee_only:
             warn("committee_not_needed", f"正式党员不足{committee_at}人，一般设1名书记，必要时设1名副书记，"
-                 "不设支部委员会", "committee_required_full_members")
+                 "不设支部委员会", "orgs.setup.committee_required_full_members")
         if facts.committee > committee_max:
             warn("committee_too_large", f"支部委员会{facts.committee}人，一般不超过{committee_max}人",
-                 "committee_max_size")
-        if facts.deputies > _limit(limits, "max_deputies"):
-            warn("too_many_deputies", f"副书记{facts.deputies}名，必要时可以设{_limit(limits, 'max_deputies')}名",
-                 "max_deputies")
+                 "orgs.setup.committee_max_size")
+        if facts.deputies > limits[MAX_DEPUTY_SECRETARIES]:
+            warn("too_many_deputies", f"副书记{facts.deputies}名，必要时可以设{limits[MAX_DEPUTY_SECRETARIES]}名",
+                 MAX_DEPUTY_SECRETARIES)
         if facts.is_joint and facts.joint_units > _limit(limits, "joint_max_units"):
             warn("joint_too_many_units", f"联合党支部覆盖{facts.joint_units}个单位，一般不超过"
-                 f"{_limit(limits, 'joint_max_units')}个", "joint_max_units")
+                 f"{_limit(limits, 'joint_max_units')}个", "orgs.setup.joint_max_units")
     if facts.kind == OrgKind.GENERAL_BRANCH and organ and facts.total >= to_committee:
         warn("should_be_committee", f"党员{facts.total}人，机关党员{to_committee}人以上的，应当设立党的基层委员会",
-             "organ_committee_min_members")
+             "orgs.setup.organ_committee_min_members")
     if facts.kind != OrgKind.GROUP:
         if facts.secretaries == 0:
             warn("no_secretary", "未配备书记（职务空缺应当及时补选）", "")
@@ -139,7 +140,7 @@ def warnings_from(facts: OrgFacts, limits: dict[str, Any], today: dt.date) -> li
     if (facts.is_temporary and facts.temporary_end is not None and facts.temporary_end < today
             and _limit(limits, "temporary_end_warns")):
         warn("temporary_ended", f"临时党组织任务已于{facts.temporary_end.year}年{facts.temporary_end.month}月"
-             f"{facts.temporary_end.day}日结束，应当及时撤销", "temporary_end_warns")
+             f"{facts.temporary_end.day}日结束，应当及时撤销", "orgs.setup.temporary_end_warns")
     return found
 
 

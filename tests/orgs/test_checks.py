@@ -15,10 +15,11 @@ from dangjian.orglife import rules as orglife_rules
 from dangjian.orgs.actions import create_org
 from dangjian.orgs.checks import OrgFacts, subtree_warnings, warnings_for, warnings_from
 from dangjian.orgs.models import Organization, OrgKind, Post, PostHolding, UnitCategory
+from dangjian.orgs.rules import MAX_DEPUTY_SECRETARIES
 
 D = dt.date
 TODAY = D(2025, 6, 1)
-LIMITS = {key: REGISTRY[key].default for key in orglife_rules.SETUP_KEYS}
+LIMITS = {key: REGISTRY[key].default for key in [*orglife_rules.SETUP_KEYS, MAX_DEPUTY_SECRETARIES]}
 STAFFED = {"secretaries": 1}
 
 
@@ -86,6 +87,13 @@ def test_one_secretary_and_at_most_one_deputy():
     assert "too_many_deputies" not in codes(OrgFacts(OrgKind.BRANCH, full=3, total=3, deputies=1, **STAFFED))
     assert "too_many_deputies" in codes(OrgFacts(OrgKind.BRANCH, full=3, total=3, deputies=2, **STAFFED))
     assert codes(OrgFacts(OrgKind.GROUP)) == set()
+
+
+def test_each_warning_names_its_rule():
+    found = warnings_from(OrgFacts(OrgKind.BRANCH, full=2, total=2, deputies=2, **STAFFED), LIMITS, TODAY)
+    rules = {w.code: w.rule for w in found}
+    assert rules == {"too_few_full": "orgs.setup.branch_min_full_members", "too_many_deputies": MAX_DEPUTY_SECRETARIES}
+    assert all(rule in REGISTRY for rule in rules.values())
 
 
 @pytest.mark.parametrize(("units", "warned"), [(5, False), (6, True)])
