@@ -8,5 +8,6 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
+    path("reminders/", include("dangjian.reminders.urls")),
     path("api/v1/", include("dangjian.api.urls")),
 ]

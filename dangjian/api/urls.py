@@ -15,6 +15,7 @@ from dangjian.orglife.api import MeetingViewSet
 from dangjian.orglife.compliance_api import ComplianceViewSet
 from dangjian.orgs.api import OrganizationViewSet
 from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
+from dangjian.reminders.api import ReminderViewSet
 
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -24,6 +25,7 @@ router.register("tokens", TokenViewSet, basename="token")
 router.register("terms", TermViewSet, basename="term")
 router.register("posts", PostHoldingViewSet, basename="post")
 router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("reminders", ReminderViewSet, basename="reminder")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "dangjian.reminders"
+    label = "reminders"
+    verbose_name = "待办提醒"
+
+    def ready(self) -> None:
+        # Declare the reminder rules at start-up, so the rule list shows them before the first run.
+        from dangjian.reminders import rules  # noqa: F401
