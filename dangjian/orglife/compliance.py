@@ -51,7 +51,7 @@ from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
-from dangjian.orgs.models import Organization, OrgKind, PostHolding
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus, PostHolding
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = (MONTH, QUARTER, YEAR)
@@ -612,7 +612,8 @@ def branch_health(user: Any, root: Organization, today: dt.date | None = None,
             if start <= p.end <= end:
                 cells.append((kind, p))
     branches = list(
-        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH)
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH,
+                                                   status=OrgStatus.ACTIVE)
         .filter(_existed_on_q(today))
         .annotate(has_committee=has_committee_q(today), last_held_on=_last_held_subquery(config))
         .only("id", "name", "path", "depth", "kind", "founded_on", "dissolved_on").order_by("path")
@@ -656,7 +657,8 @@ def silent_branches(user: Any, root: Organization, today: dt.date | None = None,
         recent = recent.filter(status=MeetingStatus.SUBMITTED)
     young = today - dt.timedelta(days=config.silent_days - 1)
     return (
-        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH)
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), kind=OrgKind.BRANCH,
+                                                   status=OrgStatus.ACTIVE)
         .filter(_existed_on_q(today)).exclude(founded_on__gte=young)
         .filter(~Exists(recent)).annotate(last_held_on=_last_held_subquery(config)).order_by("path")
     )

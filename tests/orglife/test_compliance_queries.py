@@ -246,3 +246,11 @@ def test_a_quarter_cell_links_to_the_meetings_of_its_three_months(world):
     cell = compliance.matrix(world.admin, world.a1, 2025, [K.BRANCH_ASSEMBLY]).rows[0].cells[K.BRANCH_ASSEMBLY][0]
     assert cell.status == Status.DONE
     assert cell.url.endswith(f"?org={world.a1.pk}&kind=branch_assembly&month_from=2025-01&month_to=2025-03")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_dissolved_branch_is_neither_coloured_nor_silent(world):
+    Organization.objects.filter(pk=world.b.pk).update(status="dissolved", dissolved_on=D(2025, 1, 15))
+    assert world.b.pk not in {h.org.pk for h in compliance.branch_health(world.admin, world.root)}
+    assert world.b not in set(compliance.silent_branches(world.admin, world.root))
+    assert world.a2 in set(compliance.silent_branches(world.admin, world.root))
