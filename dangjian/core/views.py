@@ -23,6 +23,7 @@ from dangjian.lib.dates import add_years
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.reminders.views import home_items
 
 
 @login_required
@@ -58,6 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["own_member"] = (
             Member.objects.visible_to(request.user).select_related("org").filter(pk=scope.own_member_id).first()
         )
+    if not scope.system_roles:
+        context.update(home_items(request.user))
     return render(request, "core/home.html", context)
 
 
