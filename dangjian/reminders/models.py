@@ -67,6 +67,8 @@ class Reminder(models.Model):
     url = models.CharField("办理地址", max_length=300, blank=True)
     created_at = models.DateTimeField("提醒时间", auto_now_add=True)
     resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # Set when an e-mail digest claimed the reminder (dangjian.reminders.digest), so no node mails it twice.
+    notified_at = models.DateTimeField("邮件通知时间", null=True, blank=True)
 
     objects = ReminderQuerySet.as_manager()
 
