@@ -298,6 +298,11 @@ DANGJIAN_IMPORT_MAX_ROWS = envint("DANGJIAN_IMPORT_MAX_ROWS", 20000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Optional SMTP relay for reminder digests (`dangjian reminders --email`); off unless configured.
+EMAIL_HOST = os.environ.get("DANGJIAN_EMAIL_HOST", "")
+EMAIL_PORT = envint("DANGJIAN_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DANGJIAN_EMAIL_FROM", "dangjian@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

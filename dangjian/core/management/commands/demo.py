@@ -90,11 +90,23 @@ class Command(BaseCommand):
                 loader.load_members()
                 loader.create_users()
                 loader.record_audit()
+                self._load_orglife(loader, opts["seed"], today)
         analyze_started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         loader.result.timings["统计信息"] = time.perf_counter() - analyze_started
         self._report(loader, time.perf_counter() - started)
+
+    def _load_orglife(self, loader: Loader, seed: int, today: dt.date) -> None:
+        """A year of meetings, the 班子 and 届次, then the first run of the reminder job (demo size only)."""
+        from dangjian.core.demo.orglife import load_orglife
+        from dangjian.reminders.generate import generate
+
+        started = time.perf_counter()
+        life = load_orglife(seed=seed, today=today)
+        generate(today)
+        loader.result.timings["组织生活与换届"] = time.perf_counter() - started
+        self.orglife_summary = f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，班子成员 {life.posts} 名。"
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
@@ -126,7 +138,9 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"演示数据已装入：党组织 {r.orgs} 个，党员 {r.members} 名，党籍变动记录 {r.member_events} 条。"))
         w("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in r.timings.items()) + f"；合计 {elapsed:.1f} 秒。")
         w("")
-        w(f"登录地址：{LOGIN_URL}（先运行 dangjian runserver）")
+        if getattr(self, "orglife_summary", ""):
+            w(self.orglife_summary)
+        w(f"登录地址：{LOGIN_URL}")
         w(f"所有演示账号的密码：{DEMO_PASSWORD}")
         for username, role, where in r.users:
             w(f"  {username:<10} {role}（{where}）")
