@@ -43,7 +43,11 @@ def test_admin_pages_render_cleanly(browser, live_url, size):
     page, problems = open_page(browser, live_url, "admin", size)
     assert "首页" in page.title()
     assert_fits(page, f"home-{size}")
-    for path, name in (("/orgs/", "tree"), ("/members/", "members"), ("/members/import/", "import")):
+    for path, name in (
+        ("/orgs/", "tree"), ("/members/", "members"), ("/members/import/", "import"), ("/orglife/", "meetings"),
+        ("/orglife/compliance/", "compliance"), ("/orglife/compliance/rollup/", "rollup"),
+        ("/orgs/leadership/board/", "board"), ("/reminders/", "reminders"),
+    ):
         page.goto(f"{live_url}{path}")
         page.wait_for_load_state("networkidle")
         assert_fits(page, f"{name}-{size}")
