@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from dangjian.core.scoping import subtree_q
@@ -29,6 +30,9 @@ PARTY_YEAR_BANDS = [
     ("0", "不满1年", 0, 0), ("1-5", "1至5年", 1, 5), ("6-10", "6至10年", 6, 10), ("11-20", "11至20年", 11, 20),
     ("21-30", "21至30年", 21, 30), ("31-50", "31至50年", 31, 50), ("51", "50年以上", 51, None),
 ]
+# With a name search, sort on an expression the pinyin index cannot serve: otherwise PostgreSQL walks that
+# index from "a" looking for, say, 王 (wang) and reads most of the table (8 s at 2·10⁶ members; 50 ms this way).
+SEARCH_SORT = (Concat("name_pinyin", Value(""), output_field=CharField()).asc(), "id")
 SORTS = {
     "name": ("name_pinyin", "id"), "-name": ("-name_pinyin", "-id"),
     "birth_date": ("birth_date", "id"), "-birth_date": ("-birth_date", "-id"),
@@ -122,8 +126,32 @@ class MemberFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("state"):
             qs = qs.filter(state__in=ON_ROLL_STATES)
         if not self.form.cleaned_data.get("sort"):
-            qs = qs.order_by(*SORTS["name"])
+            searching = bool((self.form.cleaned_data.get("q") or "").strip())
+            qs = qs.order_by(*SEARCH_SORT) if searching else qs.order_by(*SORTS["name"])
         return qs
+
+    def known_count(self, user: Any) -> int | None:
+        """The number of rows without counting them, when the only filter is an org (or none) over on-roll
+        members: the org's kept subtree total (orgs.counters). None when a count query is needed."""
+        if not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data
+        if any(data.get(k) for k in ("q", "party_status", "sex", "education", "age", "party_years")):
+            return None
+        if data.get("state") not in (None, "", "on_roll"):
+            return None
+        from dangjian.core.scoping import scope_for
+
+        scope = scope_for(user)
+        org = data.get("org")
+        if org is not None:
+            if not scope.covers(org.path, "view"):
+                return None  # e.g. a plain 党员 filtering on their own branch sees only their own record
+            return Organization.objects.filter(pk=org.pk).values_list("subtree_members", flat=True).first()
+        if len(scope.view_roots) != 1 or scope.own_member_id:
+            return None
+        root = Organization.objects.filter(path=scope.view_roots[0]).values_list("subtree_members", flat=True).first()
+        return root
 
     def filter_q(self, qs: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
         value = value.strip()

@@ -78,7 +78,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     member_filter = _filter(request)
     # Bad filter values show their errors and no rows, rather than silently widening the list.
     queryset = member_filter.qs if member_filter.form.is_valid() else member_filter.queryset.none()
-    page = paginate(request, queryset.defer("id_card_cipher", "phone_cipher"))
+    page = paginate(
+        request, queryset.defer("id_card_cipher", "phone_cipher"), count=member_filter.known_count(request.user)
+    )
     today = timezone.localdate()
     rows = [(m, m.age(today), m.party_years(today)) for m in page]
     scope = scope_for(request.user)

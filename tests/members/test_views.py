@@ -481,3 +481,21 @@ def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(
     filtered = client.get(reverse("members:list"), {"org": deep.pk}).content.decode()
     assert "深层党员" in filtered and "李党员" not in filtered
     assert f'value="{deep.pk}" selected' in filtered
+
+
+def test_the_list_count_comes_from_the_kept_totals_when_only_an_org_is_chosen(world, login):
+    """No COUNT over the subtree's members for the plain list; the figure is the org's kept total."""
+    from dangjian.members.filters import MemberFilter
+
+    world.make_member(world.a2, name="计数")
+    admin_filter = MemberFilter({"org": world.general.pk}, queryset=Member.objects.visible_to(world.admin),
+                                user=world.admin)
+    assert admin_filter.known_count(world.admin) == admin_filter.qs.count() == 3
+    searching = MemberFilter({"org": world.general.pk, "q": "计"}, queryset=Member.objects.visible_to(world.admin),
+                             user=world.admin)
+    assert searching.known_count(world.admin) is None
+    own = MemberFilter({"org": world.a1.pk}, queryset=Member.objects.visible_to(world.member_user),
+                       user=world.member_user)
+    assert own.known_count(world.member_user) is None and own.qs.count() == 1
+    page = login(world.admin).get(reverse("members:list"), {"org": world.general.pk}).content.decode()
+    assert "共 3 条" in page
