@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
 from dangjian.orgs import actions
+from dangjian.orgs.checks import warnings_for
 from dangjian.orgs.forms import CreateOrgForm, DissolveForm, MergeForm, MoveForm, OrgInfoForm, RenameForm
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
-from dangjian.orgs.checks import warnings_for
 from dangjian.orgs.stats import subtree_counts
 
 # --- helpers -------------------------------------------------------------------------------------------------
