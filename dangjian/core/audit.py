@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "orglife.submit": "提交组织生活记录",
     "orglife.correct": "更正组织生活记录",
     "orglife.vote": "登记表决结果",
+    "orglife.ledger": "导出组织生活台账",
     "audit.view": "查看审计日志",
     "audit.export": "导出审计日志",
 }

@@ -22,18 +22,26 @@ def safe_cell(value: Any) -> Any:
 
 
 def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
+    return xlsx_workbook_response(filename, [(sheet, header, rows)])
+
+
+def xlsx_workbook_response(
+    filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+) -> HttpResponse:
+    """An .xlsx download with one sheet per (title, header, rows)."""
     from openpyxl.cell import WriteOnlyCell
 
-    head = []
-    for title in header:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True)
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
+    wb = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title)
+        head = []
+        for heading in header:
+            cell = WriteOnlyCell(ws, value=heading)
+            cell.font = Font(bold=True)
+            head.append(cell)
+        ws.append(head)
+        for row in rows:
+            ws.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(

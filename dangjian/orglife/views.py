@@ -26,6 +26,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import audit
+from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orglife import actions
@@ -38,6 +40,7 @@ from dangjian.orglife.forms import (
     VoteForm,
     parse_month,
 )
+from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
 
@@ -409,6 +412,18 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     return response
 
 
+@login_required
+@require_GET
+def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """台账 for an org's subtree and a year, as one workbook generated from the records (never typed):
+    the organizational-life ledger with attendance, the compliance sheet and the 换届 register. Audited."""
+    org = get_for_user(Organization.objects.visible_to(request.user), request.user, "view", pk=pk)
+    if not scope_for(request.user).covers(org.path, "view") or not 2000 <= year <= 2100:
+        raise Http404("未找到该记录")
+    audit.record("orglife.ledger", actor=request.user, obj=org, org=org, changes={"year": year})
+    return xlsx_workbook_response(f"{org.name}{year}年组织生活台账.xlsx", ledger_sheets(request.user, org, year))
+
+
 urlpatterns = [
     path("", meeting_list, name="list"),
     path("new/", create, name="create"),
@@ -420,4 +435,5 @@ urlpatterns = [
     path("<int:pk>/correct/", correct, name="correct"),
     path("<int:pk>/vote/", vote, name="vote"),
     path("<int:pk>/attachments/<int:attachment_pk>/", attachment_download, name="attachment"),
+    path("ledger/<int:pk>/<int:year>/", ledger, name="ledger"),
 ]

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.pagination import paginate
@@ -221,6 +222,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             can_merge=may_reshape,
             can_dissolve=may_structure,
             setup_warnings=warnings_for(org),
+            ledger_year=timezone.localdate().year,
         )
     return render(request, "orgs/detail.html", context)
 
