@@ -437,11 +437,11 @@ def matrix(
 
 
 @dataclass
-class _Rate:
-    """Done out of applicable, shared by the rates per period and per tree level."""
-
+class RateCell:
+    period: Period
     applicable: int
     done: int
+    ended: bool
 
     @property
     def rate(self) -> float | None:
@@ -455,18 +455,20 @@ class _Rate:
 
 
 @dataclass
-class RateCell(_Rate):
-    period: Period
-    applicable: int
-    done: int
-    ended: bool
-
-
-@dataclass
-class LevelRate(_Rate):
+class LevelRate:
     depth: int
     applicable: int
     done: int
+
+    @property
+    def rate(self) -> float | None:
+        """Done ÷ applicable; None when nothing was owed."""
+        return self.done / self.applicable if self.applicable else None
+
+    @property
+    def percent(self) -> str:
+        """The rate as shown: one decimal, or a dash."""
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
 @dataclass
