@@ -110,8 +110,9 @@ def _render_form(request: HttpRequest, org: Organization, form: BaseForm, **cont
 
 
 def _children(user: Any, org: Organization, *, include_dissolved: bool) -> list[Organization]:
-    """The org's direct children that the user may see, in their display order."""
-    qs = Organization.objects.visible_to(user).filter(subtree_q(org.path), depth=org.depth + 1)
+    """The org's direct children that the user may see, in their display order. Selected by the mirrored
+    `parent` (its index), not a path range plus depth, which reads the whole subtree (bench/README.md)."""
+    qs = Organization.objects.visible_to(user).filter(parent=org)
     if not include_dissolved:
         qs = qs.filter(status=OrgStatus.ACTIVE)
     return list(qs.order_by("sort_order", "path"))
