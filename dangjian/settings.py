@@ -82,6 +82,11 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.orglife",
     "dangjian.reminders",
+    "dangjian.recruitment",
+    "dangjian.transfers",
+    "dangjian.dues",
+    "dangjian.learning",
+    "dangjian.appraisal",
     "dangjian.api",
 ]
 

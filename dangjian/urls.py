@@ -9,5 +9,10 @@ urlpatterns = [
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("reminders/", include("dangjian.reminders.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
+    path("transfers/", include("dangjian.transfers.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("learning/", include("dangjian.learning.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
     path("api/v1/", include("dangjian.api.urls")),
 ]

@@ -24,13 +24,23 @@ class ReminderKind(models.TextChoices):
     POLITICAL_BIRTHDAY = "political_birthday", "政治生日"
     DRAFT_UNSUBMITTED = "draft_unsubmitted", "草稿未提交"
     CONFIRMATION_DUE = "confirmation_due", "预备期满待转正"
+    RECRUITMENT_DUE = "recruitment_due", "发展党员待办"
+    RECRUITMENT_OVERDUE = "recruitment_overdue", "发展党员逾期"
+    TRANSFER_PENDING = "transfer_pending", "组织关系待接收"
+    FLOATING_TRANSFER = "floating_transfer", "流动党员应转接"
+    LOST_CONTACT = "lost_contact", "失联党员"
+    DUES_ARREARS = "dues_arrears", "党费欠缴"
+    STUDY_SHORTFALL = "study_shortfall", "学时不足"
+    APPRAISAL_FOLLOWUP = "appraisal_followup", "不合格党员整改"
 
 
 # The order the to-do list shows its groups in: what is already late first.
 KIND_ORDER: list[str] = [
-    ReminderKind.MEETING_OVERDUE, ReminderKind.TERM_OVERDUE, ReminderKind.CONFIRMATION_DUE, ReminderKind.VACANCY,
-    ReminderKind.MEETING_DUE_SOON, ReminderKind.TERM_DUE, ReminderKind.DRAFT_UNSUBMITTED,
-    ReminderKind.POLITICAL_BIRTHDAY,
+    ReminderKind.MEETING_OVERDUE, ReminderKind.TERM_OVERDUE, ReminderKind.RECRUITMENT_OVERDUE,
+    ReminderKind.CONFIRMATION_DUE, ReminderKind.TRANSFER_PENDING, ReminderKind.DUES_ARREARS,
+    ReminderKind.FLOATING_TRANSFER, ReminderKind.LOST_CONTACT, ReminderKind.APPRAISAL_FOLLOWUP,
+    ReminderKind.VACANCY, ReminderKind.MEETING_DUE_SOON, ReminderKind.TERM_DUE, ReminderKind.RECRUITMENT_DUE,
+    ReminderKind.STUDY_SHORTFALL, ReminderKind.DRAFT_UNSUBMITTED, ReminderKind.POLITICAL_BIRTHDAY,
 ]
 
 

@@ -107,6 +107,16 @@ class Command(BaseCommand):
         generate(today)
         loader.result.timings["组织生活与换届"] = time.perf_counter() - started
         self.orglife_summary = f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，班子成员 {life.posts} 名。"
+        started = time.perf_counter()
+        self.lifecycle_summary = [load(seed=seed, today=today) for load in self._lifecycle_loaders()]
+        generate(today)
+        loader.result.timings["党员全周期"] = time.perf_counter() - started
+
+    @staticmethod
+    def _lifecycle_loaders() -> list[Any]:
+        """The member-lifecycle demos (发展党员, 转接, 党费, 学习, 民主评议), in order. Each is
+        `load(*, seed, today) -> str`, returns its line of the report, and runs after the meetings exist."""
+        return []
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
@@ -140,6 +150,8 @@ class Command(BaseCommand):
         w("")
         if getattr(self, "orglife_summary", ""):
             w(self.orglife_summary)
+        for line in getattr(self, "lifecycle_summary", []):
+            w(line)
         w(f"登录地址：{LOGIN_URL}")
         w(f"所有演示账号的密码：{DEMO_PASSWORD}")
         for username, role, where in r.users:
