@@ -78,6 +78,8 @@ class MemberEventKind(models.TextChoices):
     RESTORED = "restored", "恢复党籍"
     LEFT = "left", "出党"
     DECEASED = "deceased", "去世"
+    # Written by the 发展党员 workflow (dangjian.recruitment.actions) when the 上级党委 approves an extension.
+    PROBATION_EXTENDED = "extended", "延长预备期"
 
 
 class LeaveReason(models.TextChoices):
@@ -86,4 +88,6 @@ class LeaveReason(models.TextChoices):
     WITHDREW = "withdrew", "退党"
     PERSUADED = "persuaded", "劝退"
     SELF_LAPSED = "self_lapsed", "自行脱党"
+    # 发展党员工作细则 第三十二条: a 预备党员 who does not meet the conditions loses the status (党内统计: 出党情况).
+    PROBATION_CANCELLED = "cancelled", "取消预备党员资格"
     OTHER = "other", "其他"
