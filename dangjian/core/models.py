@@ -99,3 +99,27 @@ class RuleParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}：{self.value}"
+
+
+class DocumentTemplate(models.Model):
+    """An administrator's replacement for the built-in layout of one generated Word document
+    (dangjian.core.documents). Rows are never deleted: a new upload or a reset deactivates the previous one,
+    so the history of who changed which template when stays visible."""
+
+    key = models.CharField("文书", max_length=64, db_index=True)
+    filename = models.CharField("文件名", max_length=200)
+    content = models.BinaryField("模板文件")
+    size = models.PositiveIntegerField("大小（字节）")
+    active = models.BooleanField("使用中", default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文书模板"
+        verbose_name_plural = "文书模板"
+        ordering = ["key", "-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.filename}"

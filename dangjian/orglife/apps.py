@@ -8,4 +8,5 @@ class OrglifeConfig(AppConfig):
 
     def ready(self) -> None:
         # Rules are declared at import; register them whatever code path runs first.
+        import dangjian.orglife.documents  # noqa: F401
         import dangjian.orglife.rules  # noqa: F401

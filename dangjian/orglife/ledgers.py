@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dangjian.core.documents import plain_text
 from dangjian.core.scoping import subtree_q
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
 from dangjian.orglife.compliance import KINDS, load_config, matrix, matrix_orgs
@@ -59,7 +60,7 @@ def meeting_rows(user: Any, root: Organization, year: int) -> Iterator[list[Any]
         yield [
             m.held_on, m.org.name, kinds, m.title, m.place, "是" if m.online else "", m.host.name if m.host else "",
             m.lecturer, m.expected, m.present, m.on_leave, m.absent, "；".join(away[m.pk]["leave"]),  # type: ignore[attr-defined]
-            "、".join(away[m.pk]["absent"]), m.topics, m.resolutions, m.get_status_display(),
+            "、".join(away[m.pk]["absent"]), plain_text(m.topics), plain_text(m.resolutions), m.get_status_display(),
         ]
 
 

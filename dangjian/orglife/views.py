@@ -26,12 +26,13 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import audit
+from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
+from dangjian.orglife.documents import LEDGER, ledger_context
 from dangjian.orglife.forms import (
     AttendanceForm,
     CorrectionForm,
@@ -415,12 +416,16 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 @login_required
 @require_GET
 def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """台账 for an org's subtree and a year, as one workbook generated from the records (never typed):
+    """台账 for an org's subtree and a year, as one workbook (or, with ?format=docx, one Word document) generated from the records (never typed):
     the organizational-life ledger with attendance, the compliance sheet and the 换届 register. Audited."""
     org = get_for_user(Organization.objects.visible_to(request.user), request.user, "view", pk=pk)
     if not scope_for(request.user).covers(org.path, "view") or not 2000 <= year <= 2100:
         raise Http404("未找到该记录")
-    audit.record("orglife.ledger", actor=request.user, obj=org, org=org, changes={"year": year})
+    fmt = "docx" if request.GET.get("format") == "docx" else "xlsx"
+    audit.record("orglife.ledger", actor=request.user, obj=org, org=org, changes={"year": year, "format": fmt})
+    if fmt == "docx":
+        data = documents.render(LEDGER, ledger_context(request.user, org, year))
+        return documents.docx_response(data, f"{org.name}{year}年组织生活台账.docx")
     return xlsx_workbook_response(f"{org.name}{year}年组织生活台账.xlsx", ledger_sheets(request.user, org, year))
 
 

@@ -63,3 +63,43 @@ def test_outsiders_and_plain_members_get_no_ledger(world, login):
     assert login(world.member_user).get(url).status_code == 404
     assert login(world.auditor, verified=True).get(url).status_code == 404
     assert login(world.viewer).get(url).status_code == 200
+
+
+def docx_text(response) -> str:
+    from docx import Document
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    doc = Document(io.BytesIO(response.content))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_word_ledger_holds_the_same_meetings_compliance_and_register_as_the_workbook(world, login):
+    second = world.make_member(world.a1, name="请假人")
+    meeting = actions.record_meeting(
+        actor=world.secretary, org=world.a1,
+        data={"kinds": [MeetingKind.BRANCH_ASSEMBLY], "starts_at": dt.datetime(2025, 11, 10, 15, tzinfo=BJ),
+              "place": "三楼会议室", "topics": "研究<发展>&转正"},
+    )
+    actions.set_attendance(meeting, actor=world.secretary, entries=[
+        {"member": world.member.pk, "status": "present"},
+        {"member": second.pk, "status": "leave", "leave_reason": "出差"},
+    ])
+    open_term(world.a1, actor=world.admin, number=3, starts_on=dt.date(2023, 1, 5), doc_no="组字1号")
+    url = reverse("orglife:ledger", args=[world.general.pk, 2025]) + "?format=docx"
+    text = docx_text(login(world.admin).get(url))
+    assert "机关党总支2025年组织生活台账" in text or "2025年组织生活台账" in text
+    assert "2025年11月10日" in text and "三楼会议室" in text
+    assert "应到2人，实到1人，请假1人，缺席0人。请假：请假人（出差）。" in text
+    # Markup in the data is text in the document, not broken XML.
+    assert "研究<发展>&转正" in text
+    assert "第二党支部" in text and "未录入届次" in text and "2023年1月5日" in text
+    assert AuditEvent.objects.get(action="orglife.ledger", actor=world.admin).changes["format"] == "docx"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_outsiders_get_no_word_ledger(world, login):
+    url = reverse("orglife:ledger", args=[world.a1.pk, 2025]) + "?format=docx"
+    assert login(world.outsider).get(url).status_code == 404
