@@ -1,0 +1,321 @@
+"""学时: the yearly targets as pure functions, and the set-based totals every page, export, reminder and the API read.
+
+Two layers:
+1. Pure functions (no database): a member's target (32 学时, or 56 with at least one 集中培训 for a secretary or
+   committee member — rule values handed in as `Targets`), their standing against it, and the check of a
+   participant's hours against the session's length. Tested at their boundaries with plain numbers.
+2. Queries: `hours_for(member_ids, year)` (one GROUP BY), `leaders_in(...)` (who holds a committee post in the
+   year, from dangjian.orgs PostHolding), `member_totals(...)` (any member queryset annotated with the year's
+   hours, 集中培训 count, leader flag, target and shortfall — one SQL statement whatever the number of members),
+   `branch_summary(...)` and `rollup(...)` (per branch, per org and per level of a whole subtree).
+
+Hours are kept to one decimal (half-hours and the like). SQLite adds decimals as floating point, so comparisons in
+SQL allow half a tenth (`_EPSILON`) and totals are rounded to one decimal in Python: 32.0 is met, 31.9 is not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from dangjian.core import rules as rule_registry
+from dangjian.core.scoping import subtree_q
+from dangjian.learning import rules
+from dangjian.learning.models import Participation
+from dangjian.members.choices import MemberState
+from dangjian.members.models import Member
+from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
+
+TENTH = Decimal("0.1")
+ZERO = Decimal("0.0")
+_EPSILON = Decimal("0.05")
+_HOURS: DecimalField[Any, Any] = DecimalField(max_digits=8, decimal_places=1)
+
+
+# --- 1. pure functions ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The yearly targets in force (rule values): plain data for the pure functions."""
+
+    member_hours: Decimal
+    leader_hours: Decimal
+    leader_centralized: int
+    centralized_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one member stands for the year."""
+
+    hours: Decimal
+    target: Decimal
+    is_leader: bool
+    centralized: int
+    short_by: Decimal  # 学时 still missing (0 when the hours are met)
+    needs_centralized: int  # 集中培训 still missing (leaders only)
+
+    @property
+    def met(self) -> bool:
+        return self.short_by == 0 and self.needs_centralized == 0
+
+
+def round_hours(value: Any) -> Decimal:
+    """A total as shown and compared: one decimal, from whatever the database summed."""
+    return Decimal(str(value or 0)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def target_for(is_leader: bool, targets: Targets) -> Decimal:
+    """32 学时 for every member; 56 for a secretary or committee member (the higher target, not the sum)."""
+    return targets.leader_hours if is_leader else targets.member_hours
+
+
+def standing(hours: Any, *, is_leader: bool, centralized: int, targets: Targets) -> Standing:
+    """A member's standing: the target, how many 学时 are missing, how many 集中培训 a leader still needs."""
+    total = round_hours(hours)
+    target = target_for(is_leader, targets)
+    short = max(ZERO, target - total)
+    needs = max(0, targets.leader_centralized - centralized) if is_leader else 0
+    return Standing(total, target, is_leader, centralized, short, needs)
+
+
+def hours_errors(hours: Any, session_hours: Any) -> list[str]:
+    """Why a participant's completed 学时 cannot be recorded for a session of `session_hours` (empty: fine)."""
+    if hours is None:
+        return ["请填写完成学时"]
+    value = Decimal(str(hours))
+    if value != value.quantize(TENTH):
+        return ["学时最多保留一位小数"]
+    if value <= 0:
+        return [f"完成学时须大于0（填写的是{value}）"]
+    if value > Decimal(str(session_hours)):
+        return [f"完成学时{value}超过本次学习培训的学时{session_hours}：个人学时不能超过学习培训时长"]
+    return []
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def reference_day(year: int, today: dt.date) -> dt.date:
+    """The last day of `year` that has happened: who is a leader is judged up to it."""
+    return min(today, dt.date(year, 12, 31))
+
+
+def load_targets(year: int) -> Targets:
+    """The targets in force at the end of `year` (one query)."""
+    values = rule_registry.values(rules.TARGET_KEYS, dt.date(year, 12, 31))
+    return Targets(
+        member_hours=Decimal(str(values[rules.MEMBER_MIN_HOURS])),
+        leader_hours=Decimal(str(values[rules.LEADER_MIN_HOURS])),
+        leader_centralized=int(values[rules.LEADER_MIN_CENTRALIZED]),
+        centralized_kinds=tuple(values[rules.CENTRALIZED_KINDS]),
+    )
+
+
+# --- 2. queries -------------------------------------------------------------------------------------------------
+
+
+def _year_participations(year: int) -> QuerySet[Participation]:
+    start, end = year_bounds(year)
+    return Participation.objects.filter(held_on__gte=start, held_on__lte=end)
+
+
+def hours_for(member_ids: Iterable[int], year: int) -> dict[int, Decimal]:
+    """{member id: 学时 in `year`} for the given members (absent ones have none): one GROUP BY."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    rows = (
+        _year_participations(year).filter(member_id__in=ids).values("member_id")
+        .annotate(total=Sum("hours")).values_list("member_id", "total")
+    )
+    return {member_id: round_hours(total) for member_id, total in rows}
+
+
+def leader_q(year: int, until: dt.date) -> Q:
+    """Committee posts (书记, 副书记, 委员 — not 党小组组长) in office on some day of `year` up to `until`."""
+    start, _end = year_bounds(year)
+    return Q(post__in=COMMITTEE_POSTS, starts_on__lte=until) & (Q(ends_on__isnull=True) | Q(ends_on__gt=start))
+
+
+def leaders_in(member_ids: Iterable[int], year: int, until: dt.date) -> set[int]:
+    """The members among `member_ids` who were secretaries or committee members in `year` (up to `until`)."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    return set(
+        PostHolding.objects.filter(leader_q(year, until), member_id__in=ids).values_list("member_id", flat=True)
+    )
+
+
+def member_totals(members: QuerySet[Member], year: int, targets: Targets, today: dt.date) -> QuerySet[Member]:
+    """`members` annotated for `year`: `study_hours`, `centralized` (集中培训 attended), `is_leader`, `target` and
+    `short_by` (学时 missing, ≤ 0 when met). One statement with correlated subqueries on the (member, held_on)
+    index, so it pages and sorts like any member list."""
+    until = reference_day(year, today)
+    year_rows = _year_participations(year).filter(member_id=OuterRef("pk")).order_by().values("member_id")
+    hours = year_rows.annotate(total=Sum("hours")).values("total")
+    centralized = (
+        year_rows.filter(session__kind__in=targets.centralized_kinds).annotate(n=Count("id")).values("n")
+    )
+    leader = PostHolding.objects.filter(leader_q(year, until), member_id=OuterRef("pk"))
+    return members.annotate(
+        study_hours=Coalesce(Subquery(hours, output_field=_HOURS), Value(ZERO), output_field=_HOURS),
+        centralized=Coalesce(Subquery(centralized, output_field=IntegerField()), Value(0)),
+        is_leader=Exists(leader),
+    ).annotate(
+        target=Case(
+            When(is_leader=True, then=Value(targets.leader_hours)), default=Value(targets.member_hours),
+            output_field=_HOURS,
+        ),
+    ).annotate(
+        short_by=ExpressionWrapper(F("target") - F("study_hours"), output_field=_HOURS),
+    )
+
+
+def short_q(targets: Targets) -> Q:
+    """On `member_totals` rows: still short of the hours, or a leader still short of 集中培训."""
+    return Q(short_by__gt=_EPSILON) | Q(is_leader=True, centralized__lt=targets.leader_centralized)
+
+
+def members_in(org: Organization) -> QuerySet[Member]:
+    """The members a subtree's 学时 are counted for: active members (停止党籍 and those off the roll are not)."""
+    return Member.objects.filter(subtree_q(org.path, "org__path"), state=MemberState.ACTIVE)
+
+
+def standing_of(row: Member, targets: Targets) -> Standing:
+    """The Standing of a `member_totals` row (the figures come from the SQL, the arithmetic from `standing`)."""
+    return standing(
+        getattr(row, "study_hours", 0), is_leader=bool(getattr(row, "is_leader", False)),
+        centralized=int(getattr(row, "centralized", 0)), targets=targets,
+    )
+
+
+def standings(member_ids: Iterable[int], year: int, today: dt.date, targets: Targets | None = None) -> dict[int, Standing]:
+    """{member id: Standing} for a set of members (three queries whatever their number)."""
+    ids = list(member_ids)
+    targets = targets or load_targets(year)
+    totals = hours_for(ids, year)
+    leaders = leaders_in(ids, year, reference_day(year, today))
+    centralized = dict(
+        _year_participations(year).filter(member_id__in=ids, session__kind__in=targets.centralized_kinds)
+        .values("member_id").annotate(n=Count("id")).values_list("member_id", "n")
+    )
+    return {
+        i: standing(totals.get(i, ZERO), is_leader=i in leaders, centralized=centralized.get(i, 0), targets=targets)
+        for i in ids
+    }
+
+
+@dataclass
+class BranchRow:
+    """One branch's figures for the year: members counted, those who met the target, those short, total 学时."""
+
+    org_id: int
+    name: str
+    path: str
+    members: int = 0
+    short: int = 0
+    hours: Decimal = ZERO
+
+    @property
+    def met(self) -> int:
+        return self.members - self.short
+
+    @property
+    def average(self) -> Decimal:
+        return round_hours(self.hours / self.members) if self.members else ZERO
+
+
+def branch_summary(org: Organization, year: int, targets: Targets, today: dt.date) -> list[BranchRow]:
+    """Per branch of `org`'s subtree that has members counted: members, short, total 学时 — one GROUP BY over the
+    annotated members, branches in tree order."""
+    rows = (
+        member_totals(members_in(org), year, targets, today).order_by()
+        .values("org_id", "org__name", "org__path")
+        .annotate(
+            n=Count("id"),
+            n_short=Count("id", filter=short_q(targets)),
+            total=Sum("study_hours"),
+        )
+        .order_by("org__path")
+    )
+    return [
+        BranchRow(r["org_id"], r["org__name"], r["org__path"], r["n"], r["n_short"], round_hours(r["total"]))
+        for r in rows
+    ]
+
+
+@dataclass
+class RollupRow:
+    """One org (its whole subtree) or one level of the tree: members counted, short, total 学时."""
+
+    members: int = 0
+    short: int = 0
+    hours: Decimal = ZERO
+
+    @property
+    def met(self) -> int:
+        return self.members - self.short
+
+    @property
+    def percent(self) -> str:
+        return f"{self.met * 100 / self.members:.1f}%" if self.members else "—"
+
+
+def rollup(org: Organization, year: int, targets: Targets, today: dt.date) -> tuple[dict[str, RollupRow], dict[int, RollupRow]]:
+    """The year's figures rolled up over `org`'s subtree: ({org path: its subtree's totals}, {depth: the totals of
+    the branches at that depth}). One GROUP BY per branch in SQL; the sums up the tree are done on the ≤ 10⁵
+    branch rows by path prefix, never a query per org."""
+    by_org: dict[str, RollupRow] = defaultdict(RollupRow)
+    by_level: dict[int, RollupRow] = defaultdict(RollupRow)
+    steplen = Organization.steplen
+    base = len(org.path)
+    for row in branch_summary(org, year, targets, today):
+        depth = len(row.path) // steplen
+        for cut in range(base, len(row.path) + 1, steplen):
+            agg = by_org[row.path[:cut]]
+            agg.members += row.members
+            agg.short += row.short
+            agg.hours += row.hours
+        level = by_level[depth]
+        level.members += row.members
+        level.short += row.short
+        level.hours += row.hours
+    return dict(by_org), dict(sorted(by_level.items()))
+
+
+def child_rows(org: Organization, year: int, targets: Targets, today: dt.date) -> list[tuple[Organization, RollupRow]]:
+    """The org itself and each active child with its subtree's figures (the roll-up page)."""
+    by_org, _levels = rollup(org, year, targets, today)
+    children = list(Organization.objects.filter(parent=org).exclude(kind=OrgKind.GROUP).order_by("sort_order", "path"))
+    return [(org, by_org.get(org.path, RollupRow()))] + [(c, by_org.get(c.path, RollupRow())) for c in children]
+
+
+def is_centralized(kind: str, targets: Targets) -> bool:
+    return kind in targets.centralized_kinds
+
