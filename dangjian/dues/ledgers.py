@@ -1,0 +1,327 @@
+"""党费 read side: the branch's monthly collection sheet, a member's statement, the arrears list and the
+remittance summary up the tree. Every function is a fixed number of set-based queries whatever the size of the
+subtree (architecture.md, pattern 5); the arithmetic is dues.calc's. Pages, the API, reminders, exports and the
+benchmark all read through here.
+
+Arrears are tested with date comparisons that SQL can index: a member is warned when they have had a base since
+the start of the warning window and neither paid nor were exempted for any month of that window (the months
+`owed_to - warn + 1 … owed_to`); flagged likewise for the flag window. That is `calc.arrears_level` of
+`calc.arrears_months`, because bases have no gaps once set and begin no earlier than the 入党 month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Substr
+
+from dangjian.core.scoping import require, subtree_q
+from dangjian.dues import calc
+from dangjian.dues.choices import ArrearsLevel, ReliefKind
+from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
+from dangjian.members.choices import ON_ROLL_STATES
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+
+ZERO = Decimal("0.00")
+
+
+def in_force_q(month: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}month_from__lte": month}) & (
+        Q(**{f"{prefix}month_to__isnull": True}) | Q(**{f"{prefix}month_to__gte": month}))
+
+
+# --- arrears -----------------------------------------------------------------------------------------------------
+
+
+def _window_q(owed_to: dt.date, months: int) -> Q:
+    """Members (rows keyed by `member_id`… see callers) with a base since the window's first month and no
+    payment or exemption in the window `owed_to - months + 1 … owed_to`."""
+    start = calc.add_months(owed_to, -(months - 1))
+    based = DuesBase.objects.filter(member_id=OuterRef("member_id"), month_from__lte=start)
+    paid = DuesPayment.objects.filter(member_id=OuterRef("member_id"), month__gte=start, month__lte=owed_to)
+    exempt = DuesRelief.objects.filter(member_id=OuterRef("member_id"), kind=ReliefKind.EXEMPT,
+                                       month_from__lte=owed_to, month_to__gte=start)
+    return Q(Exists(based)) & ~Q(Exists(paid)) & ~Q(Exists(exempt))
+
+
+def arrears_q(today: dt.date, months: int) -> Q:
+    """On current-base rows (DuesBase with month_to NULL): members `months` or more months behind on `today`,
+    monthly and quarterly payers each against their own last owed month."""
+    monthly = calc.owed_through(today, quarterly=False)
+    quarterly = calc.owed_through(today, quarterly=True)
+    return (Q(quarterly=False) & _window_q(monthly, months)) | (Q(quarterly=True) & _window_q(quarterly, months))
+
+
+def current_bases(root_path: str) -> QuerySet[DuesBase]:
+    """One row per on-roll member of the subtree who has a base: their current base."""
+    return DuesBase.objects.filter(subtree_q(root_path, "member__org__path"), month_to__isnull=True,
+                                   member__state__in=ON_ROLL_STATES)
+
+
+def arrears_rows(root_path: str, today: dt.date, config: calc.Config) -> QuerySet[DuesBase]:
+    """Current bases of members at least `warn_months` behind, flagged ones marked (`flagged`), worst first."""
+    return (
+        current_bases(root_path).filter(arrears_q(today, config.warn_months))
+        .annotate(flagged=Case(When(arrears_q(today, config.flag_months), then=Value(True)), default=Value(False),
+                               output_field=BooleanField()))
+        .select_related("member", "member__org")
+        .order_by("-flagged", "member__org__path", "member__name_pinyin", "member_id")
+    )
+
+
+@dataclass
+class ArrearsRow:
+    member: Member
+    months: int
+    level: str
+    last_paid: dt.date | None
+    quarterly: bool
+
+    @property
+    def level_label(self) -> str:
+        return ArrearsLevel(self.level).label
+
+
+def describe_arrears(bases: list[DuesBase], today: dt.date, config: calc.Config) -> list[ArrearsRow]:
+    """The exact months behind for a page of arrears rows: two queries (last payments, first bases, exemptions)."""
+    ids = [b.member_id for b in bases]
+    last_paid = dict(DuesPayment.objects.filter(member_id__in=ids, month__lt=calc.month_start(today))
+                     .values("member_id").annotate(m=Max("month")).values_list("member_id", "m"))
+    first_base: dict[int, dt.date] = {}
+    for member_id, month in DuesBase.objects.filter(member_id__in=ids).order_by("member_id", "month_from") \
+            .values_list("member_id", "month_from"):
+        first_base.setdefault(member_id, month)
+    exempt_to: dict[int, dt.date] = {}
+    for member_id, month_from, month_to in DuesRelief.objects.filter(
+            member_id__in=ids, kind=ReliefKind.EXEMPT, month_from__lt=calc.month_start(today)) \
+            .values_list("member_id", "month_from", "month_to"):
+        exempt_to[member_id] = max(exempt_to.get(member_id, month_from), min(month_to, calc.month_start(today)))
+    rows = []
+    for base in bases:
+        owed_to = calc.owed_through(today, base.quarterly)
+        paid = last_paid.get(base.member_id)
+        covered = max([d for d in (paid, exempt_to.get(base.member_id)) if d is not None and d <= owed_to],
+                      default=None)
+        start = max(calc.month_start(base.member.joined_on), first_base.get(base.member_id, base.month_from))
+        months = calc.arrears_months(owed_to, covered, start)
+        rows.append(ArrearsRow(base.member, months, calc.arrears_level(months, config), paid, base.quarterly))
+    return rows
+
+
+# --- the branch's monthly collection sheet -----------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    member: Member
+    base: DuesBase | None
+    due: Decimal | None
+    relief: DuesRelief | None
+    payment: DuesPayment | None
+    arrears: int = 0
+
+    @property
+    def paid(self) -> bool:
+        return self.payment is not None
+
+    @property
+    def exempt(self) -> bool:
+        return self.relief is not None and self.relief.kind == ReliefKind.EXEMPT
+
+
+@dataclass
+class Sheet:
+    org: Organization
+    month: dt.date
+    rows: list[SheetRow]
+    due_total: Decimal = ZERO
+    paid_total: Decimal = ZERO
+    paid_count: int = 0
+    unpaid_count: int = 0
+    no_base: int = 0
+
+
+def branch_sheet(org: Organization, month: dt.date, today: dt.date, config: calc.Config) -> Sheet:
+    """收缴表: every on-roll member of the branch who had joined by the month, their due (base in force, with an
+    approved 少交/免交), whether they paid, and months behind today. Five queries."""
+    next_month = calc.add_months(month, 1)
+    members = list(Member.objects.filter(org=org, state__in=ON_ROLL_STATES, joined_on__lt=next_month)
+                   .only("id", "name", "org_id", "person_category", "party_status", "joined_on")
+                   .order_by("name_pinyin", "id"))
+    ids = [m.pk for m in members]
+    bases = {b.member_id: b for b in DuesBase.objects.filter(in_force_q(month), member_id__in=ids)}
+    reliefs = {r.member_id: r for r in DuesRelief.objects.filter(member_id__in=ids, month_from__lte=month,
+                                                                  month_to__gte=month)}
+    payments = {p.member_id: p for p in DuesPayment.objects.filter(member_id__in=ids, month=month)}
+    behind = {r.member.pk: r.months for r in describe_arrears(
+        list(current_bases(org.path).filter(member__org=org).select_related("member")), today, config)}
+    sheet = Sheet(org, month, [])
+    for m in members:
+        base, relief, payment = bases.get(m.pk), reliefs.get(m.pk), payments.get(m.pk)
+        due = None
+        if base is not None:
+            due = calc.relieved_amount(base.amount, relief.kind if relief else None, relief.amount if relief else None)
+        row = SheetRow(m, base, due, relief, payment, behind.get(m.pk, 0))
+        sheet.rows.append(row)
+        if due is None:
+            sheet.no_base += 1
+        else:
+            sheet.due_total += due
+        if payment is not None:
+            sheet.paid_total += payment.amount
+            sheet.paid_count += 1
+        elif due is not None and due > 0:
+            sheet.unpaid_count += 1
+    return sheet
+
+
+# --- a member's statement -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementRow:
+    month: dt.date
+    base: DuesBase | None
+    due: Decimal | None
+    relief: DuesRelief | None
+    payment: DuesPayment | None
+    owed: bool
+
+    @property
+    def status(self) -> str:
+        if self.payment is not None:
+            return "已交"
+        if self.due is None:
+            return "未设基数"
+        if self.due == 0:
+            return "免交"
+        return "欠缴" if self.owed else "未到期"
+
+
+def statement(member: Member, year: int, today: dt.date) -> list[StatementRow]:
+    """个人党费明细: each month of `year` from the 入党 month: base, due, payment. Three queries."""
+    first = dt.date(year, 1, 1)
+    last = dt.date(year, 12, 1)
+    bases = list(DuesBase.objects.filter(member=member, month_from__lte=last)
+                 .filter(Q(month_to__isnull=True) | Q(month_to__gte=first)))
+    reliefs = list(DuesRelief.objects.filter(member=member, month_from__lte=last, month_to__gte=first))
+    payments = {p.month: p for p in DuesPayment.objects.filter(member=member, month__gte=first, month__lte=last)}
+    rows = []
+    start = calc.month_start(member.joined_on)
+    for i in range(12):
+        month = dt.date(year, i + 1, 1)
+        if month < start:
+            continue
+        base = next((b for b in bases if b.month_from <= month and (b.month_to is None or b.month_to >= month)), None)
+        relief = next((r for r in reliefs if r.month_from <= month <= r.month_to), None)
+        due = None
+        if base is not None:
+            due = calc.relieved_amount(base.amount, relief.kind if relief else None, relief.amount if relief else None)
+        owed = base is not None and month <= calc.owed_through(today, base.quarterly)
+        rows.append(StatementRow(month, base, due, relief, payments.get(month), owed))
+    return rows
+
+
+# --- the remittance summary up the tree ---------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    org: Organization
+    members: int = 0
+    based: int = 0
+    due: Decimal = ZERO
+    paid_count: int = 0
+    collected: Decimal = ZERO
+    warned: int = 0
+    flagged: int = 0
+
+    @property
+    def unpaid(self) -> int:
+        return max(0, self.based - self.paid_count)
+
+    @property
+    def no_base(self) -> int:
+        return max(0, self.members - self.based)
+
+    @property
+    def rate(self) -> str:
+        return f"{self.collected / self.due * 100:.1f}%" if self.due else "—"
+
+
+@dataclass
+class Summary:
+    root: Organization
+    month: dt.date
+    rows: list[SummaryRow]
+    total: SummaryRow
+
+
+def summary(user: Any, root: Organization, month: dt.date, today: dt.date, config: calc.Config,
+            with_arrears: bool = True) -> Summary:
+    """上缴汇总: for each child of `root` (and the root's own members), over its whole subtree: members, members
+    with a base, the month's due (bases in force, less approved reliefs), payments and amount collected, and
+    arrears warned / flagged today. Each figure is one GROUP BY over the path prefix of the child level."""
+    require(user, root.path, "view", root)
+    steplen = Organization.steplen
+    width = len(root.path) + steplen
+    children = list(Organization.objects.filter(parent=root).order_by("path"))
+    rows: dict[str, SummaryRow] = {c.path: SummaryRow(c, members=c.subtree_members) for c in children}
+    # Members held by the root itself (a 党支部's members; its 党小组 hold none of their own).
+    own = SummaryRow(root, members=Member.objects.filter(org=root, state__in=ON_ROLL_STATES).count())
+
+    def bucket(prefix: str) -> SummaryRow:
+        return rows.get(prefix) or own
+
+    next_month = calc.add_months(month, 1)
+    # Due: bases in force in the month, members on roll who had joined by then; one GROUP BY.
+    for r in (DuesBase.objects.filter(in_force_q(month), subtree_q(root.path, "member__org__path"),
+                                      member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
+              .annotate(p=Substr("member__org__path", 1, width)).values("p")
+              .annotate(n=Count("id"), due=Sum("amount")).order_by()):
+        row = bucket(r["p"])
+        row.based += r["n"]
+        row.due += r["due"] or ZERO
+    # Reliefs in force that month lower the due (few rows: read and subtract).
+    reliefs = list(DuesRelief.objects.filter(month_from__lte=month, month_to__gte=month,
+                                             member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
+                   .filter(subtree_q(root.path, "member__org__path"))
+                   .annotate(p=Substr("member__org__path", 1, width))
+                   .values("p", "kind", "amount", "member_id"))
+    relieved = dict(DuesBase.objects.filter(in_force_q(month), member_id__in=[r["member_id"] for r in reliefs])
+                    .values_list("member_id", "amount"))
+    for r in reliefs:
+        base = relieved.get(r["member_id"])
+        if base is not None:
+            bucket(r["p"]).due -= base - calc.relieved_amount(base, r["kind"], r["amount"])
+    # Collected: the month's payments by the collecting branch's path.
+    for r in (DuesPayment.objects.filter(subtree_q(root.path, "org__path"), month=month)
+              .annotate(p=Substr("org__path", 1, width)).values("p")
+              .annotate(n=Count("id"), s=Sum("amount")).order_by()):
+        row = bucket(r["p"])
+        row.paid_count += r["n"]
+        row.collected += r["s"] or ZERO
+    if with_arrears:
+        for key, months in (("warned", config.warn_months), ("flagged", config.flag_months)):
+            for r in (current_bases(root.path).filter(arrears_q(today, months))
+                      .annotate(p=Substr("member__org__path", 1, width)).values("p")
+                      .annotate(n=Count("id")).order_by()):
+                setattr(bucket(r["p"]), key, getattr(bucket(r["p"]), key) + r["n"])
+    listed = [rows[c.path] for c in children]
+    if own.members or own.based or own.paid_count:
+        listed.insert(0, own)
+    total = SummaryRow(root, members=root.subtree_members)
+    for row in [own, *rows.values()]:
+        total.based += row.based
+        total.due += row.due
+        total.paid_count += row.paid_count
+        total.collected += row.collected
+        total.warned += row.warned
+        total.flagged += row.flagged
+    return Summary(root, month, listed, total)
+

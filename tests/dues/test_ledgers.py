@@ -1,0 +1,110 @@
+"""The read side: arrears at the 3- and 6-month boundaries (frozen time), quarterly payers and exemptions, the
+collection sheet, the statement and the remittance summary — set-based, with bounded query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from dangjian.dues import actions, calc, ledgers
+from dangjian.dues.choices import ArrearsLevel
+from tests.dues.conftest import beijing
+
+D = Decimal
+CONFIG = calc.Config.defaults()
+
+
+def _setup(world, member=None, income="6000.00", quarterly=False, month="2025-01"):
+    with beijing(dt.date(2025, 1, 5)):
+        actions.set_base(actor=world.admin, member=member or world.member,
+                         data={"month_from": month, "basis": "wage", "income": income, "quarterly": quarterly})
+        actions.record_payments(actor=world.admin, member=member or world.member, months=["2025-01"])
+
+
+def _levels(world, today):
+    rows = list(ledgers.arrears_rows(world.root.path, today, CONFIG))
+    return {r.member_id: ("flagged" if r.flagged else "warned") for r in rows}, \
+        {r.member.pk: r for r in ledgers.describe_arrears(rows, today, CONFIG)}
+
+
+@pytest.mark.parametrize(("today", "expected", "months"), [
+    (dt.date(2025, 4, 30), None, 2),          # owed Feb–Mar: 2 months
+    (dt.date(2025, 5, 1), "warned", 3),       # owed Feb–Apr: 3 months
+    (dt.date(2025, 7, 31), "warned", 5),
+    (dt.date(2025, 8, 1), "flagged", 6),      # owed Feb–Jul: 6 months
+])
+def test_arrears_are_warned_at_three_months_and_flagged_at_six(world, today, expected, months):
+    _setup(world)  # paid January only
+    levels, described = _levels(world, today)
+    assert levels.get(world.member.pk) == expected
+    if expected:
+        row = described[world.member.pk]
+        assert row.months == months
+        assert row.level == {"warned": ArrearsLevel.WARNED, "flagged": ArrearsLevel.FLAGGED}[expected]
+
+
+def test_a_quarterly_payer_owes_only_completed_quarters(world):
+    _setup(world, quarterly=True)
+    assert _levels(world, dt.date(2025, 6, 30))[0] == {}           # owes Feb–Mar only
+    assert _levels(world, dt.date(2025, 7, 1))[0] == {world.member.pk: "warned"}  # owes Feb–Jun: 5
+    assert _levels(world, dt.date(2025, 10, 1))[0] == {world.member.pk: "flagged"}  # Feb–Sep: 8
+
+
+def test_an_exemption_and_a_recent_payment_stop_the_count(world):
+    _setup(world)
+    with beijing(dt.date(2025, 5, 2)):
+        actions.grant_relief(actor=world.admin, member=world.member, data={
+            "kind": "exempt", "month_from": "2025-04", "month_to": "2025-12", "reason": "重病",
+            "approved_by": "机关党委", "approval_no": "1号", "approved_on": dt.date(2025, 5, 1)})
+    assert _levels(world, dt.date(2025, 8, 1))[0] == {}
+    other = world.make_member(world.a1, name="王五")
+    _setup(world, member=other)
+    with beijing(dt.date(2025, 7, 20)):
+        actions.record_payments(actor=world.admin, member=other, months=["2025-06"])
+    assert _levels(world, dt.date(2025, 8, 1))[0] == {}
+    assert _levels(world, dt.date(2025, 10, 1))[0] == {other.pk: "warned"}
+
+
+def test_arrears_count_from_the_first_base_not_from_long_ago(world):
+    with beijing(dt.date(2025, 3, 2)):
+        actions.set_base(actor=world.admin, member=world.member,
+                         data={"month_from": "2025-03", "basis": "wage", "income": "6000.00"})
+    assert _levels(world, dt.date(2025, 5, 31))[0] == {}
+    assert _levels(world, dt.date(2025, 6, 1))[0] == {world.member.pk: "warned"}
+
+
+def test_the_collection_sheet_shows_each_members_due_and_payment(world, django_assert_max_num_queries):
+    other = world.make_member(world.a1, name="王五")
+    _setup(world)
+    _setup(world, member=other, income="2000.00")
+    with beijing(dt.date(2025, 2, 10)):
+        actions.record_payments(actor=world.admin, member=world.member, months=["2025-02"])
+        with django_assert_max_num_queries(8):
+            sheet = ledgers.branch_sheet(world.a1, dt.date(2025, 2, 1), dt.date(2025, 2, 10), CONFIG)
+    assert sheet.due_total == D("100.00") and sheet.paid_total == D("90.00")
+    assert (sheet.paid_count, sheet.unpaid_count) == (1, 1)
+
+
+def test_the_statement_lists_the_months_of_the_year_from_joining(world):
+    _setup(world)
+    rows = ledgers.statement(world.member, 2025, dt.date(2025, 4, 15))
+    assert [r.status for r in rows[:5]] == ["已交", "欠缴", "欠缴", "未到期", "未到期"]
+    assert rows[0].due == D("90.00")
+
+
+def test_the_remittance_summary_rolls_up_by_child_with_bounded_queries(world, django_assert_max_num_queries):
+    _setup(world)
+    _setup(world, member=world.b_member, income="12000.00")
+    _setup(world, member=world.a2_member, income="1000.00")
+    with django_assert_max_num_queries(12):
+        s = ledgers.summary(world.admin, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
+    by_name = {r.org.name: r for r in s.rows}
+    assert by_name["第一党总支"].due == D("95.00") and by_name["第一党总支"].collected == D("95.00")
+    assert by_name["第三党支部"].due == D("240.00")
+    assert s.total.due == D("335.00") and s.total.paid_count == 3
+    assert s.total.warned == 3 and s.total.flagged == 0
+    with pytest.raises(Http404):
+        ledgers.summary(world.outsider, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
