@@ -6,13 +6,14 @@ Both apply to every org of the deployment, so only someone whose structure right
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dangjian.core import audit, documents
-from dangjian.core.models import DocumentTemplate
+from dangjian.core import audit, documents, rules
+from dangjian.core.models import DocumentTemplate, RuleParameter
 from dangjian.core.scoping import OutOfScope, scope_for
 
 
@@ -56,3 +57,39 @@ def reset_template(*, actor: Any, key: str) -> int:
     n = DocumentTemplate.objects.filter(key=key, active=True).update(active=False)
     audit.record("core.template_reset", actor=actor, changes={"key": key, "deactivated": n})
     return n
+
+
+@audit.records_denials
+@transaction.atomic
+def set_rule(*, actor: Any, key: str, raw_value: str, effective_from: dt.date, reason: str) -> RuleParameter:
+    """Record a deployment's value for one rule from a date (architecture.md, pattern 3). Earlier rows stay, so
+    figures for past periods keep the rule that was in force then. Local practice may take any valid value; a
+    central rule only a stricter one (`rules.parse_override`). Going back to the default is a row like any other."""
+    _require_deployment(actor)
+    rule = rules.REGISTRY.get(key)
+    if rule is None:
+        raise ValidationError({"key": ["没有这条规则"]})
+    errors: dict[str, list[str]] = {}
+    if not rule.editable:
+        errors["value"] = ["中央规定，不能在系统中修改"]
+    else:
+        try:
+            value = rules.parse_override(rule, raw_value)
+        except ValueError as exc:
+            errors["value"] = [str(exc)]
+    if not (reason or "").strip():
+        errors["reason"] = ["请填写修改依据（文件或会议决定）"]
+    if effective_from.year < 2000:
+        errors["effective_from"] = ["生效日期有误"]
+    elif RuleParameter.objects.filter(key=key, effective_from=effective_from).exists():
+        errors["effective_from"] = ["该生效日期已有设置，请另选日期"]
+    if errors:
+        raise ValidationError(errors)
+    previous = rules.value(key, effective_from)
+    row = RuleParameter.objects.create(
+        key=key, label=rule.label, value=value, default=rule.default, source=rule.source, article=rule.article,
+        status=rule.status, effective_from=effective_from, note=reason.strip()[:500],
+    )
+    audit.record("core.rule_set", actor=actor, obj=row, reason=reason.strip()[:200],
+                 changes={"key": key, "value": [previous, value], "effective_from": effective_from.isoformat()})
+    return row

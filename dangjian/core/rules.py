@@ -22,10 +22,85 @@ class Rule:
     article: str
     status: str  # RuleStatus
     note: str = ""
+    # What a deployment may record instead of the default (checked by `parse_override`):
+    choices: tuple[tuple[Any, str], ...] = ()  # the allowed values in order, with their labels
+    minimum: float | None = None
+    maximum: float | None = None
+    # A central rule may only be tightened: "lower" (a smaller number / an earlier choice is stricter) or
+    # "higher". Empty: the central value cannot be changed in the system at all.
+    tighter: str = ""
 
     @property
     def is_local(self) -> bool:
         return self.status == RuleStatus.LOCAL
+
+    @property
+    def editable(self) -> bool:
+        """Local practice may be set freely; a central rule only in its stricter direction, if it has one."""
+        scalar = isinstance(self.default, bool | int | float | str)
+        return scalar and (self.is_local or bool(self.tighter))
+
+    def label_of(self, value: Any) -> str:
+        for v, label in self.choices:
+            if v == value:
+                return label
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+
+
+PERIOD_CHOICES: tuple[tuple[Any, str], ...] = (("month", "每月"), ("quarter", "每季度"), ("year", "每年"))
+
+
+def _rank(rule: Rule, value: Any) -> float:
+    if rule.choices:
+        return float([v for v, _ in rule.choices].index(value))
+    return float(value)
+
+
+def parse_override(rule: Rule, raw: str) -> Any:
+    """The value a deployment asks for, as the rule's type, or ValueError with a Chinese message: the type of
+    the default, one of the choices, within the bounds, and for a central rule no looser than the default."""
+    text = (raw or "").strip()
+    default = rule.default
+    value: Any
+    if rule.choices:
+        allowed = {str(v): v for v, _ in rule.choices}
+        if text not in allowed:
+            raise ValueError("请选择：" + "、".join(label for _, label in rule.choices))
+        value = allowed[text]
+    elif isinstance(default, bool):
+        if text not in ("true", "false"):
+            raise ValueError("请选择“是”或“否”")
+        value = text == "true"
+    elif isinstance(default, int):
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError("请输入整数") from None
+    elif isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("请输入数字") from None
+    else:
+        if not text:
+            raise ValueError("不能为空")
+        value = text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low = 0 if rule.minimum is None else rule.minimum
+        if value < low:
+            raise ValueError(f"不能小于{low:g}")
+        if rule.maximum is not None and value > rule.maximum:
+            raise ValueError(f"不能大于{rule.maximum:g}")
+    if not rule.is_local:
+        if not rule.tighter:
+            raise ValueError("中央规定，不能在系统中修改")
+        looser = _rank(rule, value) > _rank(rule, default) if rule.tighter == "lower" else (
+            _rank(rule, value) < _rank(rule, default))
+        if looser:
+            raise ValueError(f"中央规定只能从严执行，不能宽于“{rule.label_of(default)}”")
+    return value
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -12,7 +12,7 @@ example 党课 monthly) by recording a RuleParameter.
 from __future__ import annotations
 
 from dangjian.core.models import RuleStatus
-from dangjian.core.rules import Rule, register
+from dangjian.core.rules import PERIOD_CHOICES, Rule, register
 from dangjian.orglife.choices import MeetingKind
 
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
@@ -53,21 +53,28 @@ SETUP_KEYS = [
 
 register(
     Rule("orglife.assembly_period", "党支部党员大会召开周期", "quarter", BRANCH_RULES, "第十一条", RuleStatus.CENTRAL,
-         "一般每季度召开1次"),
+         "一般每季度召开1次",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.committee_meeting_period", "党支部委员会会议召开周期（设支委会的党支部）", "month", BRANCH_RULES,
-         "第十二条", RuleStatus.CENTRAL, "一般每月召开1次"),
+         "第十二条", RuleStatus.CENTRAL, "一般每月召开1次",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.group_meeting_period", "党小组会召开周期（每个党小组）", "month", BRANCH_RULES, "第十三条",
-         RuleStatus.CENTRAL, "一般每月召开1次"),
+         RuleStatus.CENTRAL, "一般每月召开1次",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.theme_day_period", "主题党日开展周期", "month", BRANCH_RULES, "条款号待核实", RuleStatus.PARTIAL,
-         "党支部每月相对固定1天开展主题党日"),
+         "党支部每月相对固定1天开展主题党日",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.lecture_period", "党支部党课周期", "quarter", LOCAL, "", RuleStatus.LOCAL,
-         "《条例》未规定党支部党课频次，每季度1次为本单位做法"),
+         "《条例》未规定党支部党课频次，每季度1次为本单位做法",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.life_meeting_period", "组织生活会召开周期", "year", BRANCH_RULES, "第十七条", RuleStatus.CENTRAL,
-         "每年至少召开1次"),
+         "每年至少召开1次",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.life_meeting_window_month", "组织生活会提醒起始月份", 10, BRANCH_RULES, "第十七条",
-         RuleStatus.CENTRAL, "一般安排在第四季度"),
+         RuleStatus.CENTRAL, "一般安排在第四季度", minimum=1, maximum=12),
     Rule("orglife.member_review_period", "民主评议党员周期", "year", BRANCH_RULES, "条款号待核实",
-         RuleStatus.PARTIAL, "一般每年开展1次"),
+         RuleStatus.PARTIAL, "一般每年开展1次",
+         choices=PERIOD_CHOICES, tighter="lower"),
     Rule("orglife.silent_days", "静默支部：连续未提交组织生活记录的天数", 30, LOCAL, "", RuleStatus.LOCAL),
     Rule("orglife.due_soon_days", "即将到期提醒：距周期结束的天数", 7, LOCAL, "", RuleStatus.LOCAL),
     Rule("orglife.count_submitted_only", "只统计已提交的记录（草稿不计）", True, LOCAL, "", RuleStatus.LOCAL),

@@ -27,7 +27,8 @@ ALL_KEYS = [POLITICAL_BIRTHDAY_BASIS, CONFIRMATION_LEAD_DAYS, DRAFT_DAYS, SUMMAR
 register(
     Rule(POLITICAL_BIRTHDAY_BASIS, "政治生日的日期依据（joined 入党日期 / confirmed 转正日期）", BASIS_JOINED,
          "《关于加强党的政治建设的意见》（党员过“政治生日”）；本单位做法", "", RuleStatus.LOCAL,
-         "中央未规定以哪一日期为准：默认以支部大会通过接收为预备党员的日期（入党日期）为政治生日"),
+         "中央未规定以哪一日期为准：默认以支部大会通过接收为预备党员的日期（入党日期）为政治生日",
+         choices=((BASIS_JOINED, "入党日期"), (BASIS_CONFIRMED, "转正日期"))),
     Rule(CONFIRMATION_LEAD_DAYS, "预备期满前提醒讨论转正（天）", 30, LOCAL, "", RuleStatus.LOCAL,
          "预备期为一年（党章第七条），到期前提醒支部及时讨论转正"),
     Rule(DRAFT_DAYS, "组织生活记录草稿超过多少天未提交即提醒", 3, LOCAL, "", RuleStatus.LOCAL),
