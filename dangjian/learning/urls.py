@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from dangjian.learning import views
 
 app_name = "learning"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include(views.urlpatterns)),
+]

@@ -1,0 +1,97 @@
+"""Forms of the 学习培训 pages. They only turn browser input into the values the actions take; every rule (dates,
+hours, who may take part) is checked once, in dangjian.learning.actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
+from dangjian.members.models import Member
+
+_TEXT = {"class": "form-control"}
+
+
+class SessionFilterForm(forms.Form):
+    """Filters of the session list: an org's subtree, a kind, a year."""
+
+    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="学习形式", required=False, choices=[("", "全部"), *SessionKind.choices],
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs=_TEXT))
+
+    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["org"]
+        base = min((o.depth for o in orgs), default=1)
+        field.choices = [("", "全部")] + [(o.pk, "　" * (o.depth - base) + o.name) for o in orgs]
+        field.widget.attrs["class"] = "form-select"
+
+
+class YearOrgForm(forms.Form):
+    """The subtree and year of the totals and shortfall pages."""
+
+    org = forms.TypedChoiceField(label="党组织（含下级）", required=False, coerce=int, empty_value=None)
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs=_TEXT))
+    short = forms.BooleanField(label="只看未达标", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["org"]
+        base = min((o.depth for o in orgs), default=1)
+        field.choices = [(o.pk, "　" * (o.depth - base) + o.name) for o in orgs]
+        field.widget.attrs["class"] = "form-select"
+
+
+class SessionForm(forms.Form):
+    """登记学习培训 (not a meeting): the session, then one hours box per member of the org's subtree."""
+
+    kind = forms.ChoiceField(label="学习形式", choices=SessionKind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    title = forms.CharField(label="学习主题", max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    held_on = forms.DateField(label="学习日期", help_text="多日培训填开始日期",
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    hours = forms.DecimalField(label="学时", max_digits=5, decimal_places=1, help_text="本次学习培训的时长；个人完成学时不能超过它",
+                               widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+    place = forms.CharField(label="地点或平台", max_length=200, required=False, widget=forms.TextInput(attrs=_TEXT))
+    provider = forms.CharField(label="主办或授课单位", max_length=100, required=False, widget=forms.TextInput(attrs=_TEXT))
+
+    def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def action_data(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("kind", "title", "held_on", "hours", "place", "provider")}
+
+    def participant_rows(self) -> list[dict[str, Any]]:
+        """One row per offered member with the value typed (re-shown after an error)."""
+        data = self.data if self.is_bound else {}
+        return [{"member": m, "value": data.get(f"h{m.pk}", "")} for m in self.members]
+
+    def participants(self) -> list[tuple[int, str]]:
+        """(member id, hours text) for each member whose box is filled (blank: did not take part)."""
+        out = []
+        for m in self.members:
+            raw = str(self.data.get(f"h{m.pk}", "")).strip()
+            if raw:
+                out.append((m.pk, raw))
+        return out
+
+
+class FromMeetingForm(forms.Form):
+    """由组织生活记录生成学习记录: the kind of study and its length; the participants come from attendance."""
+
+    kind = forms.ChoiceField(
+        label="学习形式", choices=[(k.value, k.label) for k in MEETING_SESSION_KINDS],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    hours = forms.DecimalField(label="学时", max_digits=5, decimal_places=1, initial=Decimal("2"),
+                               help_text="出席的党员各计此学时，请假、缺席的不计",
+                               widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+    title = forms.CharField(label="学习主题", max_length=200, required=False, help_text="不填则用党课题目或会议名称",
+                            widget=forms.TextInput(attrs=_TEXT))

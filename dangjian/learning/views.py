@@ -1,0 +1,358 @@
+"""学习培训 pages: the session list (with export), a session, recording one (directly or from a meeting record),
+the members' yearly 学时 (with export), the branch shortfall list (with export) and one member's record.
+
+Views parse input, call dangjian.learning.actions / totals and render. Reading goes through
+`actions.sessions_for` / `get_session_for_user` (the user's scope, plus a plain 党员's own sessions) and
+`get_for_user` for orgs and members; recording needs the "change" scope on the org. Anything out of reach is a
+404, the same as a missing record. Exports are audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangjian.core import audit
+from dangjian.core import rules as rule_registry
+from dangjian.core.exports import xlsx_response
+from dangjian.core.pagination import paginate
+from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.learning import actions, rules, totals
+from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
+from dangjian.learning.models import Participation, StudySession
+from dangjian.members.choices import MemberState
+from dangjian.members.models import Member
+from dangjian.orglife.actions import get_meeting_for_user
+from dangjian.orgs.models import Organization, OrgKind
+
+MAX_OFFERED_MEMBERS = 300
+EXPORT_LIMIT = 100_000
+
+
+def _orgs() -> Any:
+    return Organization.objects.get_queryset()
+
+
+def _apply_errors(form: Form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        for msg in exc.messages:
+            form.add_error(None, msg)
+        return
+    for field, msgs in exc.message_dict.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+def _filter_orgs(user: Any) -> list[Organization]:
+    """Org choices: the user's view roots and two levels below (a full tree can be huge)."""
+    scope = scope_for(user)
+    if not scope.view_roots:
+        return []
+    visible = Organization.objects.visible_to(user).filter(path__in=scope.view_roots)
+    depth = min((len(p) // Organization.steplen for p in scope.view_roots), default=1)
+    below = Organization.objects.visible_to(user).filter(depth__lte=depth + 2).exclude(kind=OrgKind.GROUP)
+    return list((visible | below).order_by("path")[:500])
+
+
+def _year(value: Any) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return today.year
+    return year if 2000 <= year <= 2100 else today.year
+
+
+def _rule_notes(year: int) -> list[dict[str, Any]]:
+    """The target rules in force for `year` with their status, shown on the totals pages (🟡: 条文待核实)."""
+    values = rule_registry.values(rules.TARGET_KEYS, dt.date(year, 12, 31))
+    return [
+        {"label": r.label, "value": values[r.key], "status": r.status, "source": r.source, "article": r.article,
+         "local": r.is_local}
+        for r in (rule_registry.REGISTRY[k] for k in rules.TARGET_KEYS)
+    ]
+
+
+# --- sessions ---------------------------------------------------------------------------------------------------
+
+
+def _session_rows(user: Any, data: dict[str, Any]) -> Any:
+    queryset = actions.sessions_for(user)
+    if data.get("org"):
+        org = get_for_user(_orgs(), user, "view", pk=data["org"])
+        queryset = queryset.filter(subtree_q(org.path, "org__path"))
+    if data.get("kind"):
+        queryset = queryset.filter(kind=data["kind"])
+    if data.get("year"):
+        start, end = totals.year_bounds(data["year"])
+        queryset = queryset.filter(held_on__gte=start, held_on__lte=end)
+    return queryset.select_related("org").annotate(n_participants=Count("participations")).order_by("-held_on", "-id")
+
+
+@login_required
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    """学习培训记录: sessions the user may read, filtered, paginated; `?export=xlsx` for the same rows."""
+    user: Any = request.user
+    scope = scope_for(user)
+    form = SessionFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    data: dict[str, Any] = {}
+    valid = not form.is_bound or form.is_valid()
+    if form.is_bound and valid:
+        data = form.cleaned_data
+    queryset = _session_rows(user, data) if valid else StudySession.objects.none()
+    if request.GET.get("export") == "xlsx":
+        audit.record("learning.export", actor=user, changes={"what": "sessions", **{k: v for k, v in data.items() if v}})
+        rows = (
+            (s.held_on, s.get_kind_display(), s.title, s.org.name, s.hours, getattr(s, "n_participants", 0),
+             "组织生活记录" if s.meeting_id else "直接登记")
+            for s in queryset[:EXPORT_LIMIT]
+        )
+        return xlsx_response("学习培训记录.xlsx", "学习培训",
+                             ["日期", "学习形式", "学习主题", "组织单位", "学时", "参学人数", "来源"], rows)
+    page = paginate(request, queryset)
+    return render(request, "learning/list.html", {
+        "form": form, "page": page, "can_record": bool(scope.change_roots), "has_scope": bool(scope.view_roots),
+        "export_query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One session and its participants (a plain 党员 sees only their own line)."""
+    user: Any = request.user
+    session = actions.get_session_for_user(user, pk)
+    scope = scope_for(user)
+    full = scope.covers(session.org.path, "view")
+    rows = session.participations.select_related("member", "member__org").order_by("member__name_pinyin", "member_id")
+    if not full:
+        rows = rows.filter(member_id=scope.own_member_id or 0)
+    return render(request, "learning/detail.html", {
+        "session": session, "rows": list(rows), "full": full, "total": session.participations.count() if full else None,
+        "centralized": totals.is_centralized(session.kind, totals.load_targets(session.held_on.year)),
+        "meeting_visible": session.meeting_id is not None and full,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    """登记学习培训 for `?org=<pk>`: the session and each participant's completed 学时 (the members of the org's
+    subtree are offered, a box each); the org's meeting records that can become study records are listed too."""
+    user: Any = request.user
+    if not scope_for(user).change_roots:
+        raise Http404("未找到该页面")
+    org_pk = request.GET.get("org")
+    if not org_pk:
+        orgs = (
+            Organization.objects.visible_to(user, "change").active().exclude(kind=OrgKind.GROUP).order_by("path")[:200]
+        )
+        return render(request, "learning/pick_org.html", {"orgs": orgs})
+    org = get_for_user(_orgs(), user, "change", pk=org_pk)
+    offered = list(
+        Member.objects.filter(subtree_q(org.path, "org__path"), state=MemberState.ACTIVE)
+        .select_related("org").order_by("org__path", "name_pinyin", "pk")[: MAX_OFFERED_MEMBERS + 1]
+    )
+    truncated = len(offered) > MAX_OFFERED_MEMBERS
+    form = SessionForm(request.POST or None, members=offered[:MAX_OFFERED_MEMBERS])
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = actions.create_session(actor=user, org=org, data=form.action_data(), participants=form.participants())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "学习培训已登记")
+            return redirect("learning:detail", pk=session.pk)
+    return render(request, "learning/form.html", {
+        "form": form, "org": org, "rows": form.participant_rows(), "truncated": truncated,
+        "meetings": list(actions.meetings_available(user, org)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    """由组织生活记录生成学习记录: the present members get the 学时, those on leave or absent none."""
+    user: Any = request.user
+    meeting = get_meeting_for_user(user, meeting_pk, "change")
+    existing = StudySession.objects.filter(meeting=meeting).first()
+    present = meeting.attendance.filter(status="present").count()
+    absent = meeting.attendance.exclude(status="present").count()
+    form = FromMeetingForm(request.POST or None, initial={"title": meeting.lecture_topic or meeting.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
+            return redirect("learning:detail", pk=session.pk)
+    return render(request, "learning/from_meeting.html", {
+        "form": form, "meeting": meeting, "existing": existing, "present": present, "absent": absent,
+    })
+
+
+# --- totals -----------------------------------------------------------------------------------------------------
+
+
+def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int, bool]:
+    """The subtree (default: the user's first view root) and year asked for; 404 without a view scope."""
+    user: Any = request.user
+    scope = scope_for(user)
+    if not scope.view_roots:
+        raise Http404("未找到该页面")
+    orgs = _filter_orgs(user)
+    form = YearOrgForm(request.GET or None, orgs=orgs)
+    org_pk: Any = None
+    short = False
+    year = timezone.localdate().year
+    if form.is_bound and form.is_valid():
+        org_pk = form.cleaned_data.get("org")
+        year = form.cleaned_data.get("year") or year
+        short = bool(form.cleaned_data.get("short"))
+    elif form.is_bound:
+        org_pk = request.GET.get("org")
+        year = _year(request.GET.get("year"))
+    if org_pk:
+        org = get_for_user(_orgs(), user, "view", pk=org_pk)
+    else:
+        org = Organization.objects.visible_to(user).filter(path__in=scope.view_roots).order_by("path").first()
+        if org is None:
+            raise Http404("未找到该页面")
+    if not scope.covers(org.path, "view"):
+        raise Http404("未找到该页面")
+    return form, org, year, short
+
+
+@login_required
+@require_GET
+def member_totals(request: HttpRequest) -> HttpResponse:
+    """党员学时统计: every active member of a subtree with the year's 学时, target and shortfall (one query per
+    page); `?short=on` keeps those still short, `?export=xlsx` downloads the whole list."""
+    user: Any = request.user
+    form, org, year, short = _root_and_year(request)
+    today = timezone.localdate()
+    targets = totals.load_targets(year)
+    queryset = totals.member_totals(totals.members_in(org), year, targets, today).select_related("org")
+    if short:
+        queryset = queryset.filter(totals.short_q(targets))
+    queryset = queryset.order_by("org__path", "name_pinyin", "pk")
+    if request.GET.get("export") == "xlsx":
+        audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "totals", "year": year, "short": short})
+        return xlsx_response(f"{org.name}{year}年党员学时统计.xlsx", "党员学时", _TOTAL_HEADER,
+                             (_total_row(m, targets) for m in queryset[:EXPORT_LIMIT]))
+    page = paginate(request, queryset)
+    rows = [(m, totals.standing_of(m, targets)) for m in page]
+    return render(request, "learning/totals.html", {
+        "form": form, "org": org, "year": year, "page": page, "rows": rows, "short": short, "targets": targets,
+        "rules": _rule_notes(year), "export_query": request.GET.urlencode(),
+    })
+
+
+_TOTAL_HEADER = ["党员", "所在党支部", "书记或班子成员", "年度学时", "目标学时", "差额学时", "集中培训次数", "是否达标"]
+
+
+def _total_row(m: Member, targets: totals.Targets) -> list[Any]:
+    s = totals.standing_of(m, targets)
+    return [m.name, m.org.name, "是" if s.is_leader else "", s.hours, s.target, s.short_by, s.centralized,
+            "达标" if s.met else ("未达标（缺集中培训）" if s.short_by == 0 else "未达标")]
+
+
+@login_required
+@require_GET
+def branch_shortfall(request: HttpRequest) -> HttpResponse:
+    """学时未达标名单: per branch of a subtree, members counted, met and short (one GROUP BY), and the members
+    still short with how much they miss (one query per page); `?export=xlsx` downloads both sheets' rows."""
+    user: Any = request.user
+    form, org, year, _short = _root_and_year(request)
+    today = timezone.localdate()
+    targets = totals.load_targets(year)
+    branches = totals.branch_summary(org, year, targets, today)
+    short_members = (
+        totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
+        .select_related("org").order_by("org__path", "-short_by", "name_pinyin", "pk")
+    )
+    if request.GET.get("export") == "xlsx":
+        from dangjian.core.exports import xlsx_workbook_response
+
+        audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "shortfall", "year": year})
+        return xlsx_workbook_response(f"{org.name}{year}年学时未达标名单.xlsx", [
+            ("按党支部", ["党支部", "党员数", "达标", "未达标", "人均学时"],
+             [(b.name, b.members, b.met, b.short, b.average) for b in branches]),
+            ("未达标党员", _TOTAL_HEADER, (_total_row(m, targets) for m in short_members[:EXPORT_LIMIT])),
+        ])
+    page = paginate(request, short_members)
+    rows = [(m, totals.standing_of(m, targets)) for m in page]
+    counted = sum(b.members for b in branches)
+    short_total = sum(b.short for b in branches)
+    return render(request, "learning/shortfall.html", {
+        "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
+        "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),
+        "export_query": request.GET.urlencode(),
+    })
+
+
+# --- one member -------------------------------------------------------------------------------------------------
+
+
+def member_record(member: Member, year: int, user: Any) -> dict[str, Any]:
+    """A member's sessions of `year` and their standing (read by the member page and the member section)."""
+    today = timezone.localdate()
+    targets = totals.load_targets(year)
+    standing = totals.standings([member.pk], year, today, targets)[member.pk]
+    start, end = totals.year_bounds(year)
+    rows = list(
+        Participation.objects.filter(member=member, held_on__gte=start, held_on__lte=end)
+        .select_related("session", "session__org").order_by("-held_on", "-session_id")
+    )
+    return {"member": member, "year": year, "standing": standing, "rows": rows, "targets": targets,
+            "centralized_kinds": targets.centralized_kinds}
+
+
+def member_section(member: Member, user: Any) -> dict[str, Any]:
+    """The 学习培训 block of the member page (templates/learning/member_section.html): this year's 学时 against
+    the target and the latest sessions. The caller has already checked that `user` may read `member`."""
+    context = member_record(member, timezone.localdate().year, user)
+    context["rows"] = context["rows"][:10]
+    return {"learning": context}
+
+
+@login_required
+@require_GET
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """个人学时档案: one member's sessions of a year with the 学时 each gave; `?export=xlsx` downloads them."""
+    user: Any = request.user
+    member = get_for_user(Member.objects.select_related("org"), user, "view", pk=pk)
+    year = _year(request.GET.get("year"))
+    record = member_record(member, year, user)
+    if request.GET.get("export") == "xlsx":
+        audit.record("learning.export", actor=user, obj=member, org=member.org, changes={"what": "member", "year": year})
+        return xlsx_response(f"{member.name}{year}年学习培训记录.xlsx", "学习培训", ["日期", "学习形式", "学习主题", "组织单位", "学时"], (
+            (p.held_on, p.session.get_kind_display(), p.session.title, p.session.org.name, p.hours) for p in record["rows"]
+        ))
+    this_year = timezone.localdate().year
+    context = {"learning": record, "member": member, "year": year, "years": list(range(this_year, this_year - 5, -1))}
+    return render(request, "learning/member.html", context)
+
+
+urlpatterns = [
+    path("", session_list, name="list"),
+    path("new/", session_create, name="create"),
+    path("from-meeting/<int:meeting_pk>/", from_meeting, name="from_meeting"),
+    path("<int:pk>/", session_detail, name="detail"),
+    path("totals/", member_totals, name="totals"),
+    path("shortfall/", branch_shortfall, name="shortfall"),
+    path("member/<int:pk>/", member_detail, name="member"),
+]
