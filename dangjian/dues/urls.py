@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from dangjian.dues import views
 
 app_name = "dues"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include(views.urlpatterns)),
+]
