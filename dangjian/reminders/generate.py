@@ -364,12 +364,17 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
     values = rule_registry.values([*rules.ALL_KEYS, org_rules.TERM_REMINDER_MONTHS], today)
     config = compliance.load_config(today)
     users = recipients()
+    from dangjian.appraisal.reminders import appraisal_items  # imports Item from here: imported at call time
+    from dangjian.learning.reminders import study_items
+
     entries = [
         *meeting_items(today, config),
         *term_items(today, int(values[org_rules.TERM_REMINDER_MONTHS])),
         *vacancy_items(today),
         *draft_items(today, int(values[rules.DRAFT_DAYS])),
         *confirmation_items(today, int(values[rules.CONFIRMATION_LEAD_DAYS])),
+        *study_items(today),
+        *appraisal_items(today),
     ]
     birthdays = birthday_items(today, str(values[rules.POLITICAL_BIRTHDAY_BASIS]))
     entries += [(b.path, b.manager_item) for b in birthdays]
