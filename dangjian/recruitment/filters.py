@@ -1,0 +1,92 @@
+"""The applicant list's filters, shared by the web list, the Excel export and the API (one FilterSet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dangjian.core.scoping import subtree_q
+from dangjian.lib import idcard
+from dangjian.members.pii import id_card_index
+from dangjian.orgs.models import Organization
+from dangjian.recruitment import rules
+from dangjian.recruitment.models import OPEN_STATUSES, Applicant, ApplicantStatus
+from dangjian.recruitment.steps import STEP_CHOICES, Stage
+
+_ID_LIKE = re.compile(r"^[0-9]{17}[0-9Xx]$")
+STATUS_CHOICES = [("open", "培养发展中及预备期"), *ApplicantStatus.choices, ("all", "全部")]
+DUE_OVERDUE = "overdue"
+DUE_SOON = "due"
+DUE_CHOICES = [(DUE_OVERDUE, "已逾期"), (DUE_SOON, "即将到期"), ("any", "逾期或即将到期")]
+
+
+def due_window(today: dt.date, limits: rules.Limits) -> tuple[dt.date, dt.date]:
+    """(today, the last due date counted as 即将到期): overdue is due_on < today, due soon is today ≤ due_on ≤ end."""
+    return today, today + dt.timedelta(days=limits.due_soon_days)
+
+
+class ApplicantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q")
+    org = django_filters.ModelChoiceFilter(
+        label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org"
+    )
+    stage = django_filters.ChoiceFilter(label="阶段", choices=Stage.choices, empty_label="全部")
+    step = django_filters.ChoiceFilter(label="已完成步骤", choices=STEP_CHOICES, empty_label="全部")
+    status = django_filters.ChoiceFilter(label="状态", choices=STATUS_CHOICES, method="filter_status", empty_label=None)
+    due = django_filters.ChoiceFilter(label="办理期限", choices=DUE_CHOICES, method="filter_due", empty_label="全部")
+
+    class Meta:
+        model = Applicant
+        fields = ["q", "org", "stage", "step", "status", "due"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        if user is not None:
+            self.filters["org"].queryset = Organization.objects.visible_to(user)  # type: ignore[attr-defined]
+        for f in self.form.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if hasattr(f, "choices") else "form-control")
+
+    @property
+    def qs(self) -> QuerySet[Applicant]:
+        qs = super().qs
+        if not self.form.cleaned_data.get("status"):
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        return qs.order_by("name_pinyin", "id")
+
+    def filter_q(self, qs: QuerySet[Applicant], name: str, value: str) -> QuerySet[Applicant]:
+        value = value.strip()
+        if not value:
+            return qs
+        normalized = idcard.normalize(value)
+        if _ID_LIKE.match(normalized):
+            return qs.filter(id_card_index=id_card_index(normalized))
+        if value.isascii() and value.replace(" ", "").isalpha():
+            lowered = value.lower()
+            return qs.filter(Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered))
+        return qs.filter(name__contains=value)
+
+    def filter_org(self, qs: QuerySet[Applicant], name: str, value: Organization | None) -> QuerySet[Applicant]:
+        return qs.filter(subtree_q(value.path, "org__path")) if value else qs
+
+    def filter_status(self, qs: QuerySet[Applicant], name: str, value: str) -> QuerySet[Applicant]:
+        if value in ("", "open"):
+            return qs.filter(status__in=OPEN_STATUSES)
+        if value == "all":
+            return qs
+        return qs.filter(status=value)
+
+    def filter_due(self, qs: QuerySet[Applicant], name: str, value: str) -> QuerySet[Applicant]:
+        start, end = due_window(self.today, rules.load(self.today))
+        if value == DUE_OVERDUE:
+            return qs.filter(due_on__lt=start)
+        if value == DUE_SOON:
+            return qs.filter(due_on__gte=start, due_on__lte=end)
+        if value == "any":
+            return qs.filter(due_on__lte=end)
+        return qs

@@ -1,0 +1,158 @@
+"""The 发展党员 pages: list with stage/step/due filters and export, the applicant's timeline, recording steps,
+documents, reveal — and nothing for an outsider (404, the same as a missing record)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dangjian.core.models import AuditEvent
+from dangjian.recruitment import actions
+from dangjian.recruitment.models import Applicant, Step, StepDocument
+from tests.recruitment.conftest import applicant_data, walk
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def applicant(world):
+    return actions.create_applicant(actor=world.secretary, data=applicant_data(world))
+
+
+def test_list_shows_step_and_overdue_talk_and_filters(world, login, applicant, django_assert_max_num_queries):
+    other = actions.create_applicant(
+        actor=world.admin, data=applicant_data(world, org=world.a2, name="赵新申", applied_on=dt.date(2026, 11, 10))
+    )
+    client = login(world.admin)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("recruitment:list"))
+    body = response.content.decode()
+    assert "陈申请" in body and "赵新申" in body and "已逾期" in body and "即将到期" in body
+    overdue = client.get(reverse("recruitment:list"), {"due": "overdue"}).content.decode()
+    assert "陈申请" in overdue and "赵新申" not in overdue
+    by_org = client.get(reverse("recruitment:list"), {"org": world.a2.pk}).content.decode()
+    assert "赵新申" in by_org and "陈申请" not in by_org
+    by_step = client.get(reverse("recruitment:list"), {"step": 2}).content.decode()
+    assert "陈申请" not in by_step
+    by_stage = client.get(reverse("recruitment:list"), {"stage": 1, "q": "zxs"}).content.decode()
+    assert "赵新申" in by_stage and "陈申请" not in by_stage
+    assert other.id_card_masked in by_stage
+
+
+def test_list_and_detail_are_not_found_for_an_outsider(world, login, applicant):
+    client = login(world.outsider)
+    assert "陈申请" not in client.get(reverse("recruitment:list")).content.decode()
+    assert client.get(reverse("recruitment:detail", args=[applicant.pk])).status_code == 404
+    assert client.get(reverse("recruitment:step", args=[applicant.pk, 2])).status_code == 404
+    assert client.get(reverse("recruitment:export")).status_code == 200
+    assert AuditEvent.objects.filter(action="auth.denied", object_id=str(applicant.pk)).exists()
+
+
+def test_export_is_masked_and_audited(world, login, applicant):
+    response = login(world.admin).get(reverse("recruitment:export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and rows[1][0] == "陈申请"
+    assert rows[1][3] == applicant.id_card_masked and "*" in rows[1][3]
+    event = AuditEvent.objects.get(action="recruitment.export")
+    assert event.changes["rows"] == 1
+
+
+def test_outsider_export_has_no_rows(world, login, applicant):
+    response = login(world.outsider).get(reverse("recruitment:export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1
+
+
+def test_detail_shows_timeline_and_next_step(world, login, applicant):
+    body = login(world.secretary).get(reverse("recruitment:detail", args=[applicant.pk])).content.decode()
+    assert "1. 递交入党申请书" in body and "记录：2. 党组织派人谈话" in body
+    assert "2024年4月1日" in body and "已逾期" in body
+    assert applicant.id_card_masked in body
+
+
+def test_create_page_registers_applicant_with_scan(world, login):
+    data = applicant_data(world)
+    post = {k: (v.pk if hasattr(v, "pk") else v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
+    post["scans"] = SimpleUploadedFile("申请书.png", PNG, content_type="image/png")
+    response = login(world.secretary).post(reverse("recruitment:create"), post)
+    applicant = Applicant.objects.get()
+    assert response.status_code == 302 and response.url == reverse("recruitment:detail", args=[applicant.pk])
+    assert StepDocument.objects.get().title == "入党申请书"
+
+
+def test_create_page_refuses_a_minor_and_a_bad_upload_writing_nothing(world, login):
+    data = applicant_data(world, birth_date=dt.date(2006, 3, 2), applied_on=dt.date(2024, 3, 1))
+    post = {k: (v.pk if hasattr(v, "pk") else v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
+    post["scans"] = SimpleUploadedFile("申请书.exe", b"MZ\x90\x00", content_type="image/png")
+    body = login(world.secretary).post(reverse("recruitment:create"), post).content.decode()
+    assert "须年满18周岁" in body and "仅支持 JPG、PNG 图片和 PDF 扫描件" in body
+    assert not Applicant.objects.exists()
+
+
+def test_step_page_records_next_step_and_refuses_out_of_order(world, login, applicant):
+    client = login(world.secretary)
+    form = client.get(reverse("recruitment:step", args=[applicant.pk, 2])).content.decode()
+    assert "经办人/谈话人" in form
+    response = client.post(reverse("recruitment:step", args=[applicant.pk, 3]), {"date": "2024-03-20"})
+    assert "步骤顺序不对" in response.content.decode()
+    response = client.post(reverse("recruitment:step", args=[applicant.pk, 2]),
+                           {"date": "2024-04-05", "handled_by": "组织委员"})
+    assert response.status_code == 302
+    follow = client.get(response.url).content.decode()
+    assert "谈话晚于规定期限" in follow
+    assert Step.objects.filter(applicant=applicant, number=2).count() == 1
+
+
+def test_step_page_refuses_a_future_date(world, login, applicant):
+    response = login(world.secretary).post(reverse("recruitment:step", args=[applicant.pk, 2]), {"date": "2026-11-21"})
+    assert "日期不能晚于今天" in response.content.decode()
+    assert not Step.objects.filter(number=2).exists()
+
+
+def test_introducer_form_refuses_a_probationary_member(world, login, applicant):
+    walk(world, applicant, 8)
+    probationary = world.make_member(world.a1, name="孙预备", party_status="probationary",
+                                     joined_on=dt.date(2026, 1, 5), confirmed_on=None)
+    full = world.member
+    response = login(world.secretary).post(
+        reverse("recruitment:step", args=[applicant.pk, 9]),
+        {"date": "2025-05-25", "people": [full.pk, probationary.pk]},
+    )
+    body = response.content.decode()
+    assert "孙预备是预备党员，不能担任入党介绍人" in body and "党章第五条" in body
+    assert not Step.objects.filter(applicant=applicant, number=9).exists()
+
+
+def test_document_upload_and_download(world, login, applicant):
+    client = login(world.secretary)
+    step = applicant.steps.get()
+    response = client.post(reverse("recruitment:add_document", args=[applicant.pk]), {
+        "step": step.pk, "title": "入党申请书（补）", "scans": SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+    })
+    assert response.status_code == 302
+    doc = StepDocument.objects.get()
+    got = client.get(reverse("recruitment:document", args=[applicant.pk, doc.pk]))
+    assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"\x89PNG")
+    assert login(world.outsider).get(reverse("recruitment:document", args=[applicant.pk, doc.pk])).status_code == 404
+
+
+def test_reveal_is_audited_and_refused_to_the_viewer(world, login, applicant):
+    client = login(world.admin, verified=True)
+    body = client.post(reverse("recruitment:reveal", args=[applicant.pk]),
+                       {"field": "phone", "reason": "核对联系方式"}).content.decode()
+    assert "13900001111" in body
+    assert AuditEvent.objects.filter(action="recruitment.reveal", reason="核对联系方式").exists()
+    assert login(world.viewer).get(reverse("recruitment:reveal", args=[applicant.pk])).status_code == 404
+
+
+def test_stop_page(world, login, applicant):
+    client = login(world.secretary)
+    client.post(reverse("recruitment:stop", args=[applicant.pk]), {"reason": "本人申请撤回"})
+    applicant.refresh_from_db()
+    assert applicant.status == "stopped" and applicant.next_step is None
