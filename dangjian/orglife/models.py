@@ -5,11 +5,14 @@ A meeting is recorded once; ledgers, compliance figures and reminders are all co
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.scoping import ScopedQuerySet, scope_for, subtree_q
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
 
 
@@ -175,3 +178,54 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class HeartTalkQuerySet(ScopedQuerySet["HeartTalk"]):
+    def visible_to(self, user: Any, action: str = "view") -> HeartTalkQuerySet:
+        """谈心谈话 records are for those entitled only (mission.md, boundaries): the people who manage the branch
+        (change scope) and the two who talked — not a 上级查看, who sees the coverage figures instead."""
+        if action != "view":
+            return super().visible_to(user, action)  # type: ignore[return-value]
+        scope = scope_for(user)
+        q = Q(pk__in=[])
+        for root in scope.change_roots:
+            q |= subtree_q(root, "org__path")
+        if scope.own_member_id:
+            q |= Q(initiator_id=scope.own_member_id) | Q(counterpart_id=scope.own_member_id)
+        return self.filter(q)
+
+
+class HeartTalk(models.Model):
+    """A 谈心谈话 (支部工作条例 第十九条: 支委之间、支委和党员之间每年一般不少于1次): who talked with whom, when,
+    the topic and the follow-up — never what was said. Compliance counts the pairs covered in a year
+    (dangjian.orglife.talks)."""
+
+    scope_path_field = "org__path"
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="heart_talks",
+                            verbose_name="党支部")
+    held_on = models.DateField("谈话日期")
+    initiator = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="谈话人")
+    counterpart = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="谈话对象")
+    topic = models.CharField("谈话主题", max_length=200)
+    follow_up = models.CharField("后续跟进", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    history = HistoricalRecords(user_model=settings.AUTH_USER_MODEL)
+    objects = HeartTalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "谈心谈话"
+        verbose_name_plural = "谈心谈话"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["org", "held_on"], name="orglife_talk_org_day")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(initiator=F("counterpart")), name="orglife_talk_two_people",
+                                   violation_error_message="谈话双方不能是同一人"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"

@@ -30,12 +30,17 @@ PERIOD_RULES: dict[str, str] = {
     MeetingKind.MEMBER_REVIEW: "orglife.member_review_period",
 }
 
+HEART_TALK_MIN = "orglife.heart_talk_min_per_year"
+HEART_TALK_REMIND_MONTH = "orglife.heart_talk_remind_month"
+
 COMPLIANCE_KEYS = [
     *PERIOD_RULES.values(),
     "orglife.life_meeting_window_month",
     "orglife.silent_days",
     "orglife.due_soon_days",
     "orglife.count_submitted_only",
+    HEART_TALK_MIN,
+    HEART_TALK_REMIND_MONTH,
 ]
 
 SETUP_KEYS = [
@@ -96,4 +101,9 @@ register(
          "联合党支部覆盖单位一般不超过5个"),
     Rule("orgs.setup.temporary_end_warns", "临时党组织任务结束后提示撤销", True, BRANCH_RULES, "第五条",
          RuleStatus.PARTIAL, "为期6个月以上的工程、工作项目等成立党支部；任务结束后撤销为通行做法"),
+    Rule(HEART_TALK_MIN, "谈心谈话：支委之间、支委和党员之间每年不少于（次）", 1, BRANCH_RULES, "第十九条",
+         RuleStatus.CENTRAL, "“每年谈心谈话一般不少于1次”；党员和党员之间的谈话同样登记，但不逐对核对",
+         minimum=1, tighter="higher"),
+    Rule(HEART_TALK_REMIND_MONTH, "谈心谈话：从几月起提示尚未谈到的对象", 10, LOCAL, "", RuleStatus.LOCAL,
+         minimum=1, maximum=12),
 )

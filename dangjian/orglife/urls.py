@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from dangjian.orglife import compliance_views, views
+from dangjian.orglife import compliance_views, talk_views, views
 
 app_name = "orglife"
 urlpatterns = [
     path("", include(views.urlpatterns)),
     path("compliance/", include(compliance_views.urlpatterns)),
+    path("", include(talk_views.urlpatterns)),
 ]

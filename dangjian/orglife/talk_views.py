@@ -1,0 +1,96 @@
+"""谈心谈话 pages: the coverage of a subtree's branches (figures only, for anyone who views the subtree) and one
+branch's page — record a talk, the talks of the year, the pairs still owed — for those who manage the branch.
+The records hold who/when/topic/follow-up only and are shown to those entitled (HeartTalk.objects.visible_to)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from dangjian.core.scoping import get_for_user, require
+from dangjian.members.membership import members_on
+from dangjian.orglife import actions, talks
+from dangjian.orglife.compliance_views import LIST_PAGE_SIZE, _common, _root, _year
+from dangjian.orglife.models import HeartTalk
+from dangjian.orgs.models import Organization, OrgKind
+
+
+class TalkForm(forms.Form):
+    held_on = forms.DateField(label="谈话日期", widget=forms.DateInput(attrs={"type": "date"}))
+    initiator = forms.TypedChoiceField(label="谈话人", coerce=int)
+    counterpart = forms.TypedChoiceField(label="谈话对象", coerce=int)
+    topic = forms.CharField(label="谈话主题", max_length=200)
+    follow_up = forms.CharField(label="后续跟进", max_length=500, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, people: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "请选择"), *people]
+        self.fields["initiator"].choices = choices  # type: ignore[attr-defined]
+        self.fields["counterpart"].choices = choices  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """谈心谈话落实情况 of the subtree's branches for a year: pairs owed, covered, rate and status."""
+    root = _root(request)
+    today = timezone.localdate()
+    year = _year(request, today)
+    page = Paginator(talks.branches(request.user, root, year), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = talks.coverage(list(page.object_list), year, today, talks.load_config(today))
+    context = _common(request, root, today, year)
+    context.update(page=page, rows=rows)
+    return render(request, "orglife/talk_coverage.html", context)
+
+
+@login_required
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One branch: the record form, the year's talks and the pairs still owed. Managers of the branch only."""
+    org = get_for_user(Organization.objects.filter(kind=OrgKind.BRANCH), request.user, "change", pk=pk)
+    require(request.user, org.path, "change", org)
+    today = timezone.localdate()
+    year = _year(request, today)
+    roll = [(m.pk, m.name) for m in members_on(org.pk, today)] if org.dissolved_on is None else []
+    form = TalkForm(roll, initial={"held_on": today})
+    if request.method == "POST":
+        form = TalkForm(roll, request.POST)
+        if form.is_valid():
+            try:
+                actions.record_talk(actor=request.user, org=org, data=form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, "已登记谈心谈话")
+                return redirect("orglife:talk_branch", pk=org.pk)
+    config = talks.load_config(today)
+    records = (
+        HeartTalk.objects.visible_to(request.user).filter(org=org, held_on__gte=dt.date(year, 1, 1), held_on__lte=dt.date(year, 12, 31))
+        .select_related("initiator", "counterpart").order_by("-held_on", "-id")
+    )
+    figures = talks.coverage([org], year, today, config)[0]
+    return render(request, "orglife/talk_branch.html", {
+        "org": org, "year": year, "years": list(range(today.year - 4, today.year + 1)), "form": form,
+        "page": Paginator(records, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
+        "missing": talks.missing(org, year, today, config), "figures": figures, "minimum": config.minimum,
+    })
+
+
+urlpatterns = [
+    path("compliance/talks/", coverage, name="talk_coverage"),
+    path("talks/org/<int:pk>/", branch, name="talk_branch"),
+]
