@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.scoping import get_for_user, require, scope_for
-from dangjian.orglife import compliance
+from dangjian.orglife import compliance, talks
 from dangjian.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -68,6 +69,19 @@ class LevelSerializer(serializers.Serializer):
     applicable = serializers.IntegerField()
     done = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
+
+
+class TalkCoverageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    committee = serializers.IntegerField(help_text="在任支委人数")
+    roll = serializers.IntegerField(help_text="党员人数")
+    owed = serializers.IntegerField(help_text="应谈对数")
+    covered = serializers.IntegerField(help_text="已谈对数")
+    talks = serializers.IntegerField(help_text="登记的谈话次数")
+    rate = serializers.IntegerField(allow_null=True, help_text="完成率（%）")
+    status = serializers.CharField(help_text="done、overdue、due_soon、open、future、not_applicable（无支委）")
+    status_display = serializers.CharField()
 
 
 def _cell(cell: compliance.Cell) -> dict[str, Any]:
@@ -155,4 +169,30 @@ class ComplianceViewSet(viewsets.ViewSet):
             },
             "by_level": [{"depth": lv.depth, "applicable": lv.applicable, "done": lv.done, "rate": lv.rate}
                          for lv in r.by_level],
+        })
+
+    @extend_schema(
+        summary="谈心谈话落实情况",
+        description="子树内各党支部该年度谈心谈话的应谈对数（支委之间、支委和党员之间）、已谈对数、完成率和状态，"
+                    "每页50个党支部。只有统计数字，不含谈话记录。",
+        parameters=[ComplianceQuerySerializer],
+        responses=inline_serializer("TalkCoveragePage", {
+            "count": serializers.IntegerField(), "page": serializers.IntegerField(),
+            "num_pages": serializers.IntegerField(), "year": serializers.IntegerField(),
+            "results": TalkCoverageSerializer(many=True),
+        }),
+    )
+    @action(detail=False)
+    def talks(self, request: Request) -> Response:
+        """Pair coverage per branch, from orglife.talks."""
+        root, params = self._params(request)
+        today = timezone.localdate()
+        page = Paginator(talks.branches(request.user, root, params["year"]), PAGE_SIZE).get_page(params.get("page", 1))
+        rows = talks.coverage(list(page.object_list), params["year"], today, talks.load_config(today))
+        return Response({
+            "count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
+            "year": params["year"],
+            "results": [{"id": r.org.pk, "name": r.org.name, "committee": r.committee, "roll": r.roll, "owed": r.owed,
+                         "covered": r.covered, "talks": r.talks, "rate": r.rate, "status": r.status.value,
+                         "status_display": r.status.label} for r in rows],
         })

@@ -65,3 +65,17 @@ def test_terms_include_due_and_overdue_ones_and_the_demo_secretary_holds_the_pos
 def test_the_first_reminder_run_gives_the_secretary_a_to_do_list(demo: None) -> None:
     assert Reminder.objects.filter(user__username__in=["secretary", "admin"]).exists()
     assert not Reminder.objects.filter(user__username__in=["sysadmin", "secadmin", "auditor"]).exists()
+
+
+def test_this_years_talks_show_branches_done_behind_and_not_started(demo: None) -> None:
+    from dangjian.orglife import talks
+    from dangjian.orglife.compliance import Status
+
+    admin = User.objects.get(username="admin")
+    root = Organization.objects.get(depth=1)
+    rows = talks.coverage(list(talks.branches(admin, root, TODAY.year)), TODAY.year, TODAY,
+                          talks.load_config(TODAY))
+    statuses = {r.status for r in rows}
+    assert Status.DONE in statuses and Status.OPEN in statuses
+    assert any(r.owed and r.covered == 0 for r in rows)
+    assert any(0 < r.covered < r.owed for r in rows)

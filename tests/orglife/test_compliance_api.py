@@ -74,7 +74,7 @@ def test_rollup_rates(world):
     assert {lv["depth"] for lv in body["by_level"]} == {2, 3, 4}
 
 
-@pytest.mark.parametrize("url", ["/api/v1/compliance/", "/api/v1/compliance/rollup/"])
+@pytest.mark.parametrize("url", ["/api/v1/compliance/", "/api/v1/compliance/rollup/", "/api/v1/compliance/talks/"])
 def test_scope_outsiders_and_the_three_administrators(world, url):
     assert api(world.outsider).get(f"{url}?org={world.general.pk}").status_code == 404
     assert api(world.outsider).get(f"{url}?org={world.a1.pk}").status_code == 404
@@ -107,3 +107,21 @@ def test_queries_do_not_grow_with_orgs(world):
         org = create_org(actor=world.admin, parent=world.root, name=f"支部{i}", kind=OrgKind.BRANCH)
         meeting(org, D(2025, 1, 3), K.THEME_DAY)
     assert [queries(u) for u in urls] == few
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_talk_coverage_gives_figures_per_branch_and_no_records(world):
+    from dangjian.orglife.models import HeartTalk
+    from dangjian.orgs.leadership import appoint
+    from dangjian.orgs.models import Post
+
+    secretary = world.make_member(world.a1, name="支书甲")
+    appoint(world.a1, actor=world.admin, member=secretary, post=Post.SECRETARY, starts_on=D(2024, 1, 1))
+    HeartTalk.objects.create(org=world.a1, held_on=D(2025, 3, 1), initiator=secretary, counterpart=world.member,
+                             topic="私密主题")
+    response = api(world.viewer).get(f"/api/v1/compliance/talks/?org={world.general.pk}&year=2025")
+    assert response.status_code == 200
+    rows = {r["name"]: r for r in response.json()["results"]}
+    assert (rows["第一党支部"]["owed"], rows["第一党支部"]["covered"], rows["第一党支部"]["status"]) == (1, 1, "done")
+    assert rows["第二党支部"]["status"] == "not_applicable"
+    assert "私密主题" not in response.content.decode()

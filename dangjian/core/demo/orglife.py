@@ -17,7 +17,7 @@ from dangjian.lib.dates import add_years
 from dangjian.members.choices import ON_ROLL_STATES, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
-from dangjian.orglife.models import Attendance, Meeting, MeetingKindTag
+from dangjian.orglife.models import Attendance, HeartTalk, Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, Post, PostHolding, Term
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,6 +37,7 @@ class OrglifeResult:
     attendance: int = 0
     terms: int = 0
     posts: int = 0
+    talks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -65,7 +66,40 @@ def load_orglife(*, seed: int, today: dt.date) -> OrglifeResult:
     demo_secretary = User.objects.filter(username="secretary").values_list("member_id", flat=True).first()
     secretary_of = _load_leadership(rng, today, orgs, members_by_org, result, demo_secretary)
     _load_meetings(rng, today, orgs, members_by_org, members_by_group, secretary_of, result)
+    _load_talks(rng, today, orgs, members_by_org, result)
     return result
+
+
+TALK_TOPICS = ["思想和工作情况", "学习心得交流", "工作中的困难和建议", "家庭和生活情况", "转正前谈话", "廉洁自律提醒",
+               "岗位调整后的思想动态", "组织生活会前征求意见"]
+
+
+def _load_talks(rng: random.Random, today: dt.date, orgs: list[Organization],
+                members_by_org: dict[int, list[Member]], result: OrglifeResult) -> None:
+    """This year's 谈心谈话 of each branch's 支委 with the members: most branches well on the way, some behind,
+    a few not started — so the coverage page shows every status."""
+    committee: dict[int, list[int]] = defaultdict(list)
+    for org_id, member_id in PostHolding.objects.filter(org__kind=OrgKind.BRANCH, ends_on__isnull=True).values_list(
+        "org_id", "member_id"
+    ):
+        committee[org_id].append(member_id)
+    start = dt.date(today.year, 1, 1)
+    span = max((today - start).days, 0)
+    talks: list[HeartTalk] = []
+    for org in orgs:
+        if org.kind != OrgKind.BRANCH or org.pk not in committee:
+            continue
+        share = rng.choice([1.0, 1.0, 0.9, 0.8, 0.6, 0.3, 0.0])
+        roll = [m.pk for m in members_by_org.get(org.pk, []) if m.joined_on <= today]
+        pairs = sorted({(min(c, m), max(c, m)) for c in committee[org.pk] for m in roll if c != m})
+        for a, b in pairs:
+            if rng.random() >= share:
+                continue
+            first, second = (a, b) if a in committee[org.pk] else (b, a)
+            talks.append(HeartTalk(org=org, held_on=start + dt.timedelta(days=rng.randint(0, span)),
+                                   initiator_id=first, counterpart_id=second, topic=rng.choice(TALK_TOPICS)))
+    HeartTalk.objects.bulk_create(talks, batch_size=2000)
+    result.talks = len(talks)
 
 
 def _load_leadership(

@@ -106,7 +106,7 @@ class Command(BaseCommand):
         life = load_orglife(seed=seed, today=today)
         generate(today)
         loader.result.timings["组织生活与换届"] = time.perf_counter() - started
-        self.orglife_summary = f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，班子成员 {life.posts} 名。"
+        self.orglife_summary = f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，班子成员 {life.posts} 名，谈心谈话 {life.talks} 次。"
         started = time.perf_counter()
         self.lifecycle_summary = [load(seed=seed, today=today) for load in self._lifecycle_loaders()]
         generate(today)
@@ -116,7 +116,9 @@ class Command(BaseCommand):
     def _lifecycle_loaders() -> list[Any]:
         """The member-lifecycle demos (发展党员, 转接, 党费, 学习, 民主评议), in order. Each is
         `load(*, seed, today) -> str`, returns its line of the report, and runs after the meetings exist."""
-        return []
+        from dangjian.learning import demo as learning_demo
+
+        return [learning_demo.load]
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
