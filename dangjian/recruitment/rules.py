@@ -44,11 +44,12 @@ ALL_KEYS = [
 
 register(
     Rule(TALK_MONTHS, "接到入党申请书后派人谈话的期限（月）", 1, DETAILED, "条款号待核实（2014年修订新增）",
-         RuleStatus.PARTIAL, "党组织接到入党申请书后，应当在一个月内派人同入党申请人谈话"),
+         RuleStatus.PARTIAL, "党组织接到入党申请书后，应当在一个月内派人同入党申请人谈话", minimum=1, tighter="lower"),
     Rule(ASSESSMENT_MONTHS, "党支部考察入党积极分子的间隔（月）", 6, DETAILED, "第十一条（转引）", RuleStatus.PARTIAL,
-         "党支部每半年对入党积极分子进行一次考察"),
+         "党支部每半年对入党积极分子进行一次考察", minimum=1, tighter="lower"),
     Rule(ACTIVIST_MIN_YEARS, "列为发展对象前的培养教育和考察期（年）", 1, DETAILED, "第十三条", RuleStatus.CENTRAL,
-         "经过一年以上培养教育和考察、基本具备党员条件的入党积极分子，可列为发展对象"),
+         "经过一年以上培养教育和考察、基本具备党员条件的入党积极分子，可列为发展对象",
+         maximum=5, tighter="higher"),
     Rule(MENTORS_MIN, "培养联系人人数下限", 1, DETAILED, "第十条（旗帜微平台流程）", RuleStatus.CENTRAL,
          "一至两名正式党员"),
     Rule(MENTORS_MAX, "培养联系人人数上限", 2, DETAILED, "第十条（旗帜微平台流程）", RuleStatus.CENTRAL,
@@ -56,17 +57,17 @@ register(
     Rule(INTRODUCERS, "入党介绍人人数", 2, CONSTITUTION, "第五条", RuleStatus.CENTRAL,
          "要有两名正式党员作介绍人"),
     Rule(TRAINING_MIN_DAYS, "发展对象集中培训天数下限", 3, DETAILED, "第十七条", RuleStatus.CENTRAL,
-         "培训时间一般不少于三天（或不少于二十四个学时）；地方可以从严"),
+         "培训时间一般不少于三天（或不少于二十四个学时）；地方可以从严", maximum=30, tighter="higher"),
     Rule(TRAINING_MIN_HOURS, "发展对象集中培训学时下限", 24, DETAILED, "第十七条", RuleStatus.CENTRAL,
-         "培训时间一般不少于三天（或不少于二十四个学时）；地方可以从严"),
+         "培训时间一般不少于三天（或不少于二十四个学时）；地方可以从严", maximum=240, tighter="higher"),
     Rule(APPROVAL_MONTHS, "基层党委审批接收预备党员、预备党员转正的期限（月）", 3, DETAILED,
-         "第二十七条、第三十四条（条款号待核实）", RuleStatus.PARTIAL, "党委对党支部上报的决议，应当在三个月内审批"),
+         "第二十七条、第三十四条（条款号待核实）", RuleStatus.PARTIAL, "党委对党支部上报的决议，应当在三个月内审批", minimum=1, tighter="lower"),
     Rule(APPROVAL_MAX_MONTHS, "特殊情况下审批接收预备党员的最长期限（月）", 6, DETAILED, "第二十七条（条款号待核实）",
-         RuleStatus.PARTIAL, "如遇特殊情况可适当延长审批时间，但是不得超过六个月"),
+         RuleStatus.PARTIAL, "如遇特殊情况可适当延长审批时间，但是不得超过六个月", minimum=1, tighter="lower"),
     Rule(EXTENSION_MIN_MONTHS, "延长预备期的最短期限（月）", 6, DETAILED, "第三十二条", RuleStatus.CENTRAL,
          "可以延长一次预备期，延长时间不能少于半年，最长不超过一年"),
     Rule(DUE_SOON_DAYS, "发展党员待办提前提醒（天）", 14, LOCAL, "", RuleStatus.LOCAL,
-         "谈话、考察、审批、转正等到期前提醒党支部"),
+         "谈话、考察、审批、转正等到期前提醒党支部", minimum=0, maximum=90),
 )
 
 
