@@ -365,6 +365,7 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
     config = compliance.load_config(today)
     users = recipients()
     from dangjian.learning.reminders import study_items  # imports Item from here: imported at call time
+    from dangjian.recruitment.reminders import recruitment_items
 
     entries = [
         *meeting_items(today, config),
@@ -372,6 +373,7 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
         *vacancy_items(today),
         *draft_items(today, int(values[rules.DRAFT_DAYS])),
         *confirmation_items(today, int(values[rules.CONFIRMATION_LEAD_DAYS])),
+        *recruitment_items(today),
         *study_items(today),
     ]
     birthdays = birthday_items(today, str(values[rules.POLITICAL_BIRTHDAY_BASIS]))
