@@ -33,8 +33,9 @@ def recruitment_items(today: dt.date) -> list[tuple[str, Item]]:
                       "有{n}名入党申请人的发展步骤即将到期", f"{base}?due={DUE_SOON}")
     items: list[tuple[str, Item]] = []
     for r in rows:
-        due: dt.date = r["due_on"]
-        label = f"{r['next_step']}. {STEPS[r['next_step']].label}"
+        due: dt.date = r["due_on"]  # type: ignore[assignment]  # filtered on due_on__lte: never null
+        number: int = r["next_step"]  # type: ignore[assignment]  # filtered on next_step__isnull=False
+        label = f"{number}. {STEPS[number].label}"
         if due < start:
             kind, group, title = (ReminderKind.RECRUITMENT_OVERDUE, late_group,
                                   f"{r['org__name']}{r['name']}的“{label}”已于{cn(due)}到期（{r['due_rule']}）")
