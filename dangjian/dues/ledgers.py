@@ -262,14 +262,61 @@ class Summary:
     total: SummaryRow
 
 
+def due_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str, tuple[int, Decimal]]:
+    """{path prefix of `width`: (members with a base in force, due total)} for the month over the subtree:
+    bases in force, members on roll who had joined by then, less approved reliefs. Three queries."""
+    next_month = calc.add_months(month, 1)
+    out: dict[str, tuple[int, Decimal]] = {}
+    for r in (DuesBase.objects.filter(in_force_q(month), subtree_q(root_path, "member__org__path"),
+                                      member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
+              .annotate(p=Substr("member__org__path", 1, width)).values("p")
+              .annotate(n=Count("id"), due=Sum("amount")).order_by()):
+        out[r["p"]] = (r["n"], r["due"] or ZERO)
+    # Reliefs in force that month lower the due (few rows: read them and their bases, subtract).
+    reliefs = list(DuesRelief.objects.filter(month_from__lte=month, month_to__gte=month,
+                                             member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
+                   .filter(subtree_q(root_path, "member__org__path"))
+                   .annotate(p=Substr("member__org__path", 1, width))
+                   .values("p", "kind", "amount", "member_id"))
+    if reliefs:
+        amounts = dict(DuesBase.objects.filter(in_force_q(month), member_id__in=[r["member_id"] for r in reliefs])
+                       .values_list("member_id", "amount"))
+        for r in reliefs:
+            base = amounts.get(r["member_id"])
+            if base is not None and r["p"] in out:
+                n, due = out[r["p"]]
+                out[r["p"]] = (n, due - (base - calc.relieved_amount(base, r["kind"], r["amount"])))
+    return out
+
+
+def collected_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str, tuple[int, Decimal]]:
+    """{path prefix: (payments, amount)} for the month, by the collecting branch's path. One query."""
+    return {
+        r["p"]: (r["n"], r["s"] or ZERO)
+        for r in (DuesPayment.objects.filter(subtree_q(root_path, "org__path"), month=month)
+                  .annotate(p=Substr("org__path", 1, width)).values("p")
+                  .annotate(n=Count("id"), s=Sum("amount")).order_by())
+    }
+
+
+def arrears_by_prefix(root_path: str, width: int, today: dt.date, months: int) -> dict[str, int]:
+    """{path prefix: members at least `months` behind on `today`}. One query."""
+    return {
+        r["p"]: r["n"]
+        for r in (current_bases(root_path).filter(arrears_q(today, months))
+                  .annotate(p=Substr("member__org__path", 1, width)).values("p")
+                  .annotate(n=Count("id")).order_by())
+    }
+
+
 def summary(user: Any, root: Organization, month: dt.date, today: dt.date, config: calc.Config,
             with_arrears: bool = True) -> Summary:
     """上缴汇总: for each child of `root` (and the root's own members), over its whole subtree: members, members
     with a base, the month's due (bases in force, less approved reliefs), payments and amount collected, and
-    arrears warned / flagged today. Each figure is one GROUP BY over the path prefix of the child level."""
+    arrears warned / flagged today. Each figure is one GROUP BY over the path prefix of the child level, so
+    drilling down goes level by level through the tree at the same cost."""
     require(user, root.path, "view", root)
-    steplen = Organization.steplen
-    width = len(root.path) + steplen
+    width = len(root.path) + Organization.steplen
     children = list(Organization.objects.filter(parent=root).order_by("path"))
     rows: dict[str, SummaryRow] = {c.path: SummaryRow(c, members=c.subtree_members) for c in children}
     # Members held by the root itself (a 党支部's members; its 党小组 hold none of their own).
@@ -278,40 +325,17 @@ def summary(user: Any, root: Organization, month: dt.date, today: dt.date, confi
     def bucket(prefix: str) -> SummaryRow:
         return rows.get(prefix) or own
 
-    next_month = calc.add_months(month, 1)
-    # Due: bases in force in the month, members on roll who had joined by then; one GROUP BY.
-    for r in (DuesBase.objects.filter(in_force_q(month), subtree_q(root.path, "member__org__path"),
-                                      member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
-              .annotate(p=Substr("member__org__path", 1, width)).values("p")
-              .annotate(n=Count("id"), due=Sum("amount")).order_by()):
-        row = bucket(r["p"])
-        row.based += r["n"]
-        row.due += r["due"] or ZERO
-    # Reliefs in force that month lower the due (few rows: read and subtract).
-    reliefs = list(DuesRelief.objects.filter(month_from__lte=month, month_to__gte=month,
-                                             member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
-                   .filter(subtree_q(root.path, "member__org__path"))
-                   .annotate(p=Substr("member__org__path", 1, width))
-                   .values("p", "kind", "amount", "member_id"))
-    relieved = dict(DuesBase.objects.filter(in_force_q(month), member_id__in=[r["member_id"] for r in reliefs])
-                    .values_list("member_id", "amount"))
-    for r in reliefs:
-        base = relieved.get(r["member_id"])
-        if base is not None:
-            bucket(r["p"]).due -= base - calc.relieved_amount(base, r["kind"], r["amount"])
-    # Collected: the month's payments by the collecting branch's path.
-    for r in (DuesPayment.objects.filter(subtree_q(root.path, "org__path"), month=month)
-              .annotate(p=Substr("org__path", 1, width)).values("p")
-              .annotate(n=Count("id"), s=Sum("amount")).order_by()):
-        row = bucket(r["p"])
-        row.paid_count += r["n"]
-        row.collected += r["s"] or ZERO
+    for prefix, (n, due) in due_by_prefix(root.path, width, month).items():
+        bucket(prefix).based += n
+        bucket(prefix).due += due
+    for prefix, (n, amount) in collected_by_prefix(root.path, width, month).items():
+        bucket(prefix).paid_count += n
+        bucket(prefix).collected += amount
     if with_arrears:
-        for key, months in (("warned", config.warn_months), ("flagged", config.flag_months)):
-            for r in (current_bases(root.path).filter(arrears_q(today, months))
-                      .annotate(p=Substr("member__org__path", 1, width)).values("p")
-                      .annotate(n=Count("id")).order_by()):
-                setattr(bucket(r["p"]), key, getattr(bucket(r["p"]), key) + r["n"])
+        for prefix, n in arrears_by_prefix(root.path, width, today, config.warn_months).items():
+            bucket(prefix).warned += n
+        for prefix, n in arrears_by_prefix(root.path, width, today, config.flag_months).items():
+            bucket(prefix).flagged += n
     listed = [rows[c.path] for c in children]
     if own.members or own.based or own.paid_count:
         listed.insert(0, own)
@@ -324,4 +348,3 @@ def summary(user: Any, root: Organization, month: dt.date, today: dt.date, confi
         total.warned += row.warned
         total.flagged += row.flagged
     return Summary(root, month, listed, total)
-
