@@ -393,6 +393,10 @@ def confirm_round(appraisal: AppraisalRound, *, actor: Any) -> rules.ExcellentCh
     appraisal.confirmed_by = _who(actor)
     appraisal._history_user = _who(actor)  # type: ignore[attr-defined]
     appraisal.save()
+    # The confirmed state of every result opens its history (the sheet was saved in bulk, without history rows),
+    # so a later correction shows what it changed.
+    AppraisalResult.history.bulk_history_create(  # type: ignore[attr-defined]
+        results, default_user=_who(actor), default_change_reason="确认评议结果")
     check = excellent_check(appraisal)
     counts = {str(Rating(k).label): sum(1 for r in results if r.rating == k) for k in Rating.values}
     audit.record("appraisal.confirm", actor=actor, obj=appraisal, org=appraisal.org,

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from dangjian.appraisal import views
 
 app_name = "appraisal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include(views.urlpatterns)),
+]
