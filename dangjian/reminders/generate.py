@@ -364,8 +364,9 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
     values = rule_registry.values([*rules.ALL_KEYS, org_rules.TERM_REMINDER_MONTHS], today)
     config = compliance.load_config(today)
     users = recipients()
+    from dangjian.appraisal.reminders import appraisal_items  # imports Item from here: imported at call time
     from dangjian.dues.reminders import arrears_items
-    from dangjian.learning.reminders import study_items  # imports Item from here: imported at call time
+    from dangjian.learning.reminders import study_items
     from dangjian.recruitment.reminders import recruitment_items
 
     entries = [
@@ -377,6 +378,7 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
         *recruitment_items(today),
         *arrears_items(today),
         *study_items(today),
+        *appraisal_items(today),
     ]
     birthdays = birthday_items(today, str(values[rules.POLITICAL_BIRTHDAY_BASIS]))
     entries += [(b.path, b.manager_item) for b in birthdays]
