@@ -242,12 +242,9 @@ def standings(member_ids: Iterable[int], year: int, today: dt.date, targets: Tar
 
 
 @dataclass
-class BranchRow:
-    """One branch's figures for the year: members counted, those who met the target, those short, total 学时."""
+class RollupRow:
+    """One org (its whole subtree) or one level of the tree: members counted, short, total 学时."""
 
-    org_id: int
-    name: str
-    path: str
     members: int = 0
     short: int = 0
     hours: Decimal = ZERO
@@ -255,6 +252,19 @@ class BranchRow:
     @property
     def met(self) -> int:
         return self.members - self.short
+
+    @property
+    def percent(self) -> str:
+        return f"{self.met * 100 / self.members:.1f}%" if self.members else "—"
+
+
+@dataclass(kw_only=True)
+class BranchRow(RollupRow):
+    """One branch's figures for the year (its own members only)."""
+
+    org_id: int
+    name: str
+    path: str
 
     @property
     def average(self) -> Decimal:
@@ -275,26 +285,10 @@ def branch_summary(org: Organization, year: int, targets: Targets, today: dt.dat
         .order_by("org__path")
     )
     return [
-        BranchRow(r["org_id"], r["org__name"], r["org__path"], r["n"], r["n_short"], round_hours(r["total"]))
+        BranchRow(org_id=r["org_id"], name=r["org__name"], path=r["org__path"], members=r["n"], short=r["n_short"],
+                  hours=round_hours(r["total"]))
         for r in rows
     ]
-
-
-@dataclass
-class RollupRow:
-    """One org (its whole subtree) or one level of the tree: members counted, short, total 学时."""
-
-    members: int = 0
-    short: int = 0
-    hours: Decimal = ZERO
-
-    @property
-    def met(self) -> int:
-        return self.members - self.short
-
-    @property
-    def percent(self) -> str:
-        return f"{self.met * 100 / self.members:.1f}%" if self.members else "—"
 
 
 def rollup(org: Organization, year: int, targets: Targets, today: dt.date) -> tuple[dict[str, RollupRow], dict[int, RollupRow]]:

@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -34,6 +33,7 @@ from dangjian.learning.models import Participation, StudySession
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
+from dangjian.orglife.views import _apply_errors, _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
 
 MAX_OFFERED_MEMBERS = 300
@@ -42,27 +42,6 @@ EXPORT_LIMIT = 100_000
 
 def _orgs() -> Any:
     return Organization.objects.get_queryset()
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-
-
-def _filter_orgs(user: Any) -> list[Organization]:
-    """Org choices: the user's view roots and two levels below (a full tree can be huge)."""
-    scope = scope_for(user)
-    if not scope.view_roots:
-        return []
-    visible = Organization.objects.visible_to(user).filter(path__in=scope.view_roots)
-    depth = min((len(p) // Organization.steplen for p in scope.view_roots), default=1)
-    below = Organization.objects.visible_to(user).filter(depth__lte=depth + 2).exclude(kind=OrgKind.GROUP)
-    return list((visible | below).order_by("path")[:500])
 
 
 def _year(value: Any) -> int:
