@@ -29,7 +29,7 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, rules, totals
 from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
-from dangjian.learning.models import Participation, StudySession
+from dangjian.learning.models import StudySession
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
@@ -141,7 +141,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         return render(request, "learning/pick_org.html", {"orgs": orgs})
     org = get_for_user(_orgs(), user, "change", pk=org_pk)
     offered = list(
-        Member.objects.filter(subtree_q(org.path, "org__path"), state=MemberState.ACTIVE)
+        Member.objects.visible_to(user, "change").filter(subtree_q(org.path, "org__path"), state=MemberState.ACTIVE)
         .select_related("org").order_by("org__path", "name_pinyin", "pk")[: MAX_OFFERED_MEMBERS + 1]
     )
     truncated = len(offered) > MAX_OFFERED_MEMBERS
@@ -166,7 +166,7 @@ def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     """由组织生活记录生成学习记录: the present members get the 学时, those on leave or absent none."""
     user: Any = request.user
     meeting = get_meeting_for_user(user, meeting_pk, "change")
-    existing = StudySession.objects.filter(meeting=meeting).first()
+    existing = actions.sessions_for(user).filter(meeting=meeting).first()
     present = meeting.attendance.filter(status="present").count()
     absent = meeting.attendance.exclude(status="present").count()
     form = FromMeetingForm(request.POST or None, initial={"title": meeting.lecture_topic or meeting.title})
@@ -293,7 +293,7 @@ def member_record(member: Member, year: int, user: Any) -> dict[str, Any]:
     standing = totals.standings([member.pk], year, today, targets)[member.pk]
     start, end = totals.year_bounds(year)
     rows = list(
-        Participation.objects.filter(member=member, held_on__gte=start, held_on__lte=end)
+        member.study_participations.filter(held_on__gte=start, held_on__lte=end)
         .select_related("session", "session__org").order_by("-held_on", "-session_id")
     )
     return {"member": member, "year": year, "standing": standing, "rows": rows, "targets": targets,
