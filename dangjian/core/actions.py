@@ -18,11 +18,10 @@ from dangjian.core.scoping import OutOfScope, scope_for
 
 
 def manages_deployment(user: Any) -> bool:
-    """True for a 党务管理员 whose structure scope includes a top-level org."""
+    """True for a 党务管理员 whose structure scope includes a top-level org (a path of one step)."""
     from dangjian.orgs.models import Organization
 
-    roots = scope_for(user).structure_roots
-    return bool(roots) and Organization.objects.filter(depth=1, path__in=roots).exists()
+    return any(len(root) == Organization.steplen for root in scope_for(user).structure_roots)
 
 
 def _require_deployment(user: Any, obj: Any = None) -> None:

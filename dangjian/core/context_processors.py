@@ -13,5 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from dangjian.core.actions import manages_deployment
+
     scope = scope_for(user)
-    return {"nav_scope": scope, "nav_system_roles": scope.system_roles}
+    return {"nav_scope": scope, "nav_system_roles": scope.system_roles, "nav_settings": manages_deployment(user)}
