@@ -368,6 +368,7 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
     from dangjian.dues.reminders import arrears_items
     from dangjian.learning.reminders import study_items
     from dangjian.recruitment.reminders import recruitment_items
+    from dangjian.transfers.reminders import transfer_items
 
     entries = [
         *meeting_items(today, config),
@@ -376,6 +377,7 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
         *draft_items(today, int(values[rules.DRAFT_DAYS])),
         *confirmation_items(today, int(values[rules.CONFIRMATION_LEAD_DAYS])),
         *recruitment_items(today),
+        *transfer_items(today),
         *arrears_items(today),
         *study_items(today),
         *appraisal_items(today),

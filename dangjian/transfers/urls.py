@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from dangjian.transfers import views
 
 app_name = "transfers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include(views.urlpatterns)),
+]
