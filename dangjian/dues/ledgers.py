@@ -348,3 +348,22 @@ def summary(user: Any, root: Organization, month: dt.date, today: dt.date, confi
         total.warned += row.warned
         total.flagged += row.flagged
     return Summary(root, month, listed, total)
+
+
+# --- small readers for the pages (the caller has already reached the member or branch through its scope) --------
+
+
+def paid_months(member_id: int, lo: dt.date, hi: dt.date) -> set[dt.date]:
+    return set(DuesPayment.objects.filter(member_id=member_id, month__gte=lo, month__lte=hi)
+               .values_list("month", flat=True))
+
+
+def history(member_id: int, limit: int = 12) -> tuple[list[DuesBase], list[DuesRelief]]:
+    """The member's latest bases and reliefs, newest first."""
+    return (list(DuesBase.objects.filter(member_id=member_id).order_by("-month_from")[:limit]),
+            list(DuesRelief.objects.filter(member_id=member_id).order_by("-month_from")[:limit]))
+
+
+def branch_roll(org: Organization) -> list[Member]:
+    """The branch's on-roll members in pinyin order."""
+    return list(Member.objects.filter(org=org, state__in=ON_ROLL_STATES).order_by("name_pinyin", "pk"))

@@ -30,7 +30,6 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers
 from dangjian.dues.choices import Basis
 from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
-from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
@@ -197,7 +196,7 @@ def _payable_months(member: Member, today: dt.date, config: calc.Config) -> list
     """Months a payment recorded today may be for, from the 入党 month, not yet paid."""
     lo, hi = calc.payment_window(today, config)
     lo = max(lo, calc.month_start(member.joined_on))
-    paid = set(DuesPayment.objects.filter(member=member, month__gte=lo, month__lte=hi).values_list("month", flat=True))
+    paid = ledgers.paid_months(member.pk, lo, hi)
     months, m = [], lo
     while m <= hi:
         if m not in paid:
@@ -245,8 +244,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
                          _money(r.due), r.status, _money(r.payment.amount if r.payment else None),
                          r.payment.paid_on if r.payment else "", r.payment.get_method_display() if r.payment else "",
                          r.payment.reason if r.payment else ""] for r in rows])
-    bases = list(DuesBase.objects.filter(member=member).order_by("-month_from")[:12])
-    reliefs = list(DuesRelief.objects.filter(member=member).order_by("-month_from")[:12])
+    bases, reliefs = ledgers.history(member.pk)
     large = any(r.payment is not None and r.payment.amount - r.payment.due >= config.large_voluntary for r in rows)
     return render(request, "dues/statement.html", {
         "member": member, "year": year, "rows": rows, "form": form, "can_change": can_change, "bases": bases,
@@ -298,7 +296,7 @@ def bases(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     month = _month(request, today)
     can_change = scope_for(user).covers(org.path, "change")
-    members = list(Member.objects.filter(org=org, state__in=ON_ROLL_STATES).order_by("name_pinyin", "pk"))
+    members = ledgers.branch_roll(org)
     current = {b.member_id: b for b in ledgers.current_bases(org.path).filter(member__org=org)}
     data = request.POST if request.method == "POST" and can_change else None
     if request.method == "POST" and not can_change:

@@ -162,3 +162,18 @@ def test_arrears_list_query_count_does_not_grow_with_rows(world, login, django_a
             _base(world, world.make_member(world.a2, name="欠缴甲乙丙丁戊己"[i] + "某"))
     with beijing(dt.date(2025, 8, 10)), django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("dues:arrears"))
+
+
+def test_member_section_shows_the_base_and_arrears(world):
+    from django.template.loader import render_to_string
+
+    from dangjian.dues.member_section import member_section
+
+    with beijing(dt.date(2025, 1, 10)):
+        _base(world, world.member)
+    with beijing(dt.date(2025, 5, 10)):
+        context = member_section(world.member, world.secretary)
+        html = render_to_string("dues/member_section.html", context)
+    assert context["dues_arrears"] == 4 and context["dues_level"] == "warned"
+    assert "每月应交 <strong>90.00 元</strong>" in html and "已连续4个月未交纳党费" in html
+    assert context["dues_can_change"] and not member_section(world.member, world.viewer)["dues_can_change"]
