@@ -118,8 +118,9 @@ class Command(BaseCommand):
         `load(*, seed, today) -> str`, returns its line of the report, and runs after the meetings exist."""
         from dangjian.dues import demo as dues_demo
         from dangjian.learning import demo as learning_demo
+        from dangjian.recruitment import demo as recruitment_demo
 
-        return [dues_demo.load, learning_demo.load]
+        return [recruitment_demo.load, dues_demo.load, learning_demo.load]
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
