@@ -28,6 +28,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, rules, totals
+from dangjian.learning.choices import SessionKind
 from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
 from dangjian.learning.models import StudySession
 from dangjian.members.choices import MemberState
@@ -56,8 +57,10 @@ def _year(value: Any) -> int:
 def _rule_notes(year: int) -> list[dict[str, Any]]:
     """The target rules in force for `year` with their status, shown on the totals pages (🟡: 条文待核实)."""
     values = rule_registry.values(rules.TARGET_KEYS, dt.date(year, 12, 31))
+    labels: dict[str, str] = {k.value: k.label for k in SessionKind}
+    shown = {k: "、".join(labels.get(v, v) for v in val) if isinstance(val, list) else val for k, val in values.items()}
     return [
-        {"label": r.label, "value": values[r.key], "status": r.status, "source": r.source, "article": r.article,
+        {"label": r.label, "value": shown[r.key], "status": r.status, "source": r.source, "article": r.article,
          "local": r.is_local}
         for r in (rule_registry.REGISTRY[k] for k in rules.TARGET_KEYS)
     ]
