@@ -58,7 +58,8 @@ def _rule_notes(year: int) -> list[dict[str, Any]]:
     """The target rules in force for `year` with their status, shown on the totals pages (🟡: 条文待核实)."""
     values = rule_registry.values(rules.TARGET_KEYS, dt.date(year, 12, 31))
     labels: dict[str, str] = {k.value: k.label for k in SessionKind}
-    shown = {k: "、".join(labels.get(v, v) for v in val) if isinstance(val, list) else val for k, val in values.items()}
+    shown = {k: "、".join(labels.get(str(v), str(v)) for v in val) if isinstance(val, list) else val
+             for k, val in values.items()}
     return [
         {"label": r.label, "value": shown[r.key], "status": r.status, "source": r.source, "article": r.article,
          "local": r.is_local}
