@@ -119,8 +119,9 @@ class Command(BaseCommand):
         from dangjian.dues import demo as dues_demo
         from dangjian.learning import demo as learning_demo
         from dangjian.recruitment import demo as recruitment_demo
+        from dangjian.transfers import demo as transfers_demo
 
-        return [recruitment_demo.load, dues_demo.load, learning_demo.load]
+        return [recruitment_demo.load, transfers_demo.load, dues_demo.load, learning_demo.load]
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
