@@ -8,4 +8,5 @@ class RecruitmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Rules are declared at import; register them whatever code path runs first.
+        import dangjian.recruitment.documents  # noqa: F401
         import dangjian.recruitment.rules  # noqa: F401

@@ -22,13 +22,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import audit
+from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
 from dangjian.members.views import _otp_links
 from dangjian.recruitment import actions, rules
+from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
 from dangjian.recruitment.forms import ApplicantForm, DocumentForm, RevealForm, StepForm, StopForm
 from dangjian.recruitment.models import Applicant, StepDocument
@@ -185,6 +186,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reveal_needs_otp": may_reveal and actions.member_actions.reveal_needs_otp(request.user),
         "document_form": DocumentForm(steps=steps) if may_change and steps else None,
         "stop_form": StopForm() if may_change else None,
+        "forms": [(name, f.title) for name, f in FORMS.items() if applicant.step >= f.after],
         **(_otp_links(request) if may_reveal else {}),
     })
 
@@ -343,6 +345,19 @@ def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     return response
 
 
+@login_required
+@require_GET
+def word_form(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """A step's form (备案表, 公示, 审查表 …) as Word, from the recorded steps and the template in use; audited."""
+    applicant = _get(request, pk)
+    form = FORMS.get(name)
+    if form is None or applicant.step < form.after:
+        raise Http404("未找到该文书")
+    data = documents.render(form.key, form_context(applicant))
+    audit.record("recruitment.form", actor=request.user, obj=applicant, org=applicant.org, changes={"form": form.title})
+    return documents.docx_response(data, f"{form.title}-{applicant.name}.docx")
+
+
 urlpatterns = [
     path("", applicant_list, name="list"),
     path("new/", create, name="create"),
@@ -354,4 +369,5 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc_pk>/", document, name="document"),
     path("<int:pk>/stop/", stop, name="stop"),
     path("<int:pk>/reveal/", reveal, name="reveal"),
+    path("<int:pk>/forms/<slug:name>/", word_form, name="form"),
 ]

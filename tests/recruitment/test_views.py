@@ -156,3 +156,27 @@ def test_stop_page(world, login, applicant):
     client.post(reverse("recruitment:stop", args=[applicant.pk]), {"reason": "本人申请撤回"})
     applicant.refresh_from_db()
     assert applicant.status == "stopped" and applicant.next_step is None
+
+
+def test_word_forms_from_the_recorded_steps(world, login, applicant):
+    import zipfile
+
+    from dangjian.core import documents
+    from dangjian.recruitment.documents import FORMS, SAMPLE
+
+    client = login(world.secretary)
+    assert client.get(reverse("recruitment:form", args=[applicant.pk, "activist_filing"])).status_code == 404
+    walk(world, applicant, 11)
+    body = client.get(reverse("recruitment:detail", args=[applicant.pk])).content.decode()
+    assert "发展对象审查表" in body and "预备党员转正公示" not in body
+    response = client.get(reverse("recruitment:form", args=[applicant.pk, "candidate_review"]))
+    assert response.status_code == 200
+    xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+    assert "陈申请" in xml and "入党介绍人：刘联系、王介绍" in xml
+    assert "7. 确定发展对象" in xml and "2025年5月10日" in xml and "3天、24学时" in xml
+    assert applicant.id_card_masked in xml
+    assert AuditEvent.objects.filter(action="recruitment.form", object_id=str(applicant.pk)).exists()
+    assert login(world.outsider).get(reverse("recruitment:form", args=[applicant.pk, "candidate_review"])).status_code == 404
+    for form in FORMS.values():  # every default layout renders its sample strictly (as an upload must)
+        documents.check_upload(form.key, documents.build_default(documents.REGISTRY[form.key]))
+        assert documents.render(form.key, SAMPLE)
