@@ -30,7 +30,7 @@ def _totals(totals_stay_exact: None) -> None:
 
 def grow(world, n: int = 2) -> list[Any]:
     """`n` more members in A1 (so A1 has n + 1 members on its roll on DAY)."""
-    return [world.make_member(world.a1, name=f"成员{'甲乙丙丁戊己庚辛'[i]}", joined_on=dt.date(2015, 7, 1), confirmed_on=dt.date(2016, 7, 1))
+    return [world.make_member(world.a1, name=f"成员{'甲乙丙丁戊己庚辛壬癸子丑寅卯'[i]}", joined_on=dt.date(2015, 7, 1), confirmed_on=dt.date(2016, 7, 1))
             for i in range(n)]
 
 
