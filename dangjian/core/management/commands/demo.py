@@ -116,12 +116,13 @@ class Command(BaseCommand):
     def _lifecycle_loaders() -> list[Any]:
         """The member-lifecycle demos (发展党员, 转接, 党费, 学习, 民主评议), in order. Each is
         `load(*, seed, today) -> str`, returns its line of the report, and runs after the meetings exist."""
+        from dangjian.appraisal import demo as appraisal_demo
         from dangjian.dues import demo as dues_demo
         from dangjian.learning import demo as learning_demo
         from dangjian.recruitment import demo as recruitment_demo
         from dangjian.transfers import demo as transfers_demo
 
-        return [recruitment_demo.load, transfers_demo.load, dues_demo.load, learning_demo.load]
+        return [recruitment_demo.load, transfers_demo.load, dues_demo.load, learning_demo.load, appraisal_demo.load]
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
