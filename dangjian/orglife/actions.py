@@ -33,6 +33,7 @@ from dangjian.members.membership import members_on
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attachment, Attendance, Guest, HeartTalk, Meeting, MeetingKindTag, Vote
+from dangjian.orgs.leadership import in_office_q
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
 
 # Which kinds of org may hold each kind of meeting (支部工作条例, 2018):
@@ -137,9 +138,7 @@ def default_title(kinds: Iterable[str]) -> str:
 
 def committee_members(org: Organization, day: dt.date) -> list[Member]:
     """The org's committee (支委/总支委/党委委员, secretary included) in office on `day`, in pinyin order."""
-    holdings = PostHolding.objects.filter(org=org, post__in=COMMITTEE_POSTS, starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    holdings = PostHolding.objects.filter(in_office_q(day), org=org, post__in=COMMITTEE_POSTS)
     return list(Member.objects.filter(pk__in=holdings.values("member_id")).order_by("name_pinyin", "pk"))
 
 
@@ -174,8 +173,8 @@ def dual_allowed_ids(meeting: Meeting, actor: Any, member_ids: Iterable[int]) ->
     ancestors = meeting.org.ancestor_paths()
     day = meeting.held_on
     leaders = PostHolding.objects.filter(
-        member_id__in=ids, post__in=COMMITTEE_POSTS, org__path__in=ancestors, starts_on__lte=day
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        in_office_q(day), member_id__in=ids, post__in=COMMITTEE_POSTS, org__path__in=ancestors
+    )
     visible = Member.objects.visible_to(actor).filter(pk__in=ids)
     on_roll = Member.objects.filter(pk__in=ids, state__in=ON_ROLL_STATES).filter(
         Q(pk__in=leaders.values("member_id")) | Q(pk__in=visible.values("pk"))
@@ -671,8 +670,8 @@ def dual_candidates(meeting: Meeting) -> list[Member]:
     above its org (one query), excluding those already expected."""
     day = meeting.held_on
     holdings = PostHolding.objects.filter(
-        post__in=COMMITTEE_POSTS, org__path__in=meeting.org.ancestor_paths(), starts_on__lte=day
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        in_office_q(day), post__in=COMMITTEE_POSTS, org__path__in=meeting.org.ancestor_paths()
+    )
     return list(
         Member.objects.filter(pk__in=holdings.values("member_id"), state__in=ON_ROLL_STATES).order_by("name_pinyin", "pk")
     )

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from dangjian.core import rules
 from dangjian.core.scoping import subtree_q
@@ -22,6 +22,7 @@ from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.compliance import Status, _existed_in_year_q, _reference_day
 from dangjian.orglife.models import HeartTalk
+from dangjian.orgs.leadership import in_office_q
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
 
 Pair = tuple[int, int]
@@ -93,8 +94,7 @@ def branches(user: Any, root: Organization, year: int) -> QuerySet[Organization]
 def _committees(org_ids: list[int], day: dt.date) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
     for org_id, member_id in PostHolding.objects.filter(
-        Q(org_id__in=org_ids), Q(post__in=COMMITTEE_POSTS), Q(starts_on__lte=day),
-        Q(ends_on__isnull=True) | Q(ends_on__gt=day),
+        in_office_q(day), org_id__in=org_ids, post__in=COMMITTEE_POSTS
     ).values_list("org_id", "member_id"):
         found[org_id].add(member_id)
     return found

@@ -216,7 +216,7 @@ def test_a_group_meeting_expects_the_group_and_a_committee_meeting_the_committee
     assert "没有在任的委员" in errors_of(exc)["kinds"][0]
     PostHolding.objects.create(org=world.a1, member=other, post=Post.SECRETARY, starts_on=dt.date(2025, 6, 20))
     PostHolding.objects.create(org=world.a1, member=world.member, post=Post.ORGANIZATION,
-                               starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2025, 6, 19))
+                               starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2025, 6, 20))  # the end day is the first day out
     day = dt.date(2025, 6, 20)
     assert actions.expected_members(world.a1, day, [MeetingKind.COMMITTEE_MEETING]) == [other]
     assert actions.expected_members(world.a1, day - dt.timedelta(days=1), [MeetingKind.COMMITTEE_MEETING]) == [world.member]
