@@ -180,3 +180,19 @@ def test_word_forms_from_the_recorded_steps(world, login, applicant):
     for form in FORMS.values():  # every default layout renders its sample strictly (as an upload must)
         documents.check_upload(form.key, documents.build_default(documents.REGISTRY[form.key]))
         assert documents.render(form.key, SAMPLE)
+
+
+def test_member_section_shows_how_the_member_was_admitted(world, applicant, django_assert_max_num_queries):
+    from django.template.loader import render_to_string
+
+    from dangjian.recruitment.member_section import member_section
+
+    walk(world, applicant, 17)
+    applicant.refresh_from_db()
+    with django_assert_max_num_queries(5):
+        context = member_section(applicant.member, world.secretary)
+    html = render_to_string("recruitment/member_section.html", context)
+    assert "支部大会讨论" in html and "2025年7月20日" in html and "刘联系、王介绍" in html
+    assert reverse("recruitment:detail", args=[applicant.pk]) in html
+    assert member_section(world.member, world.secretary) == {"recruitment_applicant": None}
+    assert render_to_string("recruitment/member_section.html", {"recruitment_applicant": None}).strip() == ""
