@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dangjian.appraisal import rules
@@ -34,7 +34,7 @@ from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.members import actions as member_actions
-from dangjian.members.choices import LeaveReason, MemberEventKind
+from dangjian.members.choices import ON_ROLL_STATES, LeaveReason, MemberEventKind
 from dangjian.members.models import Member
 from dangjian.orglife.actions import check_upload, expected_members, meeting_kinds
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
@@ -112,6 +112,18 @@ def excellent_check(appraisal: AppraisalRound) -> rules.ExcellentCheck:
     counts = appraisal.results.aggregate(total=Count("id"), excellent=Count("id", filter=Q(rating=Rating.EXCELLENT)))
     share = rule_registry.value(rules.EXCELLENT_MAX_SHARE, appraisal.held_on)
     return rules.check_excellent(counts["excellent"], counts["total"], share)
+
+
+def has_round(year: int) -> Exists:
+    """For an org queryset: whether the org has a round (draft or confirmed) for `year`."""
+    return Exists(AppraisalRound.objects.filter(org_id=OuterRef("pk"), year=year))
+
+
+def awaiting_followup(results: Any) -> Any:
+    """Of `results`, those rated 不合格 in a confirmed round, member still on the roll, with no 组织处置 yet."""
+    return results.filter(
+        rating=Rating.UNQUALIFIED, round__status=RoundStatus.CONFIRMED, member__state__in=ON_ROLL_STATES
+    ).exclude(Exists(FollowUp.objects.filter(result_id=OuterRef("pk"))))
 
 
 def review_meetings(org: Organization) -> Any:

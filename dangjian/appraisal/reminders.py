@@ -16,8 +16,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from dangjian.appraisal import rules
-from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
-from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
+from dangjian.appraisal.actions import awaiting_followup, has_round
+from dangjian.appraisal.choices import FollowUpKind
+from dangjian.appraisal.models import AppraisalResult, FollowUp
 from dangjian.core import rules as rule_registry
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
@@ -60,9 +61,7 @@ def correction_items(today: dt.date, due_days: int) -> list[tuple[str, Item]]:
 def pending_items() -> list[tuple[str, Item]]:
     """Members rated 不合格 in a confirmed round, still on the roll, with no 组织处置 yet: one query."""
     rows = (
-        AppraisalResult.objects.filter(rating=Rating.UNQUALIFIED, round__status=RoundStatus.CONFIRMED,
-                                       member__state__in=ON_ROLL_STATES)
-        .exclude(Exists(FollowUp.objects.filter(result_id=OuterRef("pk"))))
+        awaiting_followup(AppraisalResult.objects.all())
         .values("id", "member__name", "round_id", "round__year", "round__held_on", "round__org_id",
                 "round__org__path", "round__org__name")
     )
@@ -88,7 +87,7 @@ def round_items(today: dt.date, from_month: int) -> list[tuple[str, Item]]:
         Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
         .exclude(founded_on__gt=today)
         .filter(Exists(Member.objects.filter(org_id=OuterRef("pk"), state__in=ON_ROLL_STATES)))
-        .exclude(Exists(AppraisalRound.objects.filter(org_id=OuterRef("pk"), year=year)))
+        .exclude(has_round(year))
         .values("id", "path", "name")
     )
     end = dt.date(year, 12, 31)

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from dangjian.appraisal import rules
+from dangjian.appraisal.actions import awaiting_followup
 from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import rules as rule_registry
@@ -32,7 +33,7 @@ class Summary:
     appraised: int = 0  # members appraised in confirmed rounds
     participants: int = 0  # took part in the 民主测评
     by_rating: dict[str, int] = field(default_factory=dict)
-    unqualified_pending: int = 0  # 不合格 with no 组织处置 yet
+    unqualified_pending: int = 0  # 不合格, still on the roll, with no 组织处置 yet
     followups: dict[str, dict[str, int]] = field(default_factory=dict)  # kind → total / open / closed
     left: int = 0  # 处置 that ended in 出党 (劝退 accepted, 除名)
     over_share: int = 0  # confirmed rounds above the 优秀 share
@@ -104,9 +105,7 @@ def summary(org: Organization, year: int) -> Summary:
     )
     result.by_rating = {r["rating"]: r["n"] for r in results.values("rating").annotate(n=Count("id")).order_by()}
     result.appraised = sum(result.by_rating.values())
-    result.unqualified_pending = results.filter(rating=Rating.UNQUALIFIED).exclude(
-        Exists(FollowUp.objects.filter(result_id=OuterRef("pk")))
-    ).count()
+    result.unqualified_pending = awaiting_followup(results).count()
     followups = FollowUp.objects.filter(
         subtree_q(org.path, "result__round__org__path"), result__round__year=year,
         result__round__status=RoundStatus.CONFIRMED,

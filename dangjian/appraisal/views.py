@@ -15,8 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.forms import Form
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -42,23 +41,10 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.orglife.views import _filter_orgs
+from dangjian.orglife.views import _apply_errors, _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
 
 _HISTORY_LIMIT = 50
-# Action fields shown under another name on the pages.
-_FIELD_ON_FORM = {"reason": "opinion"}
-
-
-def _apply_errors(form: Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = (rename or {}).get(field, field)
-        for msg in msgs:
-            form.add_error(target if target in form.fields else None, msg)
 
 
 def _orgs() -> Any:
@@ -146,7 +132,7 @@ def create(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
         branches = (
             Organization.objects.visible_to(user, "change").active().filter(kind=OrgKind.BRANCH)
-            .annotate(has_round=Exists(AppraisalRound.objects.filter(org_id=OuterRef("pk"), year=year)))
+            .annotate(has_round=actions.has_round(year))
             .order_by("path")[:300]
         )
         return render(request, "appraisal/pick_org.html", {"orgs": branches, "year": year})
@@ -396,9 +382,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         raise Http404("未找到该页面")
     form = FollowUpFilterForm(request.GET or None, orgs=_filter_orgs(user))
     followups = FollowUp.objects.visible_to(user)
-    pending = AppraisalResult.objects.visible_to(user).filter(
-        rating=Rating.UNQUALIFIED, round__status=RoundStatus.CONFIRMED, member__state__in=["active", "suspended"]
-    ).exclude(Exists(FollowUp.objects.filter(result_id=OuterRef("pk"))))
+    pending = actions.awaiting_followup(AppraisalResult.objects.visible_to(user))
     today = timezone.localdate()
     due_days = int(rule_registry.value(rules.CORRECTION_DUE_DAYS, today))
     state = ""
