@@ -127,7 +127,8 @@ def test_lists_exports_and_statistics_for_a_manager(world, login, django_assert_
     export = client.get(reverse("appraisal:list"), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[1]][:3] == ["党支部", "评议年度", "评议日期"] and sheet.max_row == 3
-    followups = client.get(reverse("appraisal:followups"), {"state": "open"})
+    with django_assert_max_num_queries(12):
+        followups = client.get(reverse("appraisal:followups"), {"state": "open"})
     assert len(followups.context["rows"]) == 1
     assert client.get(reverse("appraisal:followups"), {"state": "overdue"}).context["rows"] == []
     f_export = client.get(reverse("appraisal:followups"), {"export": "xlsx"})
@@ -138,6 +139,26 @@ def test_lists_exports_and_statistics_for_a_manager(world, login, django_assert_
         "org": world.root.pk, "year": 2025, "export": "xlsx"}).content))
     assert workbook.sheetnames == ["汇总", "各党支部"] and workbook["各党支部"].max_row == 2
     assert AuditEvent.objects.filter(action="appraisal.export").count() == 3
+
+
+def test_every_page_of_a_draft_and_a_confirmed_round_renders_for_its_manager(world, login):
+    appraisal, result, followup = with_followup(world)
+    drafted = draft(world, org=world.b)
+    client = login(world.admin)
+    for name, args in [("detail", [drafted.pk]), ("edit", [drafted.pk]), ("sheet", [drafted.pk]),
+                       ("detail", [appraisal.pk]), ("correct", [appraisal.pk]), ("correct_result", [result.pk]),
+                       ("followup", [followup.pk])]:
+        response = client.get(reverse(f"appraisal:{name}", args=args))
+        assert response.status_code == 200, name
+    # a confirmed round's edit and sheet lead to its corrections; a draft's correction to its edit
+    assert client.get(reverse("appraisal:edit", args=[appraisal.pk]))["Location"] == reverse("appraisal:correct", args=[appraisal.pk])
+    assert client.get(reverse("appraisal:correct", args=[drafted.pk]))["Location"] == reverse("appraisal:edit", args=[drafted.pk])
+    assert client.get(reverse("appraisal:sheet", args=[appraisal.pk])).status_code == 302
+    edited = client.post(reverse("appraisal:edit", args=[drafted.pk]), {"held_on": "2025-12-11", "participants": "1",
+                                                                        "note": "改期"})
+    assert edited.status_code == 302
+    drafted.refresh_from_db()
+    assert (drafted.held_on, drafted.note) == (dt.date(2025, 12, 11), "改期")
 
 
 def test_outsiders_get_404_on_every_page_and_empty_lists(world, login):
@@ -158,6 +179,7 @@ def test_outsiders_get_404_on_every_page_and_empty_lists(world, login):
     assert client.get(reverse("appraisal:followups")).context["pending"] == []
     assert load_workbook(io.BytesIO(client.get(reverse("appraisal:followups"), {"export": "xlsx"}).content)).active.max_row == 1
     assert client.get(reverse("appraisal:summary"), {"org": world.root.pk}).status_code == 404
+    assert client.get(reverse("appraisal:summary"), {"org": world.a1.pk, "export": "xlsx"}).status_code == 404
     own = client.get(reverse("appraisal:summary"))
     assert own.context["org"] == world.b and own.context["s"].appraised == 0
     assert AuditEvent.objects.filter(action="auth.denied", actor=world.outsider).exists()
