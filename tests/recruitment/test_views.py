@@ -29,7 +29,7 @@ def test_list_shows_step_and_overdue_talk_and_filters(world, login, applicant, d
         actor=world.admin, data=applicant_data(world, org=world.a2, name="赵新申", applied_on=dt.date(2026, 11, 10))
     )
     client = login(world.admin)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("recruitment:list"))
     body = response.content.decode()
     assert "陈申请" in body and "赵新申" in body and "已逾期" in body and "即将到期" in body
@@ -196,3 +196,12 @@ def test_member_section_shows_how_the_member_was_admitted(world, applicant, djan
     assert reverse("recruitment:detail", args=[applicant.pk]) in html
     assert member_section(world.member, world.secretary) == {"recruitment_applicant": None}
     assert render_to_string("recruitment/member_section.html", {"recruitment_applicant": None}).strip() == ""
+
+
+def test_detail_queries_do_not_grow_with_the_steps(world, login, applicant, django_assert_max_num_queries):
+    walk(world, applicant, 25)
+    client = login(world.admin)
+    client.get(reverse("recruitment:detail", args=[applicant.pk]))  # warm the session
+    with django_assert_max_num_queries(16):
+        body = client.get(reverse("recruitment:detail", args=[applicant.pk])).content.decode()
+    assert "25. 材料归档" in body and "预备党员转正公示" in body and "已转正" in body
