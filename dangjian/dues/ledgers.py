@@ -299,13 +299,14 @@ def collected_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str,
     }
 
 
-def arrears_by_prefix(root_path: str, width: int, today: dt.date, months: int) -> dict[str, int]:
-    """{path prefix: members at least `months` behind on `today`}. One query."""
+def arrears_by_prefix(root_path: str, width: int, today: dt.date, config: calc.Config) -> dict[str, tuple[int, int]]:
+    """{path prefix: (members at least `warn_months` behind, of whom at least `flag_months` behind)} on `today`.
+    One query: the flag test runs only on the rows the warning test kept (a flagged member is always warned)."""
     return {
-        r["p"]: r["n"]
-        for r in (current_bases(root_path).filter(arrears_q(today, months))
+        r["p"]: (r["n"], r["f"])
+        for r in (current_bases(root_path).filter(arrears_q(today, config.warn_months))
                   .annotate(p=Substr("member__org__path", 1, width)).values("p")
-                  .annotate(n=Count("id")).order_by())
+                  .annotate(n=Count("id"), f=Count("id", filter=arrears_q(today, config.flag_months))).order_by())
     }
 
 
@@ -332,10 +333,9 @@ def summary(user: Any, root: Organization, month: dt.date, today: dt.date, confi
         bucket(prefix).paid_count += n
         bucket(prefix).collected += amount
     if with_arrears:
-        for prefix, n in arrears_by_prefix(root.path, width, today, config.warn_months).items():
-            bucket(prefix).warned += n
-        for prefix, n in arrears_by_prefix(root.path, width, today, config.flag_months).items():
-            bucket(prefix).flagged += n
+        for prefix, (warned, flagged) in arrears_by_prefix(root.path, width, today, config).items():
+            bucket(prefix).warned += warned
+            bucket(prefix).flagged += flagged
     listed = [rows[c.path] for c in children]
     if own.members or own.based or own.paid_count:
         listed.insert(0, own)
