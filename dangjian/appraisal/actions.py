@@ -23,7 +23,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -297,7 +297,11 @@ def create_round(*, actor: Any, org: Organization, data: dict[str, Any]) -> Appr
     values, members = _clean_round(org, data)
     appraisal = AppraisalRound(org=org, status=RoundStatus.DRAFT, created_by=_who(actor), **values)
     appraisal._history_user = _who(actor)  # type: ignore[attr-defined]
-    appraisal.save()
+    try:
+        with transaction.atomic():
+            appraisal.save()
+    except IntegrityError as exc:  # a concurrent request drafted the same branch and year first
+        raise ValidationError({"year": [f"{org.name}{values['year']}年度已有民主评议，每个党支部每年一次"]}) from exc
     _sync_results(appraisal, members)
     audit.record("appraisal.create", actor=actor, obj=appraisal, org=org,
                  changes={**_round_snapshot(appraisal), "members": len(members)})

@@ -414,3 +414,20 @@ def test_outsiders_cannot_record_or_close_followups(world):
     with pytest.raises(Http404):
         actions.close_followup(followup, actor=world.viewer, outcome=FollowUpOutcome.CORRECTED, closed_on=dt.date(2025, 12, 20))
     assert FollowUp.objects.get().is_open
+
+
+def test_a_concurrent_second_draft_of_the_same_branch_and_year_is_refused_by_the_constraint(world, monkeypatch):
+    """Two requests pass the check at once; the database constraint refuses the second with the same message."""
+    real = actions._clean_round
+
+    def racing(org, data, **kw):
+        found = real(org, data, **kw)
+        AppraisalRound.objects.create(org=org, year=2025, held_on=DAY, participants=1)  # the other request wins
+        return found
+
+    monkeypatch.setattr(actions, "_clean_round", racing)
+    with pytest.raises(ValidationError) as exc:
+        actions.create_round(actor=world.admin, org=world.a1, data={"held_on": DAY, "participants": 1})
+    assert errors(exc)["year"] == ["第一党支部2025年度已有民主评议，每个党支部每年一次"]
+    # Nothing of this request remains (the simulated winner shared its transaction here, so it went too).
+    assert not AppraisalRound.objects.exists() and not AppraisalResult.objects.exists()
