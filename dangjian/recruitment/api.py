@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, subtree_q
+from dangjian.core.scoping import subtree_q
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions
 from dangjian.recruitment.filters import ApplicantFilter
@@ -169,7 +169,7 @@ class ApplicantViewSet(
 class StepFilter(django_filters.FilterSet):
     applicant = django_filters.NumberFilter(label="申请人编号")
     number = django_filters.ChoiceFilter(label="步骤", choices=STEP_CHOICES)
-    org = django_filters.ModelChoiceFilter(label="党组织（含下级）", queryset=Organization.objects.all(),
+    org = django_filters.ModelChoiceFilter(label="党组织（含下级）", queryset=Organization.objects.none(),
                                            method="filter_org")
 
     class Meta:
@@ -195,17 +195,8 @@ class StepViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_class = StepFilter
 
     def get_queryset(self) -> QuerySet[Step]:
-        visible = Applicant.objects.visible_to(self.request.user, self.scope_action)
-        return (Step.objects.filter(applicant__in=visible).order_by("applicant_id", "id")
+        return (Step.objects.visible_to(self.request.user, self.scope_action).order_by("applicant_id", "id")
                 .prefetch_related("people", "documents"))
-
-    def get_object(self) -> Step:
-        step = Step.objects.select_related("applicant__org").filter(pk=self.kwargs["pk"]).first()
-        applicant_pk = step.applicant_id if step is not None else 0
-        base: Any = Applicant.objects.get_queryset()
-        get_for_user(base, self.request.user, self.scope_action, pk=applicant_pk)
-        assert step is not None
-        return step
 
 
 # (prefix, viewset, basename) for each route of this app.

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dangjian.core.scoping import subtree_q
-from dangjian.lib import idcard
-from dangjian.members.pii import id_card_index
+from dangjian.members.filters import MemberFilter
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import rules
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant, ApplicantStatus
 from dangjian.recruitment.steps import STEP_CHOICES, Stage
 
-_ID_LIKE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 STATUS_CHOICES = [("open", "培养发展中及预备期"), *ApplicantStatus.choices, ("all", "全部")]
 DUE_OVERDUE = "overdue"
 DUE_SOON = "due"
@@ -33,7 +30,7 @@ def due_window(today: dt.date, limits: rules.Limits) -> tuple[dt.date, dt.date]:
 class ApplicantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q")
     org = django_filters.ModelChoiceFilter(
-        label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org"
+        label="党组织（含下级）", queryset=Organization.objects.none(), method="filter_org"
     )
     stage = django_filters.ChoiceFilter(label="阶段", choices=Stage.choices, empty_label="全部")
     step = django_filters.ChoiceFilter(label="已完成步骤", choices=STEP_CHOICES, empty_label="全部")
@@ -59,17 +56,8 @@ class ApplicantFilter(django_filters.FilterSet):
             qs = qs.filter(status__in=OPEN_STATUSES)
         return qs.order_by("name_pinyin", "id")
 
-    def filter_q(self, qs: QuerySet[Applicant], name: str, value: str) -> QuerySet[Applicant]:
-        value = value.strip()
-        if not value:
-            return qs
-        normalized = idcard.normalize(value)
-        if _ID_LIKE.match(normalized):
-            return qs.filter(id_card_index=id_card_index(normalized))
-        if value.isascii() and value.replace(" ", "").isalpha():
-            lowered = value.lower()
-            return qs.filter(Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered))
-        return qs.filter(name__contains=value)
+    # The member list's search over the same fields: name, pinyin initials, the 身份证号 by its blind index.
+    filter_q = MemberFilter.filter_q
 
     def filter_org(self, qs: QuerySet[Applicant], name: str, value: Organization | None) -> QuerySet[Applicant]:
         return qs.filter(subtree_q(value.path, "org__path")) if value else qs

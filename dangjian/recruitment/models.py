@@ -120,8 +120,14 @@ class Applicant(models.Model):
         return STEPS[self.next_step].label if self.next_step else ""
 
 
+class StepQuerySet(ScopedQuerySet["Step"]):
+    pass
+
+
 class Step(models.Model):
     """One of the 25 steps for one applicant: when, who acted, what was decided, and its papers."""
+
+    scope_path_field = "applicant__org__path"
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="steps", verbose_name="申请人")
     number = models.PositiveSmallIntegerField("步骤", choices=STEP_CHOICES)
@@ -155,6 +161,8 @@ class Step(models.Model):
     )
     recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
 
+    objects = StepQuerySet.as_manager()
+
     class Meta:
         verbose_name = "发展步骤"
         verbose_name_plural = "发展步骤"
@@ -168,8 +176,14 @@ class Step(models.Model):
         return STEPS[self.number].label
 
 
+class StepDocumentQuerySet(ScopedQuerySet["StepDocument"]):
+    pass
+
+
 class StepDocument(models.Model):
     """A scan or photo of a step's paper (入党申请书, 谈话记录, 志愿书 …), stored privately; type and size checked."""
+
+    scope_path_field = "step__applicant__org__path"
 
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="documents", verbose_name="步骤")
     title = models.CharField("材料名称", max_length=100)
@@ -179,6 +193,8 @@ class StepDocument(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = StepDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "发展材料"

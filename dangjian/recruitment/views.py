@@ -336,9 +336,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     """A step's scan, to users who may read the applicant; served privately as an attachment."""
     applicant = _get(request, pk)
-    doc = StepDocument.objects.filter(pk=doc_pk, step__applicant=applicant).first()
-    if doc is None:
-        raise Http404("未找到该材料")
+    doc = get_for_user(StepDocument.objects.select_related("step"), request.user, "view", pk=doc_pk,
+                       step__applicant_id=applicant.pk)
     response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
                             content_type=doc.content_type)
     response["Cache-Control"] = "no-store"

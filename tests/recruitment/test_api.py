@@ -107,3 +107,10 @@ def test_viewer_may_read_but_not_record(world, applicant):
     assert client.get(f"{BASE}{applicant.pk}/").status_code == 200
     assert client.post(f"{BASE}{applicant.pk}/steps/", {"number": 2, "date": "2024-03-20"},
                        format="json").status_code == 404
+
+
+def test_search_by_full_id_card_uses_the_blind_index(world, applicant):
+    number = actions.pii.read_id_card(applicant)
+    rows = client_for(world.admin).get(BASE, {"q": number.lower()}).json()["results"]
+    assert [r["id"] for r in rows] == [applicant.pk]
+    assert client_for(world.admin).get(BASE, {"q": number[:-1] + ("1" if number[-1] != "1" else "2")}).json()["results"] == []
