@@ -3,7 +3,6 @@ rule (the roll, votes within participants, deadlines, dates) is checked once, in
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -210,6 +209,3 @@ class FollowUpFilterForm(forms.Form):
         org_field.choices = org_choices(orgs)
         _style(self)
 
-
-def today_initial(today: dt.date) -> dict[str, Any]:
-    return {"decided_on": today, "closed_on": today}

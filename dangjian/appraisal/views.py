@@ -52,8 +52,9 @@ def _orgs() -> Any:
 
 
 def _default_year(today: dt.date) -> int:
-    """The year a list opens on: this year from the reminder month (rounds are held in Q4), else last year."""
-    return today.year if rules.round_due(today, 10) else today.year - 1
+    """The year the statistics open on: this year from the month its round is reminded of (rounds are held in
+    Q4), else last year."""
+    return today.year if rules.round_due(today, int(rule_registry.value(rules.ROUND_REMINDER_MONTH, today))) else today.year - 1
 
 
 def _history(obj: Any, model: Any) -> list[dict[str, Any]]:
