@@ -17,10 +17,10 @@ from dangjian.accounts.roles import Role
 from dangjian.core.demo.names import full_name
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
-from dangjian.members.choices import MemberState, PartyStatus
+from dangjian.members.choices import MemberState, PartyStatus, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.leadership import add_months
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus, UnitCategory
 from dangjian.transfers import actions
 from dangjian.transfers.choices import TransferStatus
 from dangjian.transfers.models import FloatingMember, LostContact, Transfer
@@ -35,8 +35,9 @@ PLACES = [("深圳市南山区", "挂职锻炼", "南山区某街道党工委"),
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(f"transfers-{seed}")
     admin = User.objects.get(username="admin")
+    # Working members of working units only: a retiree's branch is a 离退休 one, and stays so.
     branches = list(Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE, is_temporary=False)
-                    .order_by("path"))
+                    .exclude(unit_category=UnitCategory.RETIRED).order_by("path"))
     own = (RoleAssignment.objects.filter(user__username="secretary", role=Role.SECRETARY)
            .values_list("org_id", flat=True).first())
     home = next((b for b in branches if b.pk == own), branches[0])
@@ -44,7 +45,8 @@ def load(*, seed: int, today: dt.date) -> str:
     linked = set(User.objects.exclude(member__isnull=True).values_list("member_id", flat=True))
     settled = add_years(today, -5)
     pool = [m for m in Member.objects.filter(state=MemberState.ACTIVE, party_status=PartyStatus.FULL, party_post="",
-                                             joined_on__lte=settled).order_by("pk")
+                                             person_category=PersonCategory.EMPLOYED, joined_on__lte=settled,
+                                             org__in=branches).order_by("pk")
             if m.pk not in linked]
     rng.shuffle(pool)
     at_home = [m for m in pool if m.org_id == home.pk]

@@ -285,3 +285,25 @@ def test_lists_take_a_fixed_number_of_queries(world, login, records, django_asse
             with django_assert_max_num_queries(12):
                 assert client.get(url, {"status": "all"}).status_code == 200
     assert LostContact.objects.count() == 6
+
+
+def test_every_page_renders_for_the_branch(world, login, records):
+    from django.template.loader import render_to_string
+
+    from dangjian.transfers.views import member_section
+
+    client = login(world.secretary)
+    t, c = records["transfer"], records["lost"]
+    f = actions.record_floating(world.member, actor=world.secretary, data={"left_on": D(2025, 1, 1), "place": "外地"})
+    urls = [reverse("transfers:create", args=[world.member.pk]), reverse("transfers:create_out", args=[world.member.pk]),
+            reverse("transfers:receive"), reverse("transfers:floating_create", args=[world.member.pk]),
+            reverse("transfers:floating_edit", args=[f.pk]), reverse("transfers:floating_detail", args=[f.pk]),
+            reverse("transfers:lost_create", args=[world.member.pk]), reverse("transfers:lost_detail", args=[c.pk]),
+            reverse("transfers:remove", args=[world.member.pk]), reverse("transfers:detail", args=[t.pk])]
+    with at(TODAY):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+        html = render_to_string("transfers/member_section.html", member_section(world.member, world.secretary))
+    assert reverse("transfers:detail", args=[t.pk]) in html and reverse("transfers:floating_detail", args=[f.pk]) in html
+    assert reverse("transfers:lost_create", args=[world.member.pk]) in html
