@@ -253,10 +253,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the round -----------------------------------------------------------------------------------------------
 
 
+RESULT_HEADER = ["姓名", "个人自评", "党员互评意见", "测评优秀票", "测评合格票", "测评基本合格票", "测评不合格票", "评定等次",
+                 "评定意见", "组织处置"]
+
+
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One round: its figures, the 1/3 warning, every member's result with their follow-ups, and its history."""
+    """One round: its figures, the 1/3 warning, every member's result with their follow-ups, and its history;
+    `?export=xlsx` downloads its result table (audited)."""
     user: Any = request.user
     appraisal = actions.get_round_for_user(user, pk)
     results = list(
@@ -264,6 +269,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("followups", queryset=FollowUp.objects.order_by("decided_on", "id")))
         .order_by("member__name_pinyin", "member_id")
     )
+    if request.GET.get("export") == "xlsx":
+        audit.record("appraisal.export", actor=user, obj=appraisal, org=appraisal.org, changes={"what": "round"})
+        rows = ([r.member.name, r.get_self_rating_display(), r.peer_opinion, r.votes_excellent, r.votes_qualified,
+                 r.votes_basic, r.votes_unqualified, r.get_rating_display(), r.reason,
+                 "；".join(f"{f.get_kind_display()}（{f.get_outcome_display() or '进行中'}）" for f in r.followups.all())]
+                for r in results)
+        return xlsx_response(f"{appraisal}.xlsx", "评议结果", RESULT_HEADER, rows)
     counts = {value: sum(1 for r in results if r.rating == value) for value in Rating.values}
     may_change = actions.can_change(user, appraisal)
     return render(request, "appraisal/detail.html", {

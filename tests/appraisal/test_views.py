@@ -138,7 +138,11 @@ def test_lists_exports_and_statistics_for_a_manager(world, login, django_assert_
     workbook = load_workbook(io.BytesIO(client.get(reverse("appraisal:summary"), {
         "org": world.root.pk, "year": 2025, "export": "xlsx"}).content))
     assert workbook.sheetnames == ["汇总", "各党支部"] and workbook["各党支部"].max_row == 2
-    assert AuditEvent.objects.filter(action="appraisal.export").count() == 3
+    table = load_workbook(io.BytesIO(client.get(reverse("appraisal:detail", args=[AppraisalRound.objects.get(
+        org=world.a1).pk]), {"export": "xlsx"}).content)).active
+    assert table.max_row == 4 and [c.value for c in table[1]][-3:] == ["评定等次", "评定意见", "组织处置"]
+    assert "限期改正（进行中）" in [c.value for c in table[2]] + [c.value for c in table[3]] + [c.value for c in table[4]]
+    assert AuditEvent.objects.filter(action="appraisal.export").count() == 4
 
 
 def test_every_page_of_a_draft_and_a_confirmed_round_renders_for_its_manager(world, login):
@@ -164,6 +168,7 @@ def test_every_page_of_a_draft_and_a_confirmed_round_renders_for_its_manager(wor
 def test_outsiders_get_404_on_every_page_and_empty_lists(world, login):
     appraisal, result, followup = with_followup(world)
     client = login(world.outsider)
+    assert client.get(reverse("appraisal:detail", args=[appraisal.pk]), {"export": "xlsx"}).status_code == 404
     for name, args in [("detail", [appraisal.pk]), ("edit", [appraisal.pk]), ("sheet", [appraisal.pk]),
                        ("correct", [appraisal.pk]), ("correct_result", [result.pk]),
                        ("followup_create", [result.pk]), ("followup", [followup.pk]),
