@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core import audit
-from dangjian.core.scoping import require
+from dangjian.core.scoping import require, scope_for
 from dangjian.dues import calc
 from dangjian.dues.choices import BASES_BY_CATEGORY, FIXED_BASES, INCOME_BASES, Basis, PaymentMethod, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
@@ -62,6 +62,11 @@ def _month(value: Any, field: str) -> dt.date:
     if parsed is None:
         raise ValidationError({field: ["请按“年-月”填写，例如 2025-06"]})
     return parsed
+
+
+def is_self_service(actor: Any, member: Member) -> bool:
+    """Whether `actor` is the 党员 `member` themselves (their account is linked to the record)."""
+    return scope_for(actor).own_member_id == member.pk
 
 
 def _lock_member(member: Member, actor: Any) -> Member:
@@ -331,8 +336,14 @@ def record_payments(*, actor: Any, member: Member, months: Iterable[Any], amount
                     paid_on: dt.date | None = None, method: str = PaymentMethod.BRANCH,
                     config: calc.Config | None = None) -> list[DuesPayment]:
     """登记党费: one row per month (monthly; quarterly, back or advance payments cover several months), each at
-    the month's due unless `amount` (per month) is given — a different amount needs a reason. All or nothing."""
-    member = _lock_member(member, actor)
+    the month's due unless `amount` (per month) is given — a different amount needs a reason. All or nothing.
+
+    The branch's managers record any method. A 党员 may record their own payment as 自助交纳 (method SELF) —
+    the self-service record — but nothing else and for no one else."""
+    if is_self_service(actor, member) and method == PaymentMethod.SELF:
+        member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    else:
+        member = _lock_member(member, actor)
     today = timezone.localdate()
     paid_on = paid_on or today
     errors: dict[str, list[str]] = {}

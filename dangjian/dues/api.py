@@ -152,9 +152,10 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class PaymentInputSerializer(StrictSerializerMixin, serializers.Serializer):
-    """登记党费交纳：一个或多个月份（按季度、补交或预交）；每月实交金额不填按应交，不符须填原因。"""
+    """登记党费交纳：一个或多个月份（按季度、补交或预交）；每月实交金额不填按应交，不符须填原因。
+    党员本人只能登记自己的自助交纳（method=self）。"""
 
-    member = ScopedRelatedField(model=Member, label="党员")
+    member = ScopedRelatedField(model=Member, action="view", label="党员")
     months = serializers.ListField(child=MonthField(), allow_empty=False, help_text="所属月份列表（YYYY-MM）")
     amount = serializers.CharField(required=False, allow_null=True, allow_blank=True,
                                    help_text="每月实交金额（元，字符串）；不填按应交")

@@ -41,10 +41,12 @@ class PaymentForm(forms.Form):
                                widget=forms.Select(attrs={"class": "form-select"}))
     paid_on = forms.DateField(label="交纳日期", widget=forms.DateInput(attrs=_DATE_ATTRS))
 
-    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, months: list[dt.date], self_service: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["months"]
         field.choices = [(m.strftime("%Y-%m"), calc.month_label(m)) for m in months]
+        if self_service:  # a 党员 records their own payment: always 自助交纳
+            del self.fields["method"]
 
 
 class ReliefForm(forms.Form):

@@ -28,7 +28,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers
-from dangjian.dues.choices import Basis
+from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
@@ -219,15 +219,17 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         year = today.year
     year = min(max(year, 1950), today.year + 1)
     can_change = member.state in ON_ROLL_STATES and scope_for(user).covers(member.org.path, "change")
+    self_service = member.state in ON_ROLL_STATES and not can_change and actions.is_self_service(user, member)
     form = None
-    if can_change:
+    if can_change or self_service:
         form = PaymentForm(request.POST or None, months=_payable_months(member, today, config),
-                           initial={"paid_on": today, "months": [f"{today:%Y-%m}"]})
+                           initial={"paid_on": today, "months": [f"{today:%Y-%m}"]}, self_service=self_service)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             try:
                 actions.record_payments(actor=user, member=member, months=d["months"], amount=d["amount"] or None,
-                                        reason=d["reason"], paid_on=d["paid_on"], method=d["method"])
+                                        reason=d["reason"], paid_on=d["paid_on"],
+                                        method=PaymentMethod.SELF if self_service else d["method"])
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -248,6 +250,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     large = any(r.payment is not None and r.payment.amount - r.payment.due >= config.large_voluntary for r in rows)
     return render(request, "dues/statement.html", {
         "member": member, "year": year, "rows": rows, "form": form, "can_change": can_change, "bases": bases,
+        "self_service": self_service,
         "reliefs": reliefs, "large": large, "config": config,
         "total_due": sum((r.due for r in rows if r.due is not None and r.owed), Decimal("0.00")),
         "total_paid": sum((r.payment.amount for r in rows if r.payment), Decimal("0.00")),

@@ -197,6 +197,19 @@ def test_outsiders_and_viewers_change_nothing(world):
     assert AuditEvent.objects.filter(action="auth.denied").count() >= 6
 
 
+def test_a_member_records_only_their_own_self_service_payment(world):
+    with beijing(dt.date(2025, 3, 10)):
+        _base(world)
+        _base(world, member=world.a2_member)
+        with pytest.raises(Http404):
+            actions.record_payments(actor=world.member_user, member=world.member, months=["2025-03"])
+        with pytest.raises(Http404):
+            actions.record_payments(actor=world.member_user, member=world.a2_member, months=["2025-03"],
+                                    method="self")
+        actions.record_payments(actor=world.member_user, member=world.member, months=["2025-03"], method="self")
+    assert DuesPayment.objects.get().method == "self"
+
+
 def _base_as(world, user):
     return actions.set_base(actor=user, member=world.member, data={"month_from": "2025-01", "basis": "wage",
                                                                    "income": "6000.00"})

@@ -94,8 +94,12 @@ def test_a_plain_member_reads_only_their_own_rows(world, api):
         rows = client.get("/api/v1/dues/bases/").json()["results"]
         assert [r["member"] for r in rows] == [world.member.pk]
         assert client.post("/api/v1/dues/payments/", {"member": world.member.pk, "months": ["2025-03"]},
-                           format="json").status_code == 400
-    assert not DuesPayment.objects.exists()
+                           format="json").status_code == 404  # only 自助交纳 for oneself
+        assert client.post("/api/v1/dues/payments/", {"member": world.a2_member.pk, "months": ["2025-03"],
+                                                       "method": "self"}, format="json").status_code == 400
+        assert client.post("/api/v1/dues/payments/", {"member": world.member.pk, "months": ["2025-03"],
+                                                       "method": "self"}, format="json").status_code == 201
+    assert list(DuesPayment.objects.values_list("member_id", "method")) == [(world.member.pk, "self")]
 
 
 def test_arrears_and_summary(world, api):

@@ -65,14 +65,22 @@ def test_statement_records_several_months_and_a_different_amount_needs_a_reason(
     assert AuditEvent.objects.filter(action="dues.export").exists()
 
 
-def test_a_plain_member_reads_only_their_own_statement(world, login):
-    _base(world, world.member)
-    client = login(world.member_user)
-    assert client.get(reverse("dues:mine")).url == reverse("dues:statement", args=[world.member.pk])
-    assert client.get(reverse("dues:statement", args=[world.member.pk])).status_code == 200
-    assert "登记交纳" not in client.get(reverse("dues:statement", args=[world.member.pk])).content.decode()
-    assert client.get(reverse("dues:statement", args=[world.a2_member.pk])).status_code == 404
-    assert client.post(reverse("dues:statement", args=[world.member.pk]), {"months": ["2025-01"]}).status_code == 404
+def test_a_plain_member_reads_only_their_own_statement_and_records_only_self_service(world, login):
+    with beijing(dt.date(2025, 3, 10)):
+        _base(world, world.member)
+        _base(world, world.a2_member)
+        client = login(world.member_user)
+        assert client.get(reverse("dues:mine")).url == reverse("dues:statement", args=[world.member.pk])
+        page = client.get(reverse("dues:statement", args=[world.member.pk])).content.decode()
+        assert "登记本人自助交纳" in page and 'name="method"' not in page
+        assert client.get(reverse("dues:statement", args=[world.a2_member.pk])).status_code == 404
+        assert client.post(reverse("dues:statement", args=[world.a2_member.pk]), {
+            "months": ["2025-03"], "paid_on": "2025-03-10"}).status_code == 404
+        response = client.post(reverse("dues:statement", args=[world.member.pk]), {
+            "months": ["2025-03"], "paid_on": "2025-03-10", "method": "branch"})
+        assert response.status_code == 302
+        assert client.get(reverse("dues:sheet", args=[world.a2.pk])).status_code == 404
+    assert list(DuesPayment.objects.values_list("member_id", "method")) == [(world.member.pk, "self")]
 
 
 @pytest.mark.parametrize("name", ["sheet", "bases", "statement", "relief"])
