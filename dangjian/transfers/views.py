@@ -168,20 +168,27 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "transfers/detail.html", _transfer_context(request, t))
 
 
-def _decide(request: HttpRequest, pk: int, form_class: type[Form], key: str,
-            run: Callable[[Transfer, dict[str, Any]], Any], done: str) -> HttpResponse:
-    t = _transfer_for(request, pk, "change")
+def _submit(request: HttpRequest, obj: Any, form_class: type[Form], run: Callable[[Any, dict[str, Any]], Any],
+            done: str, detail: str, error_page: Callable[[Form], HttpResponse]) -> HttpResponse:
+    """One action posted from a detail page: run it, then back to the page — or the page again with the errors."""
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            run(t, form.cleaned_data)
+            run(obj, form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, done.format(name=t.member.name))
-            return redirect("transfers:detail", pk=t.pk)
+            messages.success(request, done.format(name=obj.member.name))
+            return redirect(detail, pk=obj.pk)
     messages.error(request, "未能办理，请查看下方的提示")
-    return render(request, "transfers/detail.html", _transfer_context(request, t, **{key: form}), status=400)
+    return error_page(form)
+
+
+def _decide(request: HttpRequest, pk: int, form_class: type[Form], key: str,
+            run: Callable[[Transfer, dict[str, Any]], Any], done: str) -> HttpResponse:
+    t = _transfer_for(request, pk, "change")
+    return _submit(request, t, form_class, run, done, "transfers:detail", lambda form: render(
+        request, "transfers/detail.html", _transfer_context(request, t, **{key: form}), status=400))
 
 
 @login_required
@@ -393,18 +400,11 @@ def floating_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def floating_end(request: HttpRequest, pk: int) -> HttpResponse:
     record = _floating_for(request, pk, "change")
-    form = EndFloatingForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.end_floating(record, actor=request.user, returned_on=form.cleaned_data["returned_on"],
-                                 note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{record.member.name}外出结束")
-            return redirect("transfers:floating_detail", pk=record.pk)
-    messages.error(request, "未能办理，请查看下方的提示")
-    return _floating_page(request, record, end_form=form)
+    return _submit(
+        request, record, EndFloatingForm,
+        lambda r, d: actions.end_floating(r, actor=request.user, returned_on=d["returned_on"], note=d["note"]),
+        "已登记{name}外出结束", "transfers:floating_detail", lambda form: _floating_page(request, record, end_form=form),
+    )
 
 
 # --- 失联党员 ---------------------------------------------------------------------------------------------------
@@ -484,17 +484,8 @@ def lost_create(request: HttpRequest, member_pk: int) -> HttpResponse:
 def _case_action(request: HttpRequest, pk: int, form_class: type[Form], key: str,
                  run: Callable[[LostContact, dict[str, Any]], Any], done: str) -> HttpResponse:
     case = _case_for(request, pk, "change")
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(case, form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, done.format(name=case.member.name))
-            return redirect("transfers:lost_detail", pk=case.pk)
-    messages.error(request, "未能办理，请查看下方的提示")
-    return render(request, "transfers/lost_detail.html", _lost_context(request, case, **{key: form}), status=400)
+    return _submit(request, case, form_class, run, done, "transfers:lost_detail", lambda form: render(
+        request, "transfers/lost_detail.html", _lost_context(request, case, **{key: form}), status=400))
 
 
 @login_required

@@ -257,6 +257,8 @@ def test_floating_pages_record_edit_and_end(world, login):
         assert record.place == "雄安新区容城县" and record.phone_masked == "138****1111"
         detail = client.get(reverse("transfers:floating_detail", args=[record.pk]))
         assert len(detail.context["history"]) == 2 and "外出地点" in detail.context["history"][0]["changed"]
+        early = client.post(reverse("transfers:floating_end", args=[record.pk]), {"returned_on": "2024-12-31"})
+        assert early.status_code == 400 and "结束日期不能早于外出日期" in early.content.decode()
         client.post(reverse("transfers:floating_end", args=[record.pk]), {"returned_on": "2025-06-15", "note": "已返回"})
     assert FloatingMember.objects.get().returned_on == TODAY
 
