@@ -114,14 +114,14 @@ def seed(measured: dt.date, reseed: bool) -> str:
                   f"WHEN 'unemployed' THEN {config.fixed_amount} ELSE ROUND(({income}) * ({rate}), 2) END")
         month_from = f"CASE WHEN m.joined_on > %s THEN {_month_of('m.joined_on', vendor)} ELSE %s END"
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
+            cursor.execute(_q(
                 "INSERT INTO dues_duesbase (member_id, month_from, month_to, basis, income, fixed_amount, rate, amount, "
                 "quarterly, note, recorded_by_id, created_at) "
                 f"SELECT m.id, {month_from}, NULL, {basis}, {income}, "
                 f"CASE WHEN m.person_category = 'farmer' THEN 0.50 ELSE NULL END, {rate}, {amount}, "
                 f"CASE WHEN m.id % 100 = 97 THEN {t} ELSE {f} END, %s, NULL, %s "
                 "FROM members_member m WHERE m.state IN ('active', 'suspended') "
-                "AND NOT EXISTS (SELECT 1 FROM dues_duesbase b WHERE b.member_id = m.id)",
+                "AND NOT EXISTS (SELECT 1 FROM dues_duesbase b WHERE b.member_id = m.id)"),
                 [first, first, MARK, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
             )
             done.append(f"bases {cursor.rowcount}")
@@ -137,18 +137,23 @@ def seed(measured: dt.date, reseed: bool) -> str:
                        f"OR (b.member_id % 100 IN (95, 96) AND {back} >= 7) "
                        f"OR (b.member_id % 100 = 97 AND {t if quarter_done else f} = {t}) "
                        f"OR (b.member_id % 100 >= 98 AND (b.member_id + {i}) % 5 <> 0)")
-                cursor.execute(
+                cursor.execute(_q(
                     "INSERT INTO dues_duespayment (member_id, org_id, month, due, amount, paid_on, method, reason, "
                     "recorded_by_id, created_at) "
                     "SELECT b.member_id, m.org_id, %s, b.amount, b.amount, %s, 'branch', '', NULL, %s "
                     "FROM dues_duesbase b JOIN members_member m ON m.id = b.member_id "
-                    f"WHERE b.note = %s AND b.month_from <= %s AND ({who})",
+                    f"WHERE b.note = %s AND b.month_from <= %s AND ({who})"),
                     [month, month + dt.timedelta(days=9), dt.datetime.now(dt.UTC).replace(tzinfo=None), MARK, month],
                 )
                 done.append(f"{month:%Y-%m} {cursor.rowcount}")
     if not done:
         return "synthetic bases and payments present"
     return f"seeded {', '.join(done)} in {time.perf_counter() - started:.1f} s"
+
+
+def _q(query: str) -> str:
+    """Modulo signs doubled, so the query survives parameter substitution on both databases."""
+    return query.replace("%", "%%").replace("%%s", "%s")
 
 
 def _month_of(column: str, vendor: str) -> str:
