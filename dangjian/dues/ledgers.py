@@ -272,20 +272,24 @@ def due_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str, tuple
               .annotate(p=Substr("member__org__path", 1, width)).values("p")
               .annotate(n=Count("id"), due=Sum("amount")).order_by()):
         out[r["p"]] = (r["n"], r["due"] or ZERO)
-    # Reliefs in force that month lower the due (few rows: read them and their bases, subtract).
-    reliefs = list(DuesRelief.objects.filter(month_from__lte=month, month_to__gte=month,
-                                             member__state__in=ON_ROLL_STATES, member__joined_on__lt=next_month)
-                   .filter(subtree_q(root_path, "member__org__path"))
-                   .annotate(p=Substr("member__org__path", 1, width))
-                   .values("p", "kind", "amount", "member_id"))
-    if reliefs:
-        amounts = dict(DuesBase.objects.filter(in_force_q(month), member_id__in=[r["member_id"] for r in reliefs])
-                       .values_list("member_id", "amount"))
-        for r in reliefs:
-            base = amounts.get(r["member_id"])
-            if base is not None and r["p"] in out:
-                n, due = out[r["p"]]
-                out[r["p"]] = (n, due - (base - calc.relieved_amount(base, r["kind"], r["amount"])))
+    # Reliefs in force that month lower the due. They are few: read them from their own table first (a join
+    # from the subtree would make SQLite walk every member of it), then place their members in the tree.
+    reliefs = list(DuesRelief.objects.filter(month_from__lte=month, month_to__gte=month)
+                   .values_list("member_id", "kind", "amount"))
+    ids = [r[0] for r in reliefs]
+    placed: dict[int, str] = {}
+    amounts: dict[int, Decimal] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        placed.update(Member.objects.filter(subtree_q(root_path, "org__path"), pk__in=chunk, state__in=ON_ROLL_STATES,
+                                            joined_on__lt=next_month)
+                      .annotate(p=Substr("org__path", 1, width)).values_list("pk", "p"))
+        amounts.update(DuesBase.objects.filter(in_force_q(month), member_id__in=chunk).values_list("member_id", "amount"))
+    for member_id, kind, relief_amount in reliefs:
+        prefix, base = placed.get(member_id), amounts.get(member_id)
+        if prefix is not None and base is not None and prefix in out:
+            n, due = out[prefix]
+            out[prefix] = (n, due - (base - calc.relieved_amount(base, kind, relief_amount)))
     return out
 
 

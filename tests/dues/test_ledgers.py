@@ -108,3 +108,15 @@ def test_the_remittance_summary_rolls_up_by_child_with_bounded_queries(world, dj
     assert s.total.warned == 3 and s.total.flagged == 0
     with pytest.raises(Http404):
         ledgers.summary(world.outsider, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
+
+
+def test_the_summary_deducts_approved_reliefs(world):
+    _setup(world, member=world.b_member, income="12000.00")
+    _setup(world, member=world.a2_member, income="1000.00")
+    with beijing(dt.date(2025, 2, 2)):
+        actions.grant_relief(actor=world.admin, member=world.b_member, data={
+            "kind": "reduce", "amount": "40.00", "month_from": "2025-02", "month_to": "2025-04", "reason": "困难",
+            "approved_by": "机关党委", "approval_no": "2号", "approved_on": dt.date(2025, 2, 1)})
+    s = ledgers.summary(world.admin, world.root, dt.date(2025, 3, 1), dt.date(2025, 3, 10), CONFIG)
+    assert {r.org.name: r.due for r in s.rows}["第三党支部"] == D("40.00")
+    assert s.total.due == D("45.00")
