@@ -352,6 +352,8 @@ def set_results(appraisal: AppraisalRound, *, actor: Any, entries: list[dict[str
     appraisal = _lock_round(appraisal, actor)
     if not appraisal.is_draft:
         raise ValidationError({NON_FIELD_ERRORS: ["已确认的民主评议不能直接修改，请使用“更正”并填写原因"]})
+    # The sheet follows the roll of the day, should a 党籍变动 dated before it have been recorded since drafting.
+    _sync_results(appraisal, roll(appraisal.org, appraisal.held_on))
     results = {r.member_id: r for r in appraisal.results.select_related("member")}
     errors: dict[str, list[str]] = {}
     seen: set[int] = set()
@@ -399,7 +401,7 @@ def confirm_round(appraisal: AppraisalRound, *, actor: Any) -> rules.ExcellentCh
         raise ValidationError({NON_FIELD_ERRORS: ["该民主评议已确认"]})
     results = list(appraisal.results.select_related("member"))
     if {r.member_id for r in results} != {m.pk for m in roll(appraisal.org, appraisal.held_on)}:
-        raise ValidationError({NON_FIELD_ERRORS: ["评议名单与评议日的党员名册不一致（其间有党籍变动登记），请保存一次评议信息后再确认"]})
+        raise ValidationError({NON_FIELD_ERRORS: ["评议名单与评议日的党员名册不一致（其间登记了党籍变动），请重新保存评议表后再确认"]})
     missing = [r.member.name for r in results if not r.rating]
     if missing:
         shown = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")

@@ -139,7 +139,7 @@ def create(request: HttpRequest) -> HttpResponse:
         return render(request, "appraisal/pick_org.html", {"orgs": branches, "year": year})
     org = get_for_user(_orgs(), user, "change", pk=org_pk)
     meetings = list(actions.review_meetings(org)[:20])
-    form = RoundForm(request.POST or None, meetings=meetings, initial={"held_on": timezone.localdate()})
+    form = RoundForm(request.POST or None, meetings=meetings)
     if request.method == "POST" and form.is_valid():
         try:
             appraisal = actions.create_round(actor=user, org=org, data=form.action_data())

@@ -431,3 +431,16 @@ def test_a_concurrent_second_draft_of_the_same_branch_and_year_is_refused_by_the
     assert errors(exc)["year"] == ["第一党支部2025年度已有民主评议，每个党支部每年一次"]
     # Nothing of this request remains (the simulated winner shared its transaction here, so it went too).
     assert not AppraisalRound.objects.exists() and not AppraisalResult.objects.exists()
+
+
+def test_a_back_dated_transfer_recorded_after_drafting_is_caught_at_confirmation_and_the_sheet_follows(world):
+    grow(world, 1)
+    appraisal = draft(world, participants=1)
+    rate_all(world, appraisal)
+    member_actions.transfer_member(world.member, actor=world.admin, to_org=world.a2, date=dt.date(2025, 12, 1))
+    with pytest.raises(ValidationError) as exc:
+        actions.confirm_round(appraisal, actor=world.admin)
+    assert "评议名单与评议日的党员名册不一致" in exc.value.messages[0]
+    actions.set_results(appraisal, actor=world.admin, entries=[])
+    assert list(appraisal.results.values_list("member__name", flat=True)) == ["成员甲"]
+    actions.confirm_round(appraisal, actor=world.admin)
