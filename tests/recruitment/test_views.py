@@ -205,3 +205,32 @@ def test_detail_queries_do_not_grow_with_the_steps(world, login, applicant, djan
     with django_assert_max_num_queries(16):
         body = client.get(reverse("recruitment:detail", args=[applicant.pk])).content.decode()
     assert "25. 材料归档" in body and "预备党员转正公示" in body and "已转正" in body
+
+
+def test_vote_step_pages_record_the_counts_and_the_outcome(world, login, applicant):
+    walk(world, applicant, 14)
+    client = login(world.secretary)
+    form = client.get(reverse("recruitment:step", args=[applicant.pk, 15])).content.decode()
+    assert "应到会有表决权人数" in form and "会上已登记的表决" in form and "支部工作条例第十一条" in form
+    response = client.post(reverse("recruitment:step", args=[applicant.pk, 15]), {
+        "date": "2025-07-20", "entitled": 4, "present": 3, "yes": 2, "no": 1, "abstain": 0,
+    })
+    assert "赞成2票，未超过应到会有表决权党员4人的半数" in response.content.decode()
+    response = client.post(reverse("recruitment:step", args=[applicant.pk, 15]), {
+        "date": "2025-07-20", "entitled": 4, "present": 3, "yes": 3, "no": 0, "abstain": 0,
+    })
+    assert response.status_code == 302
+    walk_rest = [(16, "2025-08-01"), (17, "2025-09-01"), (18, "2025-09-10"), (19, "2025-09-15"), (20, "2025-09-20"),
+                 (22, "2026-07-10")]
+    for number, day in walk_rest:
+        data = {"date": day}
+        if number == 17:
+            data["approved"] = "1"
+        assert client.post(reverse("recruitment:step", args=[applicant.pk, number]), data).status_code == 302, number
+    page = client.get(reverse("recruitment:step", args=[applicant.pk, 23])).content.decode()
+    assert "讨论结论" in page and "延长预备期（月）" in page
+    response = client.post(reverse("recruitment:step", args=[applicant.pk, 23]), {
+        "date": "2026-07-20", "outcome": "extend", "extension_months": 3, "entitled": 4, "present": 4, "yes": 4,
+    })
+    assert "延长预备期不能少于6个月" in response.content.decode()
+    assert applicant.steps.filter(number=23).count() == 0
