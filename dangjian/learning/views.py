@@ -276,10 +276,11 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
              [(b.name, b.members, b.met, b.short, b.average) for b in branches]),
             ("未达标党员", _TOTAL_HEADER, (_total_row(m, targets) for m in short_members[:EXPORT_LIMIT])),
         ])
-    page = paginate(request, short_members)
-    rows = [(m, totals.standing_of(m, targets)) for m in page]
     counted = sum(b.members for b in branches)
     short_total = sum(b.short for b in branches)
+    # The branch summary already counted the short members: no second pass over the subtree for the pager.
+    page = paginate(request, short_members, count=short_total)
+    rows = [(m, totals.standing_of(m, targets)) for m in page]
     return render(request, "learning/shortfall.html", {
         "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
         "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),
