@@ -25,7 +25,7 @@ from dangjian.dues.choices import ArrearsLevel, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 ZERO = Decimal("0.00")
 
@@ -322,7 +322,8 @@ def summary(user: Any, root: Organization, month: dt.date, today: dt.date, confi
     drilling down goes level by level through the tree at the same cost."""
     require(user, root.path, "view", root)
     width = len(root.path) + Organization.steplen
-    children = list(Organization.objects.filter(parent=root).order_by("path"))
+    # 党小组 hold no members of their own (members sit in the 党支部), so they are not rows.
+    children = list(Organization.objects.filter(parent=root).exclude(kind=OrgKind.GROUP).order_by("path"))
     rows: dict[str, SummaryRow] = {c.path: SummaryRow(c, members=c.subtree_members) for c in children}
     # Members held by the root itself (a 党支部's members; its 党小组 hold none of their own).
     own = SummaryRow(root, members=Member.objects.filter(org=root, state__in=ON_ROLL_STATES).count())

@@ -120,3 +120,10 @@ def test_the_summary_deducts_approved_reliefs(world):
     s = ledgers.summary(world.admin, world.root, dt.date(2025, 3, 1), dt.date(2025, 3, 10), CONFIG)
     assert {r.org.name: r.due for r in s.rows}["第三党支部"] == D("40.00")
     assert s.total.due == D("45.00")
+
+
+def test_a_branchs_summary_is_its_own_row_without_its_groups(world):
+    _setup(world)
+    s = ledgers.summary(world.secretary, world.a1, dt.date(2025, 1, 1), dt.date(2025, 1, 10), CONFIG)
+    assert [r.org.pk for r in s.rows] == [world.a1.pk]
+    assert (s.rows[0].members, s.rows[0].due, s.total.collected) == (1, D("90.00"), D("90.00"))
