@@ -146,7 +146,8 @@ def request_transfer(
 
 
 def _transfer_for_update(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("member", "from_org", "to_org").get(pk=transfer.pk)
+    # Lock the transfer row only: PostgreSQL cannot lock the nullable side of the outer joins.
+    return Transfer.objects.select_for_update(of=("self",)).select_related("member", "from_org", "to_org").get(pk=transfer.pk)
 
 
 def _require_open(transfer: Transfer, verb: str) -> None:
@@ -519,7 +520,7 @@ def record_lost_contact(
 
 
 def _case_for_update(case: LostContact) -> LostContact:
-    return LostContact.objects.select_for_update().select_related("member__org", "suspension").get(pk=case.pk)
+    return LostContact.objects.select_for_update(of=("self",)).select_related("member__org", "suspension").get(pk=case.pk)
 
 
 def _require_open_case(case: LostContact) -> None:

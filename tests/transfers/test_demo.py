@@ -23,7 +23,12 @@ TODAY = dt.date(2026, 6, 15)
 
 
 @pytest.fixture
-def demo(db: None) -> str:
+def demo(db: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo organ with this app's loader alone among the lifecycle demos (the others are tested in their apps)."""
+    from dangjian.core.management.commands.demo import Command
+    from dangjian.transfers import demo as transfers_demo
+
+    monkeypatch.setattr(Command, "_lifecycle_loaders", staticmethod(lambda: [transfers_demo.load]))
     out = StringIO()
     with time_machine.travel(dt.datetime(2026, 6, 15, 4, tzinfo=dt.UTC), tick=False):
         call_command("demo", "--orgs", "40", "--members", "300", "--today", TODAY.isoformat(), stdout=out,
