@@ -111,6 +111,7 @@ ACTIONS: dict[str, str] = {
     "transfers.lost_suspend": "失联党员停止党籍",
     "transfers.lost_remove": "停止党籍党员除名",
     "transfers.export": "导出组织关系转接、流动或失联党员名单",
+    "transfers.reveal": "查看流动党员外出期间联系电话",
     "audit.view": "查看审计日志",
     "audit.export": "导出审计日志",
 }

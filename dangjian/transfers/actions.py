@@ -28,7 +28,7 @@ from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import require, scope_for
 from dangjian.members import pii
-from dangjian.members.actions import create_member, record_status_event, transfer_member
+from dangjian.members.actions import create_member, record_status_event, reveal_needs_otp, transfer_member
 from dangjian.members.choices import LeaveReason, MemberEventKind, MemberState
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization, OrgKind
@@ -476,6 +476,23 @@ def end_floating(
     audit.record("transfers.floating_end", actor=actor, obj=record, org=record.member.org,
                  changes={"returned_on": returned_on.isoformat() if returned_on else "", "note": record.end_note})
     return record
+
+
+@audit.records_denials
+@transaction.atomic
+def reveal_floating_phone(record: FloatingMember, *, actor: Any, reason: str) -> str:
+    """The full contact number of a 流动党员, for a user with the reveal right over the member's branch, who gives a
+    reason, in a verified session (the rules of members.actions.reveal); always audited."""
+    record = FloatingMember.objects.select_related("member__org").get(pk=record.pk)
+    require(actor, record.member.org.path, "reveal", record)
+    if len((reason or "").strip()) < 4:
+        raise ValidationError({"reason": ["请填写查看事由（至少4个字）"]})
+    if reveal_needs_otp(actor):
+        raise ValidationError({"reason": ["查看完整个人信息前须完成动态口令验证"]})
+    value = pii.read_phone(record)
+    audit.record("transfers.reveal", actor=actor, obj=record, org=record.member.org, reason=reason.strip(),
+                 changes={"field": "外出期间联系电话"})
+    return value
 
 
 # --- 失联党员 ---------------------------------------------------------------------------------------------------

@@ -114,3 +114,8 @@ class DecisionForm(forms.Form):
     date = _date("决定日期")
     doc_no = _text("决定文号", 100)
     reason = _area("原因", help_text="不填按条例表述记录")
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label="查看事由", max_length=500, required=False, help_text="至少4个字，记入审计日志",
+                             widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}))

@@ -44,6 +44,7 @@ from dangjian.transfers.forms import (
     ReceiptForm,
     ReceiveForm,
     ReturnForm,
+    RevealForm,
     TransferRequestForm,
 )
 from dangjian.transfers.models import FloatingMember, LostContact, Transfer
@@ -355,6 +356,8 @@ def _floating_page(request: HttpRequest, record: FloatingMember, end_form: Form 
         "record": annotated, "member": record.member, "history": _history(record), "months": cut.floating_months,
         "due": rules.floating_transfer_due(record.left_on, cut.floating_months),
         "can_change": can_change, "can_transfer": can_change and record.member.on_roll and not annotated.transfer_open,
+        "can_reveal": bool(record.phone_masked) and scope_for(request.user).covers(record.member.org.path, "reveal"),
+        "reveal_form": RevealForm(),
         "end_form": end_form or EndFloatingForm(initial={"returned_on": timezone.localdate()}),
     }, status=400 if end_form is not None else 200)
 
@@ -405,6 +408,24 @@ def floating_end(request: HttpRequest, pk: int) -> HttpResponse:
         lambda r, d: actions.end_floating(r, actor=request.user, returned_on=d["returned_on"], note=d["note"]),
         "已登记{name}外出结束", "transfers:floating_detail", lambda form: _floating_page(request, record, end_form=form),
     )
+
+
+@login_required
+@require_POST
+def floating_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full contact number, once, for a stated reason (audited); the reasons for refusal on the detail page."""
+    record = _floating_for(request, pk, "reveal")
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            value = actions.reveal_floating_phone(record, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return render(request, "transfers/reveal_result.html", {"record": record, "member": record.member,
+                                                                     "value": value})
+    messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
+    return redirect("transfers:floating_detail", pk=record.pk)
 
 
 # --- 失联党员 ---------------------------------------------------------------------------------------------------
@@ -571,6 +592,7 @@ urlpatterns = [
     path("floating/<int:pk>/", floating_detail, name="floating_detail"),
     path("floating/<int:pk>/edit/", floating_edit, name="floating_edit"),
     path("floating/<int:pk>/end/", floating_end, name="floating_end"),
+    path("floating/<int:pk>/reveal/", floating_reveal, name="floating_reveal"),
     path("lost/", lost_list, name="lost_list"),
     path("lost/new/<int:member_pk>/", lost_create, name="lost_create"),
     path("lost/<int:pk>/", lost_detail, name="lost_detail"),

@@ -309,3 +309,22 @@ def test_every_page_renders_for_the_branch(world, login, records):
         html = render_to_string("transfers/member_section.html", member_section(world.member, world.secretary))
     assert reverse("transfers:detail", args=[t.pk]) in html and reverse("transfers:floating_detail", args=[f.pk]) in html
     assert reverse("transfers:lost_create", args=[world.member.pk]) in html
+
+
+def test_the_contact_number_is_revealed_only_with_the_right_a_reason_and_a_verified_session(world, login, records):
+    f = records["floating"]
+    url = reverse("transfers:floating_reveal", args=[f.pk])
+    with at(TODAY):
+        assert login(world.outsider).post(url, {"reason": "联系本人核实"}).status_code == 404
+        assert login(world.secretary).post(url, {"reason": "联系本人核实"}).status_code == 404  # no reveal right
+        admin = login(world.admin)
+        refused = admin.post(url, {"reason": "联系本人核实"})
+        assert refused.status_code == 302 and "13912345678" not in refused.content.decode()
+        admin = login(world.admin, verified=True)
+        assert admin.get(reverse("transfers:floating_detail", args=[f.pk])).context["can_reveal"]
+        short = admin.post(url, {"reason": "查"})
+        assert short.status_code == 302
+        shown = admin.post(url, {"reason": "联系本人核实"})
+    assert "13912345678" in shown.content.decode()
+    event = AuditEvent.objects.get(action="transfers.reveal")
+    assert event.reason == "联系本人核实" and "13912345678" not in str(event.changes)
