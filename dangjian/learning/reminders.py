@@ -2,16 +2,18 @@
 
 From `learning.reminder_from_month` (October by default) to the end of the year, each branch with active
 members still short of the year's target (32 学时, or 56 with a 集中培训 for secretaries and committee members)
-gets one reminder, naming how many are short and the first few of them. One GROUP BY over all branches (the
-members annotated by dangjian.learning.totals), never a query per branch. The key names the branch and the year,
+gets one reminder, naming how many are short and the three furthest behind. One query over all members (annotated
+by dangjian.learning.totals, streamed), never a query per branch. The key names the branch and the year,
 so a dismissed reminder stays dismissed for that year and the wording follows the count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Sum
 from django.urls import reverse
 
 from dangjian.core import rules as rule_registry
@@ -32,38 +34,40 @@ def study_items(today: dt.date) -> list[tuple[str, Item]]:
     if today.month < int(rule_registry.value(rules.REMINDER_FROM_MONTH, today)):
         return []
     targets = totals.load_targets(year)
-    short_rows = (
-        totals.member_totals(Member.objects.filter(state=MemberState.ACTIVE, org__status=OrgStatus.ACTIVE),
-                             year, targets, today)
-        .filter(totals.short_q(targets)).order_by()
-        .values("org_id", "org__path", "org__name")
-        .annotate(n=Count("id"), missing=Sum("short_by"))
-        .order_by("org__path")
+    # One pass: the short members of every active branch (streamed), counted and the three furthest behind kept
+    # per branch for the wording.
+    annotated: Any = totals.member_totals(
+        Member.objects.filter(state=MemberState.ACTIVE, org__status=OrgStatus.ACTIVE), year, targets, today,
     )
-    rows = list(short_rows)
-    if not rows:
+    short_members = annotated.filter(totals.short_q(targets)).order_by().values_list(
+        "org_id", "org__path", "org__name", "name", "short_by",
+    )
+    branches: dict[int, tuple[str, str]] = {}
+    counts: dict[int, int] = {}
+    furthest: dict[int, list[tuple[Decimal, str]]] = {}
+    for org_id, path, org_name, name, short_by in short_members.iterator(chunk_size=5000):
+        branches[org_id] = (path, org_name)
+        counts[org_id] = counts.get(org_id, 0) + 1
+        heap = furthest.setdefault(org_id, [])
+        entry = (totals.round_hours(short_by), name)
+        if len(heap) < NAMES_SHOWN:
+            heapq.heappush(heap, entry)
+        else:
+            heapq.heappushpop(heap, entry)
+    if not branches:
         return []
-    # The first few names per branch, for the wording: one more query over the short members of those branches.
-    names: dict[int, list[str]] = {}
-    for org_id, name in (
-        totals.member_totals(Member.objects.filter(state=MemberState.ACTIVE, org_id__in=[r["org_id"] for r in rows]),
-                             year, targets, today)
-        .filter(totals.short_q(targets)).order_by("org_id", "-short_by", "name_pinyin").values_list("org_id", "name")
-    ):
-        shown = names.setdefault(org_id, [])
-        if len(shown) < NAMES_SHOWN:
-            shown.append(name)
     url = reverse("learning:shortfall")
     group = Group(K.STUDY_SHORTFALL, f"{K.STUDY_SHORTFALL}:summary:{year}",
                   f"有{{n}}个党支部存在{year}年学时未达标的党员", f"{url}?year={year}")
     end = dt.date(year, 12, 31)
     items = []
-    for r in rows:
-        who = "、".join(names.get(r["org_id"], []))
-        more = "等" if r["n"] > NAMES_SHOWN else ""
-        items.append((r["org__path"], Item(
-            K.STUDY_SHORTFALL, f"{K.STUDY_SHORTFALL}:{r['org_id']}:{year}",
-            f"{r['org__name']}有{r['n']}名党员{year}年学时尚未达标（{who}{more}），请在{cn(end)}前安排补学",
-            f"{url}?org={r['org_id']}&year={year}", group, end, r["org_id"],
+    for org_id, (path, org_name) in sorted(branches.items(), key=lambda kv: kv[1][0]):
+        n = counts[org_id]
+        who = "、".join(name for _short, name in sorted(furthest[org_id], reverse=True))
+        more = "等" if n > NAMES_SHOWN else ""
+        items.append((path, Item(
+            K.STUDY_SHORTFALL, f"{K.STUDY_SHORTFALL}:{org_id}:{year}",
+            f"{org_name}有{n}名党员{year}年学时尚未达标（{who}{more}），请在{cn(end)}前安排补学",
+            f"{url}?org={org_id}&year={year}", group, end, org_id,
         )))
     return items
