@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reseed", action="store_true", help="replace the synthetic study records")
     parser.add_argument("--pg-db", default=PG_BENCH_DB)
+    parser.add_argument("--part", choices=("all", "tree", "pages"), default="all",
+                        help="tree: (1)+(2) only; pages: (3) only (results file learning-<db>-<part>.txt)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -68,7 +70,7 @@ def main() -> None:
     for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
         env = env_for(db, args.pg_db)
         subprocess.run([PYTHON, "-m", "dangjian", "migrate", "learning", "-v0"], env=env, cwd=ROOT, check=True)
-        cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)]
+        cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats), "--part", args.part]
         if args.reseed:
             cmd.append("--reseed")
         subprocess.run(cmd, env=env, cwd=ROOT, check=True)
@@ -195,66 +197,69 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         )
         return query, [start, end, end, start, lo, hi]
 
-    # (1) Every member's total for the whole tree.
-    def orm_members() -> Any:
-        return list(totals.member_totals(totals.members_in(root), year, targets, today)
-                    .values_list("pk", "study_hours", "is_leader", "centralized"))
+    by_level: dict[int, Any] = {}
+    if args.part in ("all", "tree"):
+        # (1) Every member's total for the whole tree.
+        def orm_members() -> Any:
+            return list(totals.member_totals(totals.members_in(root), year, targets, today)
+                        .values_list("pk", "study_hours", "is_leader", "centralized"))
 
-    orm_ms, orm_rows = median_ms(orm_members, args.repeats)
-    query, params = subtree_floor(root.path)
-    floor_ms, floor_rows = median_ms(sql(query, params), args.repeats)
-    assert len(orm_rows) == len(floor_rows), (len(orm_rows), len(floor_rows))
-    orm_sum = sum(totals.round_hours(r[1]) for r in orm_rows)
-    floor_sum = sum(totals.round_hours(r[1]) for r in floor_rows)
-    assert orm_sum == floor_sum, (orm_sum, floor_sum)
-    row(f"每名党员{year}年学时：全树（{len(orm_rows)}名）", orm_ms, floor_ms, f"合计 {orm_sum} 学时")
+        orm_ms, orm_rows = median_ms(orm_members, args.repeats)
+        query, params = subtree_floor(root.path)
+        floor_ms, floor_rows = median_ms(sql(query, params), args.repeats)
+        assert len(orm_rows) == len(floor_rows), (len(orm_rows), len(floor_rows))
+        orm_sum = sum(totals.round_hours(r[1]) for r in orm_rows)
+        floor_sum = sum(totals.round_hours(r[1]) for r in floor_rows)
+        assert orm_sum == floor_sum, (orm_sum, floor_sum)
+        row(f"每名党员{year}年学时：全树（{len(orm_rows)}名）", orm_ms, floor_ms, f"合计 {orm_sum} 学时")
 
-    # (2) Roll-up per org and per level, whole tree.
-    orm_ms, (by_org, by_level) = median_ms(lambda: totals.rollup(root, year, targets, today), args.repeats)
-    short_hours = targets.member_hours - totals._EPSILON
-    leader_hours = targets.leader_hours - totals._EPSILON
-    per_member, member_params = subtree_floor(root.path)
-    branch_sql = (
-        f"SELECT b.path, COUNT(*) AS n, SUM(CASE WHEN (t.leader = 1 AND (t.total < {leader_hours} OR t.central < "
-        f"{targets.leader_centralized})) OR (t.leader = 0 AND t.total < {short_hours}) THEN 1 ELSE 0 END) AS short, "
-        "SUM(t.total) AS hours FROM (" + per_member.replace("SELECT m.id,", "SELECT m.id, m.org_id,", 1)
-        .replace("COALESCE(p.total, 0), CASE", "COALESCE(p.total, 0) AS total, CASE", 1)
-        .replace("ELSE 1 END, COALESCE(p.central, 0)", "ELSE 1 END AS leader, COALESCE(p.central, 0) AS central", 1)
-        + ") t JOIN orgs_organization b ON b.id = t.org_id GROUP BY b.path"
-    )
-    levels = " UNION ALL ".join(
-        f"SELECT {d} AS depth, substr(path, 1, {d * Organization.steplen}) AS prefix, SUM(n), SUM(short), SUM(hours) "
-        f"FROM branches WHERE length(path) >= {d * Organization.steplen} GROUP BY 2"
-        for d in range(1, 7)
-    )
-    rollup_floor = sql(f"WITH branches AS ({branch_sql}) {levels}", member_params)
-    floor_ms, floor_rows = median_ms(rollup_floor, args.repeats)
-    floor_root = next(r for r in floor_rows if r[1] == root.path)
-    assert by_org[root.path].members == floor_root[2] and by_org[root.path].short == floor_root[3], (
-        by_org[root.path], floor_root)
-    r = by_org[root.path]
-    row(f"按组织、按层级汇总：全树（{len(by_org)}个组织）", orm_ms, floor_ms,
-        f"{r.members}名党员，未达标{r.short}名（{100 * r.short / max(1, r.members):.1f}%）")
+        # (2) Roll-up per org and per level, whole tree.
+        orm_ms, (by_org, by_level) = median_ms(lambda: totals.rollup(root, year, targets, today), args.repeats)
+        short_hours = targets.member_hours - totals._EPSILON
+        leader_hours = targets.leader_hours - totals._EPSILON
+        per_member, member_params = subtree_floor(root.path)
+        branch_sql = (
+            f"SELECT b.path, COUNT(*) AS n, SUM(CASE WHEN (t.leader = 1 AND (t.total < {leader_hours} OR t.central < "
+            f"{targets.leader_centralized})) OR (t.leader = 0 AND t.total < {short_hours}) THEN 1 ELSE 0 END) AS short, "
+            "SUM(t.total) AS hours FROM (" + per_member.replace("SELECT m.id,", "SELECT m.id, m.org_id,", 1)
+            .replace("COALESCE(p.total, 0), CASE", "COALESCE(p.total, 0) AS total, CASE", 1)
+            .replace("ELSE 1 END, COALESCE(p.central, 0)", "ELSE 1 END AS leader, COALESCE(p.central, 0) AS central", 1)
+            + ") t JOIN orgs_organization b ON b.id = t.org_id GROUP BY b.path"
+        )
+        levels = " UNION ALL ".join(
+            f"SELECT {d} AS depth, substr(path, 1, {d * Organization.steplen}) AS prefix, SUM(n), SUM(short), SUM(hours) "
+            f"FROM branches WHERE length(path) >= {d * Organization.steplen} GROUP BY 2"
+            for d in range(1, 7)
+        )
+        rollup_floor = sql(f"WITH branches AS ({branch_sql}) {levels}", member_params)
+        floor_ms, floor_rows = median_ms(rollup_floor, args.repeats)
+        floor_root = next(r for r in floor_rows if r[1] == root.path)
+        assert by_org[root.path].members == floor_root[2] and by_org[root.path].short == floor_root[3], (
+            by_org[root.path], floor_root)
+        r = by_org[root.path]
+        row(f"按组织、按层级汇总：全树（{len(by_org)}个组织）", orm_ms, floor_ms,
+            f"{r.members}名党员，未达标{r.short}名（{100 * r.short / max(1, r.members):.1f}%）")
 
-    # (3) Context: the shortfall page on one province, one member, the reminder source.
-    def shortfall_page(org: Any) -> Any:
-        """The shortfall page's two queries: the branch summary (which also gives the count) and the first page."""
-        branches = totals.branch_summary(org, year, targets, today)
-        qs = (totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
-              .select_related("org").order_by("org__path", "-short_by", "name_pinyin", "pk"))
-        return sum(b.short for b in branches), list(qs[:20]), branches
+    if args.part in ("all", "pages"):
+        # (3) Context: the shortfall page on one province, one member, the reminder source.
+        def shortfall_page(org: Any) -> Any:
+            """The shortfall page's two queries: the branch summary (which also gives the count) and the first page."""
+            branches = totals.branch_summary(org, year, targets, today)
+            qs = (totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
+                  .select_related("org").order_by("org__path", "-short_by", "name_pinyin", "pk"))
+            return sum(b.short for b in branches), list(qs[:20]), branches
 
-    ms, (n_short, _page, branches) = median_ms(lambda: shortfall_page(province), args.repeats)
-    row(f"未达标名单 {province.name}：按支部+第1页", ms, None, f"未达标 {n_short} 名，{len(branches)} 个党支部")
-    branch = Organization.objects.filter(pk=branches[0].org_id).get()
-    ms, (n_short, _page, _b) = median_ms(lambda: shortfall_page(branch), args.repeats)
-    row(f"未达标名单 一个党支部（{branch.name}）", ms, None, f"未达标 {n_short} 名")
-    member = Member.objects.filter(state="active").order_by("pk").first()
-    assert member is not None
-    ms, _ = median_ms(lambda: totals.standings([member.pk], year, today, targets), args.repeats)
-    row("一名党员的年度学时与达标情况", ms, None)
-    ms, items = median_ms(lambda: study_items(dt.date(year, 12, 1)), 1)
-    row(f"学时不足提醒：全树（{year}年12月1日）", ms, None, f"{len(items)} 个党支部")
+        ms, (n_short, _page, branches) = median_ms(lambda: shortfall_page(province), args.repeats)
+        row(f"未达标名单 {province.name}：按支部+第1页", ms, None, f"未达标 {n_short} 名，{len(branches)} 个党支部")
+        branch = Organization.objects.filter(pk=max(branches, key=lambda b: b.members).org_id).get()
+        ms, (n_short, _page, _b) = median_ms(lambda: shortfall_page(branch), args.repeats)
+        row(f"未达标名单 一个党支部（{branch.name}）", ms, None, f"未达标 {n_short} 名")
+        member = Member.objects.filter(state="active").order_by("pk").first()
+        assert member is not None
+        ms, _ = median_ms(lambda: totals.standings([member.pk], year, today, targets), args.repeats)
+        row("一名党员的年度学时与达标情况", ms, None)
+        ms, items = median_ms(lambda: study_items(dt.date(year, 12, 1)), 1)
+        row(f"学时不足提醒：全树（{year}年12月1日）", ms, None, f"{len(items)} 个党支部")
 
     version = (connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
                if vendor == "sqlite" else getattr(connection, "pg_version", ""))
@@ -268,7 +273,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     ]
     text = "\n".join(head + lines) + "\n"
     print(text)
-    (RESULTS / f"learning-{label}.txt").write_text(text)
+    suffix = "" if args.part == "all" else f"-{args.part}"
+    (RESULTS / f"learning-{label}{suffix}.txt").write_text(text)
 
 
 if __name__ == "__main__":
