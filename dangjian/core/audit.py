@@ -107,6 +107,7 @@ ACTIONS: dict[str, str] = {
     "transfers.floating_update": "修改流动党员外出登记",
     "transfers.floating_end": "流动党员外出结束",
     "transfers.lost_create": "登记失联党员",
+    "transfers.lost_update": "修改失联党员查找情况",
     "transfers.lost_found": "失联党员恢复联系",
     "transfers.lost_suspend": "失联党员停止党籍",
     "transfers.lost_remove": "停止党籍党员除名",

@@ -547,6 +547,36 @@ def _require_open_case(case: LostContact) -> None:
 
 @audit.records_denials
 @transaction.atomic
+def update_lost_contact(
+    case: LostContact, *, actor: Any, last_contact_on: dt.date | None, search_notes: str, today: dt.date | None = None
+) -> LostContact:
+    """Keep the search on file while the member is not yet suspended: the notes of each attempt, or a later last
+    contact found meanwhile (which restarts the six months)."""
+    today = today or timezone.localdate()
+    case = _case_for_update(case)
+    member = case.member
+    require(actor, member.org.path, "change", case)
+    _require_open_case(case)
+    errors: dict[str, list[str]] = {}
+    if case.suspension_id is not None or member.state != MemberState.ACTIVE:
+        _add(errors, "last_contact_on", "已停止党籍的失联登记不能修改最后联系日期和查找情况")
+    _check_day(errors, "last_contact_on", last_contact_on, today, "最后联系日期", member.joined_on, "入党日期")
+    if errors:
+        raise ValidationError(errors)
+    assert last_contact_on is not None
+    before = {"last_contact_on": case.last_contact_on.isoformat(), "search_notes": case.search_notes}
+    case.last_contact_on = last_contact_on
+    case.search_notes = (search_notes or "").strip()
+    case._history_user = _who(actor)  # type: ignore[attr-defined]
+    case.save()
+    changes = audit.diff(before, {"last_contact_on": last_contact_on.isoformat(), "search_notes": case.search_notes})
+    if changes:
+        audit.record("transfers.lost_update", actor=actor, obj=case, org=member.org, changes=changes)
+    return case
+
+
+@audit.records_denials
+@transaction.atomic
 def record_contact_restored(
     case: LostContact, *, actor: Any, found_on: dt.date | None, note: str = "", today: dt.date | None = None
 ) -> LostContact:

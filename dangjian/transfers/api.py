@@ -312,6 +312,11 @@ class LostInputSerializer(StrictSerializerMixin, serializers.Serializer):
     search_notes = serializers.CharField(required=False, allow_blank=True, default="", help_text="查找情况")
 
 
+class LostUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
+    last_contact_on = serializers.DateField(required=False, help_text="最后联系日期（查找中又取得过联系时更新）")
+    search_notes = serializers.CharField(required=False, allow_blank=True, help_text="查找情况")
+
+
 class FoundSerializer(StrictSerializerMixin, serializers.Serializer):
     found_on = serializers.DateField(help_text="恢复联系日期")
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
@@ -348,6 +353,14 @@ class LostContactViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         data = dict(form.validated_data)
         case = actions.record_lost_contact(data.pop("member"), actor=request.user, **data)
         return self._read(case, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="修改最后联系日期和查找情况（停止党籍前）", request=LostUpdateSerializer, responses=LostSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        form = LostUpdateSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = {"last_contact_on": case.last_contact_on, "search_notes": case.search_notes, **form.validated_data}
+        return self._read(actions.update_lost_contact(case, actor=request.user, **data))
 
     @extend_schema(summary="恢复联系（结案）", request=FoundSerializer, responses=LostSerializer)
     @action(detail=True, methods=["post"])

@@ -472,6 +472,7 @@ def _lost_context(request: HttpRequest, case: LostContact, **forms: Form) -> dic
         "years": cut.suspension_years, "suspension_due": rules.suspension_due(case.last_contact_on, cut.lost_months),
         "removal_due": rules.removal_due(annotated.suspended_on, cut.suspension_years) if annotated.suspended_on else None,
         "can_change": can_change, "stages": LostStage,
+        "can_edit": can_change and annotated.suspension_id is None and case.member.state == "active",
         "can_suspend": can_change and annotated.stage == LostStage.SUSPEND_DUE,
         "can_remove": can_change and annotated.stage == LostStage.REMOVE_DUE,
         "found_form": forms.get("found_form") or FoundForm(initial={"found_on": today}),
@@ -500,6 +501,26 @@ def lost_create(request: HttpRequest, member_pk: int) -> HttpResponse:
             messages.success(request, f"已登记{member.name}失联")
             return redirect("transfers:lost_detail", pk=case.pk)
     return render(request, "transfers/lost_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lost_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """查找情况 and a later last contact, while the member is not yet suspended."""
+    case = _case_for(request, pk, "change")
+    if request.method == "POST":
+        form = LostForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.update_lost_contact(case, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "失联登记已保存")
+                return redirect("transfers:lost_detail", pk=case.pk)
+    else:
+        form = LostForm(initial={"last_contact_on": case.last_contact_on, "search_notes": case.search_notes})
+    return render(request, "transfers/lost_form.html", {"form": form, "member": case.member, "case": case})
 
 
 def _case_action(request: HttpRequest, pk: int, form_class: type[Form], key: str,
@@ -596,6 +617,7 @@ urlpatterns = [
     path("lost/", lost_list, name="lost_list"),
     path("lost/new/<int:member_pk>/", lost_create, name="lost_create"),
     path("lost/<int:pk>/", lost_detail, name="lost_detail"),
+    path("lost/<int:pk>/edit/", lost_edit, name="lost_edit"),
     path("lost/<int:pk>/found/", lost_found, name="lost_found"),
     path("lost/<int:pk>/suspend/", lost_suspend, name="lost_suspend"),
     path("suspended/", suspended_list, name="suspended_list"),

@@ -388,3 +388,26 @@ def test_a_member_suspended_elsewhere_can_be_recorded_lost_with_that_decision(wo
         actions.record_lost_contact(world.member, actor=world.secretary, last_contact_on=D(2023, 8, 1))
     assert "已有未结案的失联登记" in errors_of(excinfo)["member"][0]
     assert LostContact.objects.count() == 1
+
+
+def test_a_later_last_contact_restarts_the_six_months_until_suspension(world):
+    case = lost(world)
+    with at(TODAY):
+        actions.update_lost_contact(case, actor=world.secretary, last_contact_on=D(2025, 3, 1),
+                                    search_notes="3月1日曾接通电话，此后再未联系上")
+        with pytest.raises(ValidationError) as excinfo:
+            actions.suspend_lost_member(case, actor=world.secretary, date=TODAY, doc_no="支〔2025〕3号")
+        assert "2025年9月1日起" in errors_of(excinfo)["date"][0]
+        with pytest.raises(ValidationError) as excinfo:
+            actions.update_lost_contact(case, actor=world.secretary, last_contact_on=D(2025, 6, 16), search_notes="")
+        assert errors_of(excinfo)["last_contact_on"] == ["最后联系日期不能晚于今天"]
+        with pytest.raises(Http404):
+            actions.update_lost_contact(case, actor=world.outsider, last_contact_on=D(2025, 3, 1), search_notes="")
+    case.refresh_from_db()
+    assert case.last_contact_on == D(2025, 3, 1) and "3月1日" in case.search_notes
+    assert AuditEvent.objects.filter(action="transfers.lost_update").count() == 1
+    with at(D(2025, 9, 1)):
+        actions.suspend_lost_member(case, actor=world.secretary, date=D(2025, 9, 1), doc_no="支〔2025〕3号")
+        with pytest.raises(ValidationError) as excinfo:
+            actions.update_lost_contact(case, actor=world.secretary, last_contact_on=D(2025, 3, 1), search_notes="x")
+    assert "已停止党籍" in errors_of(excinfo)["last_contact_on"][0]

@@ -132,3 +132,13 @@ def test_floating_and_lost_contact_through_the_api(world):
         listed = client.get("/api/v1/suspended-members/").json()["results"]
     assert [(r["name"], r["removal_due"], r["lost_case"]) for r in listed] == [("李党员", False, case["id"])]
     assert FloatingMember.objects.get().returned_on == TODAY
+
+
+def test_lost_contact_search_notes_through_the_api(world, records):
+    case = records["lost-contacts"]
+    with at(TODAY):
+        done = api(world.secretary).patch(f"/api/v1/lost-contacts/{case.pk}/", {"search_notes": "走访户籍地"},
+                                          format="json")
+        assert done.status_code == 200 and done.json()["search_notes"] == "走访户籍地"
+        assert api(world.outsider).patch(f"/api/v1/lost-contacts/{case.pk}/", {"search_notes": "x"},
+                                         format="json").status_code == 404

@@ -76,7 +76,8 @@ def test_outsider_gets_404_on_every_detail_form_and_action(world, login, records
             reverse("transfers:floating_edit", args=[f.pk]), reverse("transfers:lost_detail", args=[c.pk]),
             reverse("transfers:create", args=[world.member.pk]), reverse("transfers:create_out", args=[world.member.pk]),
             reverse("transfers:floating_create", args=[world.member.pk]),
-            reverse("transfers:lost_create", args=[world.member.pk]), reverse("transfers:remove", args=[world.member.pk])]
+            reverse("transfers:lost_create", args=[world.member.pk]), reverse("transfers:remove", args=[world.member.pk]),
+            reverse("transfers:lost_edit", args=[c.pk])]
     posts = [reverse(f"transfers:{n}", args=[t.pk]) for n in ("accept", "return", "cancel", "receipt")] + [
         reverse("transfers:floating_end", args=[f.pk]), reverse("transfers:lost_found", args=[c.pk]),
         reverse("transfers:lost_suspend", args=[c.pk])]
@@ -301,6 +302,7 @@ def test_every_page_renders_for_the_branch(world, login, records):
             reverse("transfers:receive"), reverse("transfers:floating_create", args=[world.member.pk]),
             reverse("transfers:floating_edit", args=[f.pk]), reverse("transfers:floating_detail", args=[f.pk]),
             reverse("transfers:lost_create", args=[world.member.pk]), reverse("transfers:lost_detail", args=[c.pk]),
+            reverse("transfers:lost_edit", args=[c.pk]),
             reverse("transfers:remove", args=[world.member.pk]), reverse("transfers:detail", args=[t.pk])]
     with at(TODAY):
         for url in urls:
