@@ -58,7 +58,7 @@ def form_context(applicant: Applicant) -> dict[str, Any]:
         "mentors": "、".join(m.name for m in mentors.people.all()) if mentors else "",
         "introducers": "、".join(m.name for m in introducers.people.all()) if introducers else "",
         "assessments": "、".join(assessments),
-        "training_days": f"{trained.days:g}", "training_hours": f"{trained.hours:g}",
+        "training_days": f"{trained.days.normalize():f}", "training_hours": f"{trained.hours.normalize():f}",
         "steps": [{"number": s.number, "label": STEPS[s.number].label, "date": _cn(s.date), "handled_by": s.handled_by,
                    "note": s.note} for s in steps],
         "generated": _cn(today),
