@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from dangjian.core import rules as rule_registry
-from dangjian.core.scoping import subtree_q
+from dangjian.core.scoping import scope_for, subtree_q
 from dangjian.members.choices import MemberEventKind, MemberState
 from dangjian.members.models import Member, MemberEvent
 from dangjian.orgs.models import Organization
@@ -85,6 +85,17 @@ def direction_q(direction: str, roots: list[str]) -> Q:
     for root in roots:
         q |= subtree_q(root, field)
     return q
+
+
+def pending_counts(user: Any, cut: Cutoffs, org: Organization | None = None) -> dict[str, int]:
+    """Open transfers into and out of the user's subtrees (or one org's), and late 回执 among those out: one query."""
+    roots = [org.path] if org is not None else scope_for(user).view_roots
+    out = direction_q("out", roots)
+    return Transfer.objects.visible_to(user).filter(status=TransferStatus.PENDING).aggregate(
+        incoming=Count("pk", filter=direction_q("in", roots)),
+        outgoing=Count("pk", filter=out),
+        late=Count("pk", filter=out & Q(kind=TransferKind.OUT, issued_on__lt=cut.receipt_issued_before)),
+    )
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from dangjian.transfers.queries import (
     Cutoffs,
     floating_for,
     lost_for,
+    pending_counts,
     receiving_branches,
     suspended_for,
     transfers_for,
@@ -128,9 +129,11 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             for t in qs
         ]
         return _export(request, "组织关系转接", "组织关系转接", TRANSFER_HEADER, rows, "transfers", lambda: len(rows))
+    org = f.form.cleaned_data.get("org") if f.form.is_valid() else None
     return render(request, "transfers/list.html", {
         "filter": f, "page": paginate(request, qs), "filtered": filtered,
         "can_change": bool(scope_for(request.user).change_roots), "receipt_days": cut.receipt_days,
+        "counts": pending_counts(request.user, cut, org), "org": org,
     })
 
 

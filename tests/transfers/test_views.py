@@ -330,3 +330,16 @@ def test_the_contact_number_is_revealed_only_with_the_right_a_reason_and_a_verif
     assert "13912345678" in shown.content.decode()
     event = AuditEvent.objects.get(action="transfers.reveal")
     assert event.reason == "联系本人核实" and "13912345678" not in str(event.changes)
+
+
+def test_list_counts_pending_in_and_out_of_the_users_subtrees(world, login):
+    with at(D(2025, 6, 1)):
+        actions.request_transfer(world.member, actor=world.secretary, to_org=world.b, issued_on=D(2025, 6, 1))
+        actions.request_transfer(world.b_member, actor=world.outsider, to_org=world.a2, issued_on=D(2025, 6, 1))
+        actions.issue_external_transfer(world.a2_member, actor=world.admin, outside_org="某党委", letter_no="L1",
+                                        issued_on=D(2025, 1, 2))
+    with at(TODAY):
+        assert login(world.outsider).get(LIST).context["counts"] == {"incoming": 1, "outgoing": 1, "late": 0}
+        assert login(world.viewer).get(LIST).context["counts"] == {"incoming": 1, "outgoing": 2, "late": 1}
+        admin = login(world.admin).get(LIST, {"org": world.b.pk})
+    assert admin.context["counts"] == {"incoming": 1, "outgoing": 1, "late": 0}
