@@ -411,7 +411,7 @@ class _VotePlan:
         self.tally: dict[str, int] = {}
 
 
-def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None, subject: str,
+def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None,
                errors: dict[str, list[str]]) -> _VotePlan:
     """Check the vote's source before anything is written; the counts' arithmetic is lib.votes'."""
     plan = _VotePlan()
@@ -440,6 +440,9 @@ def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None, 
             _add(errors, "meeting", "所选会议不是支部党员大会（支部工作条例第十一条：接收预备党员、预备党员转正由党员大会表决）")
         elif meeting.status != MeetingStatus.DRAFT:
             _add(errors, "meeting", "该会议记录已提交，不能再登记表决：请选择会上已登记的表决")
+        for name in ("yes", "no", "abstain"):
+            if _count(data.get(name), name, errors) is None and name not in errors:
+                _add(errors, name, "请填写票数")
         plan.meeting = meeting
     else:
         counts = {name: _count(data.get(name), name, errors) for name in TALLY_FIELDS}
@@ -527,8 +530,7 @@ def record_step(applicant: Applicant, *, actor: Any, number: int, data: dict[str
     day: dt.date | None = data.get("date")
     plan: _VotePlan | None = None
     if number in VOTING_STEPS:
-        subject = _subject(applicant, number, data)
-        plan = _plan_vote(applicant, data, day, subject, errors)
+        plan = _plan_vote(applicant, data, day, errors)
         if day is None and plan.meeting is not None:
             day = plan.meeting.held_on
     last = steps[-1]
@@ -733,7 +735,9 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             applicant.status = ApplicantStatus.CANCELLED
         else:
             months = step.extension_months or 0
-            new_end = rules.probation_end(meeting_date(facts), months, limits)
+            admitted = rules.admitted_on(facts)
+            assert admitted is not None
+            new_end = rules.probation_end(admitted, months, limits)
             MemberEvent.objects.create(
                 member=member, kind=MemberEventKind.PROBATION_EXTENDED, date=step.date, from_org=member.org,
                 doc_no=step.doc_no, reason=f"延长预备期{months}个月，至{cn(new_end)}", actor=_who(actor),
@@ -741,12 +745,6 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             audit.record("members.status", actor=actor, obj=member, org=member.org,
                          changes={"kind": MemberEventKind.PROBATION_EXTENDED.label, "date": step.date.isoformat(),
                                   "months": months})
-
-
-def meeting_date(facts: list[Fact]) -> dt.date:
-    start = rules.admitted_on(facts)
-    assert start is not None
-    return start
 
 
 def _create_member(applicant: Applicant, joined_on: dt.date, actor: Any, today: dt.date) -> Member:

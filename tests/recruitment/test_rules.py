@@ -422,3 +422,13 @@ def test_stop_only_before_admission(world, applicant):
     with pytest.raises(ValidationError) as exc:
         actions.stop_applicant(applicant, actor=world.secretary, reason="本人撤回")
     assert exc.value.messages == ["只有尚未接收为预备党员的申请人可以终止发展"]
+
+
+def test_a_meeting_vote_needs_its_counts(world, applicant):
+    walk(world, applicant, 14)
+    meeting = orglife.record_meeting(actor=world.secretary, org=world.a1, data={
+        "kinds": [MeetingKind.BRANCH_ASSEMBLY], "starts_at": beijing_noon(D(2025, 7, 20)),
+    })
+    with pytest.raises(ValidationError) as exc:
+        step(world, applicant, 15, None, meeting=meeting)
+    assert errors_of(exc)["yes"] == ["请填写票数"] and not meeting.votes.exists()
