@@ -76,7 +76,9 @@ def _open_transfer_error(member: Member) -> str | None:
     return f"该党员已有未办结的组织关系转接（{_cn(t.issued_on)}{where}），请先办结或撤回"
 
 
-def receiving_branch_errors(to_org: Organization | int | None, member: Member | None = None) -> tuple[Organization | None, list[str]]:
+def receiving_branch_errors(
+    to_org: Organization | int | str | None, member: Member | None = None
+) -> tuple[Organization | None, list[str]]:
     """The receiving 党支部 by id (any branch of the system, not only the caller's), or why it cannot receive."""
     if to_org in (None, ""):
         return None, ["请选择接收党支部"]
@@ -116,7 +118,7 @@ def _close_floating(member: Member, day: dt.date, note: str, actor: Any) -> None
 @audit.records_denials
 @transaction.atomic
 def request_transfer(
-    member: Member, *, actor: Any, to_org: Organization | int | None, issued_on: dt.date | None, reason: str = "",
+    member: Member, *, actor: Any, to_org: Organization | int | str | None, issued_on: dt.date | None, reason: str = "",
     letter_no: str = "", today: dt.date | None = None,
 ) -> Transfer:
     """The sending branch asks another 党支部 of the system to take a member; the member stays on the sending

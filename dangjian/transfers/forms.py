@@ -32,9 +32,9 @@ def _area(label: str, max_length: int = 500, help_text: str = "") -> forms.CharF
 
 
 class TransferRequestForm(forms.Form):
-    """系统内转接: the receiving 党支部 is picked from a search of all branches (see the template)."""
+    """系统内转接. The receiving 党支部 is not a field here: it is picked from a search of all branches (radio
+    buttons named "to_org" in the template), and the action checks it."""
 
-    to_org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     issued_on = _date("转出日期")
     reason = _area("转接原因", help_text="如工作调动、退休后回居住地等")
     letter_no = _text("介绍信编号", 50, help_text="可不填")

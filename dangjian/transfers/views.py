@@ -237,21 +237,23 @@ def request_transfer(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for(request, member_pk)
     today = timezone.localdate()
     form = TransferRequestForm(request.POST or None, initial={"issued_on": today})
+    chosen = request.POST.get("to_org") or ""
+    to_org_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            t = actions.request_transfer(member, actor=request.user, to_org=data["to_org"], issued_on=data["issued_on"],
+            t = actions.request_transfer(member, actor=request.user, to_org=chosen or None, issued_on=data["issued_on"],
                                          reason=data["reason"], letter_no=data["letter_no"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            to_org_errors = exc.message_dict.get("to_org", [])
+            _apply_errors(form, ValidationError({k: v for k, v in exc.message_dict.items() if k != "to_org"}))
         else:
             messages.success(request, f"已向{t.destination}发起{member.name}的组织关系转接，待对方接收")
             return redirect("transfers:detail", pk=t.pk)
-    query = request.GET.get("q", "")
-    chosen = request.POST.get("to_org") or ""
-    branches = receiving_branches(query, include=chosen)
+    query = request.GET.get("q", "") or request.POST.get("q", "")
     return render(request, "transfers/request.html", {
-        "form": form, "member": member, "q": query, "branches": branches, "chosen": chosen,
+        "form": form, "member": member, "q": query, "branches": receiving_branches(query, include=chosen),
+        "chosen": chosen, "to_org_errors": to_org_errors,
     })
 
 

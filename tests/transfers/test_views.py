@@ -135,11 +135,16 @@ def test_request_page_finds_any_active_branch_and_refuses_a_bad_choice(world, lo
     with at(TODAY):
         page = client.get(reverse("transfers:create", args=[world.member.pk]), {"q": "第三"})
         assert [b.name for b in page.context["branches"]] == ["第三党支部"]  # outside the secretary's scope
+        html = page.content.decode()
+        assert html.count('name="to_org"') == 1 and f'type="radio" name="to_org" value="{world.b.pk}"' in html
         partial = client.get(reverse("transfers:branches"), {"q": "党支部"})
         assert {"第一党支部", "第二党支部", "第三党支部"} <= {b.name for b in partial.context["branches"]}
         bad = client.post(reverse("transfers:create", args=[world.member.pk]),
                           {"to_org": str(world.general.pk), "issued_on": "2025-06-15"})
         assert bad.status_code == 200 and "组织关系只能转入党支部" in bad.content.decode()
+        assert bad.context["to_org_errors"] and bad.context["chosen"] == str(world.general.pk)
+        none = client.post(reverse("transfers:create", args=[world.member.pk]), {"issued_on": "2025-06-15"})
+        assert none.context["to_org_errors"] == ["请选择接收党支部"]
         future = client.post(reverse("transfers:create", args=[world.member.pk]),
                              {"to_org": str(world.b.pk), "issued_on": "2025-06-16"})
         assert "转出日期不能晚于今天" in future.content.decode()
