@@ -272,23 +272,46 @@ class BranchRow(RollupRow):
 
 
 def branch_summary(org: Organization, year: int, targets: Targets, today: dt.date) -> list[BranchRow]:
-    """Per branch of `org`'s subtree that has members counted: members, short, total 学时 — one GROUP BY over the
-    annotated members, branches in tree order."""
-    rows = (
-        member_totals(members_in(org), year, targets, today).order_by()
-        .values("org_id", "org__name", "org__path")
+    """Per branch of `org`'s subtree that has members counted: members, short, total 学时, branches in tree order.
+
+    Two GROUP BYs, decorrelated so that they scale to a whole tree on PostgreSQL (which runs `member_totals`'
+    correlated subqueries once per member): the members per branch, and the year's participations per member
+    (total, 集中培训 count, leader flag) streamed and folded here with the same rule as `standing`. A member
+    without any participation is short."""
+    until = reference_day(year, today)
+    branches: dict[int, BranchRow] = {}
+    for org_id, name, path, n in (
+        members_in(org).order_by().values("org_id", "org__name", "org__path").annotate(n=Count("id"))
+        .values_list("org_id", "org__name", "org__path", "n")
+    ):
+        branches[org_id] = BranchRow(org_id=org_id, name=name, path=path, members=n, short=n)
+    leader = PostHolding.objects.filter(leader_q(year, until), member_id=OuterRef("member_id"))
+    per_member: Any = (
+        _year_participations(year)
+        .filter(subtree_q(org.path, "member__org__path"), member__state=MemberState.ACTIVE)
+        .order_by().values("member_id", "member__org_id")
         .annotate(
-            n=Count("id"),
-            n_short=Count("id", filter=short_q(targets)),
-            total=Sum("study_hours"),
+            total=Sum("hours"),
+            central=Count("id", filter=Q(session__kind__in=targets.centralized_kinds)),
+            leader=Exists(leader),
         )
-        .order_by("org__path")
+        .values_list("member__org_id", "total", "central", "leader")
     )
-    return [
-        BranchRow(org_id=r["org_id"], name=r["org__name"], path=r["org__path"], members=r["n"], short=r["n_short"],
-                  hours=round_hours(r["total"]))
-        for r in rows
-    ]
+    member_floor = float(targets.member_hours - _EPSILON)
+    leader_floor = float(targets.leader_hours - _EPSILON)
+    for org_id, total, central, is_leader in per_member.iterator(chunk_size=10_000):
+        row = branches.get(org_id)
+        if row is None:
+            continue
+        row.hours += Decimal(str(total))
+        hours = float(total)
+        met = hours >= leader_floor and central >= targets.leader_centralized if is_leader else hours >= member_floor
+        if met:
+            row.short -= 1
+    result = sorted(branches.values(), key=lambda r: r.path)
+    for row in result:
+        row.hours = round_hours(row.hours)
+    return result
 
 
 def rollup(org: Organization, year: int, targets: Targets, today: dt.date) -> tuple[dict[str, RollupRow], dict[int, RollupRow]]:

@@ -116,13 +116,31 @@ def test_a_deployment_may_raise_the_member_target_from_a_date(world):
 def test_branch_summary_and_rollup_count_per_branch_org_and_level(world, django_assert_max_num_queries):
     direct_session(world, world.root, dt.date(2025, 3, 1), "40",
                    [(world.member.pk, "40"), (world.a2_member.pk, "10"), (world.b_member.pk, "32")])
+    PostHolding.objects.create(org=world.a1, member=world.member, post=Post.SECRETARY, starts_on=dt.date(2020, 1, 1))
     targets = totals.load_targets(2025)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         branches = totals.branch_summary(world.root, 2025, targets, dt.date(2026, 1, 15))
     assert [(b.name, b.members, b.short, b.hours) for b in branches] == [
-        ("第一党支部", 1, 0, Decimal("40.0")), ("第二党支部", 1, 1, Decimal("10.0")), ("第三党支部", 1, 0, Decimal("32.0")),
-    ]
+        ("第一党支部", 1, 1, Decimal("40.0")), ("第二党支部", 1, 1, Decimal("10.0")), ("第三党支部", 1, 0, Decimal("32.0")),
+    ]  # the secretary of 第一党支部 needs 56 学时; exactly 32 meets a member's target
+    annotated = totals.member_totals(totals.members_in(world.root), 2025, targets, dt.date(2026, 1, 15))
+    assert sum(b.short for b in branches) == annotated.filter(totals.short_q(targets)).count()
     by_org, by_level = totals.rollup(world.root, 2025, targets, dt.date(2026, 1, 15))
-    assert (by_org[world.root.path].members, by_org[world.root.path].short, by_org[world.root.path].hours) == (3, 1, 82)
-    assert (by_org[world.general.path].members, by_org[world.general.path].short) == (2, 1)
-    assert {d: (r.members, r.short) for d, r in by_level.items()} == {2: (1, 0), 3: (2, 1)}
+    assert (by_org[world.root.path].members, by_org[world.root.path].short, by_org[world.root.path].hours) == (3, 2, 82)
+    assert (by_org[world.general.path].members, by_org[world.general.path].short) == (2, 2)
+    assert {d: (r.members, r.short) for d, r in by_level.items()} == {2: (1, 0), 3: (2, 2)}
+
+
+@time_machine.travel(JAN_2026, tick=False)
+def test_branch_summary_holds_a_secretary_to_a_centralized_training_and_counts_members_without_any_hours(world):
+    PostHolding.objects.create(org=world.a1, member=world.member, post=Post.SECRETARY, starts_on=dt.date(2020, 1, 1))
+    idle = world.make_member(world.a1, name="未参学")
+    direct_session(world, world.a1, dt.date(2025, 3, 1), "56", [(world.member.pk, "56")], kind=SessionKind.ONLINE)
+    targets = totals.load_targets(2025)
+    today = dt.date(2026, 1, 15)
+    [a1] = [b for b in totals.branch_summary(world.a1, 2025, targets, today)]
+    assert (a1.members, a1.short) == (2, 2)  # 56 学时 but no 集中培训; and a member with none at all
+    direct_session(world, world.a1, dt.date(2025, 4, 1), "4", [(world.member.pk, "4"), (idle.pk, "4")],
+                   kind=SessionKind.READING_CLASS)
+    [a1] = totals.branch_summary(world.a1, 2025, targets, today)
+    assert (a1.members, a1.short, a1.hours) == (2, 1, Decimal("64.0"))
