@@ -57,8 +57,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--reseed", action="store_true", help="replace the synthetic study records")
     parser.add_argument("--pg-db", default=PG_BENCH_DB)
-    parser.add_argument("--part", choices=("all", "tree", "pages"), default="all",
-                        help="tree: (1)+(2) only; pages: (3) only (results file learning-<db>-<part>.txt)")
+    parser.add_argument("--part", choices=("all", "tree", "members", "rollup", "pages"), default="all",
+                        help="members: (1); rollup: (2); tree: (1)+(2); pages: (3) (results: learning-<db>-<part>.txt)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -198,7 +198,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         return query, [start, end, end, start, lo, hi]
 
     by_level: dict[int, Any] = {}
-    if args.part in ("all", "tree"):
+    if args.part in ("all", "tree", "members"):
         # (1) Every member's total for the whole tree.
         def orm_members() -> Any:
             return list(totals.member_totals(totals.members_in(root), year, targets, today)
@@ -213,6 +213,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         assert orm_sum == floor_sum, (orm_sum, floor_sum)
         row(f"每名党员{year}年学时：全树（{len(orm_rows)}名）", orm_ms, floor_ms, f"合计 {orm_sum} 学时")
 
+    if args.part in ("all", "tree", "rollup"):
         # (2) Roll-up per org and per level, whole tree.
         orm_ms, (by_org, by_level) = median_ms(lambda: totals.rollup(root, year, targets, today), args.repeats)
         short_hours = targets.member_hours - totals._EPSILON
