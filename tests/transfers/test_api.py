@@ -58,7 +58,23 @@ def test_outsider_lists_nothing_and_gets_404_on_records_and_actions(world, recor
                            {"date": "2025-06-15", "doc_no": "X"}, format="json").status_code == 404
         created = client.post("/api/v1/transfers/", {"member": world.member.pk, "to_org": world.b.pk,
                                                      "issued_on": "2025-06-15"}, format="json")
+        out = client.post("/api/v1/transfers/out/", {"member": world.member.pk, "outside_org": "某党委", "letter_no": "1",
+                                                    "issued_on": "2025-06-15"}, format="json")
+        arrived = client.post("/api/v1/transfers/in/", {"member": member_payload(world.a1, name="吴转入"),
+                                                       "outside_org": "某党委", "letter_no": "1",
+                                                       "issued_on": "2025-06-01"}, format="json")
+        patched = client.patch(f"/api/v1/floating-members/{records['floating-members'].pk}/", {"place": "北京"},
+                               format="json")
+        floated = client.post("/api/v1/floating-members/", {"member": world.member.pk, "left_on": "2025-06-01",
+                                                           "place": "北京"}, format="json")
+        lost = client.post("/api/v1/lost-contacts/", {"member": world.member.pk, "last_contact_on": "2025-06-01"},
+                           format="json")
     assert created.status_code == 400 and "member" in created.json()
+    assert out.status_code == 400 and "member" in out.json()
+    assert arrived.status_code == 400 and "org" in arrived.json()["member"]
+    assert patched.status_code == 404
+    assert floated.status_code == 400 and lost.status_code == 400
+    assert not Member.objects.filter(name="吴转入").exists() and FloatingMember.objects.count() == 1
     assert Transfer.objects.get(pk=records["transfers"].pk).status == TransferStatus.PENDING
 
 
