@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, DateField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 
 from dangjian.core.scoping import require, subtree_q
 from dangjian.dues import calc
@@ -38,23 +39,26 @@ def in_force_q(month: dt.date, prefix: str = "") -> Q:
 # --- arrears -----------------------------------------------------------------------------------------------------
 
 
-def _window_q(owed_to: dt.date, months: int) -> Q:
-    """Members (rows keyed by `member_id`… see callers) with a base since the window's first month and no
-    payment or exemption in the window `owed_to - months + 1 … owed_to`."""
-    start = calc.add_months(owed_to, -(months - 1))
-    based = DuesBase.objects.filter(member_id=OuterRef("member_id"), month_from__lte=start)
-    paid = DuesPayment.objects.filter(member_id=OuterRef("member_id"), month__gte=start, month__lte=owed_to)
-    exempt = DuesRelief.objects.filter(member_id=OuterRef("member_id"), kind=ReliefKind.EXEMPT,
-                                       month_from__lte=owed_to, month_to__gte=start)
-    return Q(Exists(based)) & ~Q(Exists(paid)) & ~Q(Exists(exempt))
+def _bound(today: dt.date, months_back: int) -> Case:
+    """A month bound that depends on the outer row's payment frequency: `months_back` months before the last owed
+    month of a monthly or of a quarterly payer (calc.owed_through)."""
+    monthly = calc.add_months(calc.owed_through(today, quarterly=False), -months_back)
+    quarterly = calc.add_months(calc.owed_through(today, quarterly=True), -months_back)
+    return Case(When(Exact(OuterRef("quarterly"), True), then=Value(quarterly)), default=Value(monthly),
+                output_field=DateField())
 
 
 def arrears_q(today: dt.date, months: int) -> Q:
-    """On current-base rows (DuesBase with month_to NULL): members `months` or more months behind on `today`,
-    monthly and quarterly payers each against their own last owed month."""
-    monthly = calc.owed_through(today, quarterly=False)
-    quarterly = calc.owed_through(today, quarterly=True)
-    return (Q(quarterly=False) & _window_q(monthly, months)) | (Q(quarterly=True) & _window_q(quarterly, months))
+    """On current-base rows (DuesBase with month_to NULL): members `months` or more months behind on `today` —
+    a base since the window's first month and no payment or exemption in the window (the `months` months up to
+    the last owed month, monthly and quarterly payers each against their own). One EXISTS per test, with bounds
+    taken from the outer row, so the planners can probe the (member, month) indexes."""
+    start, end = _bound(today, months - 1), _bound(today, 0)
+    based = DuesBase.objects.filter(member_id=OuterRef("member_id"), month_from__lte=start)
+    paid = DuesPayment.objects.filter(member_id=OuterRef("member_id"), month__gte=start, month__lte=end)
+    exempt = DuesRelief.objects.filter(member_id=OuterRef("member_id"), kind=ReliefKind.EXEMPT,
+                                       month_from__lte=end, month_to__gte=start)
+    return Q(Exists(based)) & ~Q(Exists(paid)) & ~Q(Exists(exempt))
 
 
 def current_bases(root_path: str) -> QuerySet[DuesBase]:
