@@ -231,17 +231,21 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
 
     substr = "substr" if vendor == "sqlite" else "SUBSTRING"
     on_roll = "('active', 'suspended')"
-    yes, no = ("1", "0") if vendor == "sqlite" else ("TRUE", "FALSE")
+    yes = "1" if vendor == "sqlite" else "TRUE"
     nxt = calc.add_months(measured, 1)
 
-    def window(owed_to: dt.date, months: int) -> tuple[str, list[Any]]:
-        start = calc.add_months(owed_to, -(months - 1))
-        return ("EXISTS (SELECT 1 FROM dues_duesbase e WHERE e.member_id = b.member_id AND e.month_from <= %s) "
+    def window(months: int) -> tuple[str, list[Any]]:
+        """The arrears test for `months`, with the window's bounds chosen by the row's payment frequency."""
+        m_end, q_end = calc.owed_through(today, False), calc.owed_through(today, True)
+        m_start, q_start = calc.add_months(m_end, -(months - 1)), calc.add_months(q_end, -(months - 1))
+        start = f"(CASE WHEN b.quarterly = {yes} THEN %s ELSE %s END)"
+        end = f"(CASE WHEN b.quarterly = {yes} THEN %s ELSE %s END)"
+        return (f"EXISTS (SELECT 1 FROM dues_duesbase e WHERE e.member_id = b.member_id AND e.month_from <= {start}) "
                 "AND NOT EXISTS (SELECT 1 FROM dues_duespayment p WHERE p.member_id = b.member_id "
-                "AND p.month >= %s AND p.month <= %s) "
+                f"AND p.month >= {start} AND p.month <= {end}) "
                 "AND NOT EXISTS (SELECT 1 FROM dues_duesrelief r WHERE r.member_id = b.member_id "
-                "AND r.kind = 'exempt' AND r.month_from <= %s AND r.month_to >= %s)",
-                [start, start, owed_to, owed_to, start])
+                f"AND r.kind = 'exempt' AND r.month_from <= {end} AND r.month_to >= {start})",
+                [q_start, m_start, q_start, m_start, q_end, m_end, q_end, m_end, q_start, m_start])
 
     for scope_name, org in (("全树", root), (province.name, province)):
         lo, hi = org.path, path_upper_bound(org.path)
@@ -270,12 +274,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
 
         orm_ms, arrears = median_ms(lambda o=org, w=width: ledgers.arrears_by_prefix(o.path, w, today, config),
                                     args.repeats)
-        conds: list[tuple[str, list[Any]]] = []
-        for months in (config.warn_months, config.flag_months):
-            monthly_sql, monthly_params = window(calc.owed_through(today, False), months)
-            quarterly_sql, quarterly_params = window(calc.owed_through(today, True), months)
-            conds.append((f"((b.quarterly = {no} AND {monthly_sql}) OR (b.quarterly = {yes} AND {quarterly_sql}))",
-                          [*monthly_params, *quarterly_params]))
+        conds = [window(config.warn_months), window(config.flag_months)]
         floor_ms, floor_rows = median_ms(sql(
             f"SELECT {substr}(o.path, 1, {width}), COUNT(*), SUM(CASE WHEN {conds[1][0]} THEN 1 ELSE 0 END) "
             "FROM dues_duesbase b JOIN members_member m ON m.id = b.member_id JOIN orgs_organization o ON o.id = m.org_id "
