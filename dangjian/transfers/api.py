@@ -37,6 +37,16 @@ def _member_field(**kwargs: Any) -> Any:
     return ScopedRelatedField(model=Member, label="党员", help_text="党员编号（须在调用者的管理范围内）", **kwargs)
 
 
+class _ReadViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and detail through the scoped querysets; writes are the actions below each viewset."""
+
+    def _input(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request body checked by `serializer_class` (400 with field errors otherwise)."""
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return dict(form.validated_data)
+
+
 #
 # 组织关系转接
 #
@@ -114,7 +124,7 @@ class ReceiptSerializer(StrictSerializerMixin, serializers.Serializer):
     retrieve=extend_schema(summary="组织关系转接详情"),
 )
 @extend_schema(tags=["组织关系转接"])
-class TransferViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TransferViewSet(_ReadViewSet):
     serializer_class = TransferSerializer
     filterset_class = TransferFilter
 
@@ -124,11 +134,6 @@ class TransferViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     def _read(self, transfer: Transfer, code: int = status.HTTP_200_OK) -> Response:
         fresh = with_receipt_late(Transfer.objects.select_related("member", "from_org", "to_org"), _cut()).get(pk=transfer.pk)
         return Response(TransferSerializer(fresh, context=self.get_serializer_context()).data, status=code)
-
-    def _input(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return dict(form.validated_data)
 
     @extend_schema(summary="发起系统内转接", request=TransferRequestSerializer, responses={201: TransferSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -242,7 +247,7 @@ class EndFloatingSerializer(StrictSerializerMixin, serializers.Serializer):
     retrieve=extend_schema(summary="流动党员外出登记详情"),
 )
 @extend_schema(tags=["流动党员"])
-class FloatingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FloatingViewSet(_ReadViewSet):
     serializer_class = FloatingSerializer
     filterset_class = FloatingFilter
 
@@ -255,25 +260,21 @@ class FloatingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(summary="登记外出", request=FloatingInputSerializer, responses={201: FloatingSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = FloatingInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self._input(FloatingInputSerializer)
         record = actions.record_floating(data.pop("member"), actor=request.user, data=data)
         return self._read(record, status.HTTP_201_CREATED)
 
     @extend_schema(summary="修改外出登记", request=FloatingUpdateSerializer, responses=FloatingSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
-        form = FloatingUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return self._read(actions.update_floating(record, actor=request.user, data=dict(form.validated_data)))
+        data = self._input(FloatingUpdateSerializer)
+        return self._read(actions.update_floating(record, actor=request.user, data=data))
 
     @extend_schema(summary="外出结束", request=EndFloatingSerializer, responses=FloatingSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        form = EndFloatingSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        record = actions.end_floating(self.get_object(), actor=request.user, **form.validated_data)
+        data = self._input(EndFloatingSerializer)
+        record = actions.end_floating(self.get_object(), actor=request.user, **data)
         return self._read(record)
 
 
@@ -335,7 +336,7 @@ class DecisionSerializer(StrictSerializerMixin, serializers.Serializer):
     retrieve=extend_schema(summary="失联党员登记详情"),
 )
 @extend_schema(tags=["失联党员"])
-class LostContactViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LostContactViewSet(_ReadViewSet):
     serializer_class = LostSerializer
     filterset_class = LostFilter
 
@@ -348,33 +349,28 @@ class LostContactViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(summary="登记失联", request=LostInputSerializer, responses={201: LostSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = LostInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self._input(LostInputSerializer)
         case = actions.record_lost_contact(data.pop("member"), actor=request.user, **data)
         return self._read(case, status.HTTP_201_CREATED)
 
     @extend_schema(summary="修改最后联系日期和查找情况（停止党籍前）", request=LostUpdateSerializer, responses=LostSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        form = LostUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = {"last_contact_on": case.last_contact_on, "search_notes": case.search_notes, **form.validated_data}
+        data = self._input(LostUpdateSerializer)
+        data = {"last_contact_on": case.last_contact_on, "search_notes": case.search_notes, **data}
         return self._read(actions.update_lost_contact(case, actor=request.user, **data))
 
     @extend_schema(summary="恢复联系（结案）", request=FoundSerializer, responses=LostSerializer)
     @action(detail=True, methods=["post"])
     def found(self, request: Request, pk: str) -> Response:
-        form = FoundSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return self._read(actions.record_contact_restored(self.get_object(), actor=request.user, **form.validated_data))
+        data = self._input(FoundSerializer)
+        return self._read(actions.record_contact_restored(self.get_object(), actor=request.user, **data))
 
     @extend_schema(summary="停止党籍决定（失联满期限）", request=DecisionSerializer, responses=LostSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request: Request, pk: str) -> Response:
-        form = DecisionSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        return self._read(actions.suspend_lost_member(self.get_object(), actor=request.user, **form.validated_data))
+        data = self._input(DecisionSerializer)
+        return self._read(actions.suspend_lost_member(self.get_object(), actor=request.user, **data))
 
 
 class SuspendedSerializer(serializers.ModelSerializer):
@@ -417,7 +413,7 @@ class RemovalSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="停止党籍党员详情"),
 )
 @extend_schema(tags=["失联党员"])
-class SuspendedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SuspendedViewSet(_ReadViewSet):
     serializer_class = SuspendedSerializer
     filterset_class = SuspendedFilter
 
@@ -429,9 +425,8 @@ class SuspendedViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def remove(self, request: Request, pk: str) -> Response:
         member = self.get_object()
-        form = DecisionSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        event = actions.remove_lapsed_member(member, actor=request.user, **form.validated_data)
+        data = self._input(DecisionSerializer)
+        event = actions.remove_lapsed_member(member, actor=request.user, **data)
         return Response(RemovalSerializer({
             "member": member.pk, "kind": event.kind, "date": event.date, "leave_reason": event.leave_reason,
             "reason": event.reason, "doc_no": event.doc_no,
