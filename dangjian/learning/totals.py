@@ -314,6 +314,31 @@ def branch_summary(org: Organization, year: int, targets: Targets, today: dt.dat
     return result
 
 
+def short_members_window(
+    branches: list[BranchRow], start: int, stop: int, year: int, targets: Targets, today: dt.date, *, order: list[str],
+) -> list[Member]:
+    """Rows [start, stop) of the subtree's short members in `order` (which must begin with "org__path"), read only
+    from the branches that hold them: `branches` (from `branch_summary`, in path order) say how many short members
+    each has, so a page never annotates the whole subtree."""
+    covering: list[int] = []
+    first = None
+    seen = 0
+    for row in branches:
+        if row.short == 0:
+            continue
+        if seen + row.short > start and seen < stop:
+            covering.append(row.org_id)
+            first = seen if first is None else first
+        seen += row.short
+        if seen >= stop:
+            break
+    if first is None:
+        return []
+    members = Member.objects.filter(org_id__in=covering, state=MemberState.ACTIVE)
+    queryset = member_totals(members, year, targets, today).filter(short_q(targets)).select_related("org")
+    return list(queryset.order_by(*order)[start - first : stop - first])
+
+
 def rollup(org: Organization, year: int, targets: Targets, today: dt.date) -> tuple[dict[str, RollupRow], dict[int, RollupRow]]:
     """The year's figures rolled up over `org`'s subtree: ({org path: its subtree's totals}, {depth: the totals of
     the branches at that depth}). One GROUP BY per branch in SQL; the sums up the tree are done on the ≤ 10⁵

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.pagination import paginate
+from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, rules, totals
 from dangjian.learning.choices import SessionKind
@@ -231,17 +232,39 @@ def member_totals(request: HttpRequest) -> HttpResponse:
     queryset = totals.member_totals(totals.members_in(org), year, targets, today).select_related("org")
     if short:
         queryset = queryset.filter(totals.short_q(targets))
-    queryset = queryset.order_by("org__path", "name_pinyin", "pk")
+    queryset = queryset.order_by(*_TOTALS_ORDER)
     if request.GET.get("export") == "xlsx":
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "totals", "year": year, "short": short})
         return xlsx_response(f"{org.name}{year}年党员学时统计.xlsx", "党员学时", _TOTAL_HEADER,
                              (_total_row(m, targets) for m in queryset[:EXPORT_LIMIT]))
-    page = paginate(request, queryset)
-    rows = [(m, totals.standing_of(m, targets)) for m in page]
+    if short:
+        # Only those short: the per-branch counts give the pager and say which branches hold the page.
+        page, members = _short_page(request, totals.branch_summary(org, year, targets, today), year, targets, today,
+                                    _TOTALS_ORDER)
+    else:
+        # Sorted by place and name, so the correlated figures are computed for the page's rows only.
+        page = paginate(request, queryset)
+        members = list(page)
+    rows = [(m, totals.standing_of(m, targets)) for m in members]
     return render(request, "learning/totals.html", {
         "form": form, "org": org, "year": year, "page": page, "rows": rows, "short": short, "targets": targets,
         "rules": _rule_notes(year), "export_query": request.GET.urlencode(),
     })
+
+
+_TOTALS_ORDER = ["org__path", "name_pinyin", "pk"]
+_SHORTFALL_ORDER = ["org__path", "-short_by", "name_pinyin", "pk"]
+
+
+def _short_page(
+    request: HttpRequest, branches: list[totals.BranchRow], year: int, targets: totals.Targets, today: Any,
+    order: list[str],
+) -> tuple[Page, list[Member]]:
+    """A page of the short members: numbered from the branches' counts, read from the branches that hold it."""
+    paginator = Paginator(range(sum(b.short for b in branches)), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    start = (page.number - 1) * PAGE_SIZE
+    return page, totals.short_members_window(branches, start, start + PAGE_SIZE, year, targets, today, order=order)
 
 
 _TOTAL_HEADER = ["党员", "所在党支部", "书记或班子成员", "年度学时", "目标学时", "差额学时", "集中培训次数", "是否达标"]
@@ -265,7 +288,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
     branches = totals.branch_summary(org, year, targets, today)
     short_members = (
         totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
-        .select_related("org").order_by("org__path", "-short_by", "name_pinyin", "pk")
+        .select_related("org").order_by(*_SHORTFALL_ORDER)
     )
     if request.GET.get("export") == "xlsx":
         from dangjian.core.exports import xlsx_workbook_response
@@ -278,9 +301,8 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
         ])
     counted = sum(b.members for b in branches)
     short_total = sum(b.short for b in branches)
-    # The branch summary already counted the short members: no second pass over the subtree for the pager.
-    page = paginate(request, short_members, count=short_total)
-    rows = [(m, totals.standing_of(m, targets)) for m in page]
+    page, members = _short_page(request, branches, year, targets, today, _SHORTFALL_ORDER)
+    rows = [(m, totals.standing_of(m, targets)) for m in members]
     return render(request, "learning/shortfall.html", {
         "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
         "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),

@@ -144,3 +144,20 @@ def test_branch_summary_holds_a_secretary_to_a_centralized_training_and_counts_m
                    kind=SessionKind.READING_CLASS)
     [a1] = totals.branch_summary(world.a1, 2025, targets, today)
     assert (a1.members, a1.short, a1.hours) == (2, 1, Decimal("64.0"))
+
+
+@time_machine.travel(JAN_2026, tick=False)
+def test_a_window_of_short_members_read_from_the_covering_branches_equals_the_same_slice_of_the_whole_list(world):
+    for i, name in enumerate("甲乙丙丁戊己庚辛壬癸"):
+        world.make_member([world.a1, world.a2, world.b][i % 3], name=f"党员{name}")
+    direct_session(world, world.root, dt.date(2025, 3, 1), "40", [(world.member.pk, "33"), (world.b_member.pk, "5")])
+    targets = totals.load_targets(2025)
+    today = dt.date(2026, 1, 15)
+    order = ["org__path", "-short_by", "name_pinyin", "pk"]
+    everyone = list(totals.member_totals(totals.members_in(world.root), 2025, targets, today)
+                    .filter(totals.short_q(targets)).order_by(*order).values_list("pk", flat=True))
+    branches = totals.branch_summary(world.root, 2025, targets, today)
+    assert sum(b.short for b in branches) == len(everyone) == 12
+    for start, stop in [(0, 5), (3, 9), (5, 12), (11, 20), (12, 20)]:
+        window = totals.short_members_window(branches, start, stop, 2025, targets, today, order=order)
+        assert [m.pk for m in window] == everyone[start:stop], (start, stop)
