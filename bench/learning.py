@@ -244,14 +244,22 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     if args.part in ("all", "pages"):
         # (3) Context: the shortfall page on one province, one member, the reminder source.
         def shortfall_page(org: Any) -> Any:
-            """The shortfall page's two queries: the branch summary (which also gives the count) and the first page."""
+            """The shortfall page's queries: the branch summary (counts, pager) and page 1 from its branches."""
             branches = totals.branch_summary(org, year, targets, today)
-            qs = (totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
-                  .select_related("org").order_by("org__path", "-short_by", "name_pinyin", "pk"))
-            return sum(b.short for b in branches), list(qs[:20]), branches
+            page = totals.short_members_window(branches, 0, 20, year, targets, today,
+                                               order=["org__path", "-short_by", "name_pinyin", "pk"])
+            return sum(b.short for b in branches), page, branches
+
+        def totals_page(org: Any) -> Any:
+            """The plain totals page: the count and page 1 in place-and-name order."""
+            qs = (totals.member_totals(totals.members_in(org), year, targets, today).select_related("org")
+                  .order_by("org__path", "name_pinyin", "pk"))
+            return qs.count(), list(qs[:20])
 
         ms, (n_short, _page, branches) = median_ms(lambda: shortfall_page(province), args.repeats)
         row(f"未达标名单 {province.name}：按支部+第1页", ms, None, f"未达标 {n_short} 名，{len(branches)} 个党支部")
+        ms, (n_all, _rows) = median_ms(lambda: totals_page(province), args.repeats)
+        row(f"党员学时统计 {province.name}：总数+第1页", ms, None, f"{n_all} 名")
         branch = Organization.objects.filter(pk=max(branches, key=lambda b: b.members).org_id).get()
         ms, (n_short, _page, _b) = median_ms(lambda: shortfall_page(branch), args.repeats)
         row(f"未达标名单 一个党支部（{branch.name}）", ms, None, f"未达标 {n_short} 名")
