@@ -32,7 +32,16 @@ from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.membership import members_on
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
-from dangjian.orglife.models import Attachment, Attendance, Guest, HeartTalk, Meeting, MeetingKindTag, Vote
+from dangjian.orglife.models import (
+    Attachment,
+    Attendance,
+    Guest,
+    HeartTalk,
+    Meeting,
+    MeetingKindTag,
+    Vote,
+    year_month,
+)
 from dangjian.orgs.leadership import in_office_q
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
 
@@ -328,12 +337,15 @@ def _sync_tags(meeting: Meeting, kinds: list[str]) -> None:
     """Keep the kind tags in step with the meeting: one per kind, with its org, day and submitted flag."""
     meeting.kind_tags.exclude(kind__in=kinds).delete()
     existing = set(meeting.kind_tags.values_list("kind", flat=True))
+    month = year_month(meeting.held_on)
     MeetingKindTag.objects.bulk_create(
-        MeetingKindTag(meeting=meeting, kind=k, org_id=meeting.org_id, held_on=meeting.held_on, submitted=False)
+        MeetingKindTag(meeting=meeting, kind=k, org_id=meeting.org_id, held_on=meeting.held_on, month=month,
+                       submitted=False)
         for k in kinds if k not in existing
     )
     meeting.kind_tags.update(
-        org_id=meeting.org_id, held_on=meeting.held_on, submitted=meeting.status == MeetingStatus.SUBMITTED
+        org_id=meeting.org_id, held_on=meeting.held_on, month=month,
+        submitted=meeting.status == MeetingStatus.SUBMITTED,
     )
 
 

@@ -49,7 +49,7 @@ from dangjian.core import rules
 from dangjian.core.scoping import require, subtree_q
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
-from dangjian.orglife.models import Meeting, MeetingKindTag
+from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
 from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, PostHolding
 
@@ -282,41 +282,53 @@ def _tags(config: Config) -> QuerySet[MeetingKindTag]:
     return qs.filter(submitted=True) if config.submitted_only else qs
 
 
-def _month_bucket(start: dt.date, end: dt.date) -> Case:
-    """SQL: the index (0, 1, …) of the month of `held_on` counted from `start`'s month, by date comparisons that
-    use no date functions (portable, and native speed on SQLite)."""
-    months = periods_between(MONTH, start, end)
-    return Case(
-        *[When(held_on__lte=m.end, then=Value(i)) for i, m in enumerate(months)],
-        default=Value(None), output_field=IntegerField(),
-    )
+@dataclass(frozen=True)
+class MonthlyCounts:
+    """Records per (kind, org) and month over a range of months: one tuple of counts per (kind, org) that had any,
+    as the pivoted GROUP BY returns them."""
+
+    months: list[Period]
+    rows: dict[tuple[str, int], tuple[int, ...]]
+
+    def month_count(self, kind: str, org_id: int, month_start: dt.date) -> int:
+        row = self.rows.get((kind, org_id))
+        if row is None:
+            return 0
+        i = (month_start.year - self.months[0].start.year) * 12 + month_start.month - self.months[0].start.month
+        return row[i] if 0 <= i < len(row) else 0
+
+    def in_period(self, kind: str, org_id: int, period: Period) -> int:
+        """Records of one org and kind in a period (a month, quarter or year), added up from the months."""
+        return sum(self.month_count(kind, org_id, m.start) for m in periods_between(MONTH, period.start, period.end))
+
+    def as_dict(self) -> dict[tuple[str, int, dt.date], int]:
+        """{(kind, org id, first day of month): n} for the months with records."""
+        return {(kind, org_id, m.start): n for (kind, org_id), row in self.rows.items()
+                for m, n in zip(self.months, row, strict=True) if n}
 
 
 def counts(
     subtree_root_path: str, start: dt.date, end: dt.date, *, kinds: list[str] | None = None,
     org_ids: list[int] | None = None, submitted_only: bool = True,
-) -> dict[tuple[str, int, dt.date], int]:
-    """{(kind, org id, first day of month): number of records} for the subtree, from `start` to `end`: one
-    GROUP BY over MeetingKindTag. `org_ids` narrows it to one page of orgs. Scope is the caller's business."""
+) -> MonthlyCounts:
+    """Records per kind, org and month for the subtree, from `start`'s month to `end`'s: one GROUP BY (kind, org)
+    with a count per month, comparing the integer month key (the index order, so no sort on SQLite). `org_ids`
+    narrows it to one page of orgs. Scope is the caller's business."""
     months = periods_between(MONTH, start, end)
-    qs = MeetingKindTag.objects.filter(subtree_q(subtree_root_path, "org__path"), held_on__gte=start,
-                                       held_on__lte=end)
+    keys = [year_month(m.start) for m in months]
+    qs = MeetingKindTag.objects.filter(
+        Exists(Organization.objects.filter(subtree_q(subtree_root_path), pk=OuterRef("org_id"))),
+        month__gte=keys[0], month__lte=keys[-1],
+    )
     if submitted_only:
         qs = qs.filter(submitted=True)
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
     if org_ids is not None:
         qs = qs.filter(org_id__in=org_ids)
-    rows = (qs.annotate(bucket=_month_bucket(start, end)).values("kind", "org_id", "bucket")
-            .annotate(n=Count("id")).order_by())
-    return {(r["kind"], r["org_id"], months[r["bucket"]].start): r["n"] for r in rows}
-
-
-def _sum_period(monthly: dict[tuple[str, int, dt.date], int], kind: str, org_id: int, period: Period) -> int:
-    """Records of one org and kind in a period, added up from the monthly counts (quarters and years)."""
-    return sum(
-        monthly.get((kind, org_id, m.start), 0) for m in periods_between(MONTH, period.start, period.end)
-    )
+    per_month = {f"m{i}": Count("pk", filter=Q(month=key)) for i, key in enumerate(keys)}
+    rows = qs.values_list("kind", "org_id").annotate(**per_month).order_by()
+    return MonthlyCounts(months, {(kind, org_id): tuple(ns) for kind, org_id, *ns in rows})
 
 
 def _reference_day(year: int, today: dt.date) -> dt.date:
@@ -413,8 +425,11 @@ def matrix(
     ids = [o.pk for o in orgs]
     ref = _reference_day(year, today)
     committee_ids = set(_holdings_in_office(ref).filter(org_id__in=ids).values_list("org_id", flat=True))
-    monthly = counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
-                     submitted_only=config.submitted_only) if ids else {}
+    monthly = (
+        counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
+               submitted_only=config.submitted_only)
+        if ids else MonthlyCounts(periods_between(MONTH, dt.date(year, 1, 1), dt.date(year, 12, 31)), {})
+    )
     periods = {k: config.periods_of(k, year) for k in kinds}
     base = list_url()
     rows = []
@@ -424,7 +439,7 @@ def matrix(
             applicable = rule_applies(kind, org.kind, row.has_committee)
             cells = []
             for p in periods[kind]:
-                n = _sum_period(monthly, kind, org.pk, p)
+                n = monthly.in_period(kind, org.pk, p)
                 status = status_for(p, today, n, 1, org.founded_on, org.dissolved_on, config.due_soon_days,
                                     config.due_soon_from(kind, p), applicable)
                 cells.append(Cell(p, status, n, drill_down_url(base, org.pk, kind, p) if n else ""))
@@ -484,22 +499,39 @@ def _all_periods(config: Config, year: int, kinds: list[str]) -> list[Period]:
     return sorted({p for k in kinds for p in config.periods_of(k, year)})
 
 
-def _period_case(config: Config, year: int, kinds: list[str], periods: list[Period], as_end: bool = False) -> Case:
-    """SQL: the index in `periods` of the period of its kind's rule that a record falls in (or that period's last
-    day). Nested by rule period first, so a record is compared with at most 12 dates rather than every cell."""
+def _period_end_case(config: Config, year: int, kinds: list[str]) -> Case:
+    """SQL: the last day of the period of its kind's rule that a record falls in (≤12 integer comparisons)."""
     by_type: dict[str, list[str]] = defaultdict(list)
     for kind in kinds:
         by_type[config.periods[kind]].append(kind)
-    field: Any = DateField() if as_end else IntegerField()
     whens = []
     for period_kind, members in by_type.items():
         inner = Case(
-            *[When(held_on__lte=p.end, then=Value(p.end if as_end else periods.index(p)))
-              for p in periods_of_year(period_kind, year)],
-            default=Value(None), output_field=field,
+            *[When(month__lte=year_month(p.end), then=Value(p.end)) for p in periods_of_year(period_kind, year)],
+            default=Value(None), output_field=DateField(),
         )
         whens.append(When(kind__in=members, then=inner))
-    return Case(*whens, default=Value(None), output_field=field)
+    return Case(*whens, default=Value(None), output_field=DateField())
+
+
+def _period_code(config: Config, year: int, kinds: list[str]) -> Case:
+    """SQL: which period of its kind's rule a record falls in, by arithmetic on the month key: the month (1–12)
+    for a monthly rule, 100 + the quarter for a quarterly one, 200 for a yearly one (`_period_of_code`)."""
+    month = F("month") - Value(year * 100)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for kind in kinds:
+        by_type[config.periods[kind]].append(kind)
+    code = {MONTH: month, QUARTER: Value(100) + (month + Value(2)) / Value(3), YEAR: Value(200)}
+    return Case(*[When(kind__in=members, then=code[pk]) for pk, members in by_type.items()],
+                default=Value(None), output_field=IntegerField())
+
+
+def _period_of_code(year: int, code: int) -> Period:
+    if code >= 200:
+        return period_containing(YEAR, dt.date(year, 1, 1))
+    if code > 100:
+        return period_containing(QUARTER, dt.date(year, (code - 101) * 3 + 1, 1))
+    return period_containing(MONTH, dt.date(year, code, 1))
 
 
 def rollup(user: Any, root: Organization, year: int, today: dt.date | None = None,
@@ -512,34 +544,32 @@ def rollup(user: Any, root: Organization, year: int, today: dt.date | None = Non
     kinds = kinds or KINDS
     ref = _reference_day(year, today)
     periods = _all_periods(config, year, kinds)
-    # Applicable orgs per (org kind, depth) and period end, counted in SQL.
-    aggregates: dict[str, Any] = {}
-    for i, p in enumerate(periods):
-        aggregates[f"n{i}"] = Count("id", filter=_existed_on_q(p.end))
-        aggregates[f"c{i}"] = Count("id", filter=_existed_on_q(p.end) & Q(has_committee=True))
+    # Applicable orgs per (org kind, depth, has a committee) and period end, counted in SQL; the committee test
+    # is a grouping key so that it runs once per org, not once per period.
+    aggregates: dict[str, Any] = {f"n{i}": Count("id", filter=_existed_on_q(p.end)) for i, p in enumerate(periods)}
     owners = sorted({OWNER_KIND[k] for k in kinds})
     applicable_rows = list(
         Organization.objects.visible_to(user).filter(subtree_q(root.path), kind__in=owners)
-        .annotate(has_committee=has_committee_q(ref)).values("kind", "depth").annotate(**aggregates).order_by()
+        .annotate(has_committee=has_committee_q(ref)).values("kind", "depth", "has_committee")
+        .annotate(**aggregates).order_by()
     )
     applicable: dict[tuple[str, int, Period], int] = defaultdict(int)  # (meeting kind, depth, period)
     for row in applicable_rows:
         for kind in kinds:
             if OWNER_KIND[kind] != row["kind"]:
                 continue
+            if kind == MeetingKind.COMMITTEE_MEETING and not row["has_committee"]:
+                continue
             for p in config.periods_of(kind, year):
-                i = periods.index(p)
-                key = f"c{i}" if kind == MeetingKind.COMMITTEE_MEETING else f"n{i}"
-                applicable[(kind, row["depth"], p)] += row[key]
+                applicable[(kind, row["depth"], p)] += row[f"n{periods.index(p)}"]
     # Done orgs per (meeting kind, depth, period): COUNT DISTINCT over the records.
     owner_q = Q()
     for owner in owners:
         owner_q |= Q(kind__in=[k for k in kinds if OWNER_KIND[k] == owner], org__kind=owner)
     done_rows = (
-        _tags(config).filter(subtree_q(root.path, "org__path"), owner_q, held_on__gte=dt.date(year, 1, 1),
-                             held_on__lte=dt.date(year, 12, 31))
-        .annotate(cell=_period_case(config, year, kinds, periods),
-                  cell_end=_period_case(config, year, kinds, periods, as_end=True),
+        _tags(config).filter(subtree_q(root.path, "org__path"), owner_q, month__gte=year * 100 + 1,
+                             month__lte=year * 100 + 12)
+        .annotate(cell=_period_code(config, year, kinds), cell_end=_period_end_case(config, year, kinds),
                   has_committee=has_committee_q(ref, "org_id"))
         .filter(~Q(kind=MeetingKind.COMMITTEE_MEETING) | Q(has_committee=True))
         .filter(Q(org__dissolved_on__isnull=True) | Q(org__dissolved_on__gt=F("cell_end")))
@@ -549,7 +579,7 @@ def rollup(user: Any, root: Organization, year: int, today: dt.date | None = Non
     for row in done_rows:
         if row["cell"] is None:
             continue
-        done[(row["kind"], row["org__depth"], periods[row["cell"]])] += row["n"]
+        done[(row["kind"], row["org__depth"], _period_of_code(year, row["cell"]))] += row["n"]
     depths = sorted({d for (_, d, _) in applicable} | {d for (_, d, _) in done})
     by_kind = {
         kind: [

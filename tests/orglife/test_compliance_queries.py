@@ -59,14 +59,16 @@ def test_counts_bucket_by_month_inside_the_subtree_and_skip_drafts(world):
     meeting(world.a2, D(2025, 3, 31), K.BRANCH_ASSEMBLY)
     meeting(world.b, D(2025, 1, 10), K.THEME_DAY)
     meeting(world.a1, D(2024, 12, 31), K.THEME_DAY)
-    got = compliance.counts(world.general.path, D(2025, 1, 1), D(2025, 12, 31))
+    got = compliance.counts(world.general.path, D(2025, 1, 1), D(2025, 12, 31)).as_dict()
     assert got == {
         (K.THEME_DAY, world.a1.pk, D(2025, 1, 1)): 2,
         (K.PARTY_LECTURE, world.a1.pk, D(2025, 1, 1)): 1,
         (K.BRANCH_ASSEMBLY, world.a2.pk, D(2025, 3, 1)): 1,
     }
     with_drafts = compliance.counts(world.general.path, D(2025, 1, 1), D(2025, 12, 31), submitted_only=False)
-    assert with_drafts[(K.THEME_DAY, world.a1.pk, D(2025, 2, 1))] == 1
+    assert with_drafts.month_count(K.THEME_DAY, world.a1.pk, D(2025, 2, 1)) == 1
+    assert with_drafts.in_period(K.THEME_DAY, world.a1.pk, compliance.period_containing("quarter", D(2025, 2, 1))) == 3
+    assert with_drafts.month_count(K.THEME_DAY, world.b.pk, D(2025, 1, 1)) == 0  # outside the subtree
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -300,7 +300,9 @@ def test_query_count_is_the_same_for_5_and_15_branches(world):
             generate(APRIL_25)
         counted[n] = len(ctx.captured_queries)
         transaction.savepoint_rollback(sid)
-    assert counted[5] == counted[15] <= 16
+    # A fixed number per source (组织生活, 换届, 班子, 草稿, 转正, 政治生日 and the five member-lifecycle apps'),
+    # whatever the number of branches.
+    assert counted[5] == counted[15] <= 30
 
 
 def test_command_runs_the_job_for_a_given_day(world, capsys):

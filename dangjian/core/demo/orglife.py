@@ -17,7 +17,7 @@ from dangjian.lib.dates import add_years
 from dangjian.members.choices import ON_ROLL_STATES, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
-from dangjian.orglife.models import Attendance, HeartTalk, Meeting, MeetingKindTag
+from dangjian.orglife.models import Attendance, HeartTalk, Meeting, MeetingKindTag, year_month
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, Post, PostHolding, Term
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -237,7 +237,7 @@ def _load_meetings(
     attendance: list[Attendance] = []
     for meeting, (org, day, kinds, people) in zip(meetings, planned, strict=True):
         for kind in kinds:
-            tags.append(MeetingKindTag(meeting=meeting, kind=kind, org=org, held_on=day,
+            tags.append(MeetingKindTag(meeting=meeting, kind=kind, org=org, held_on=day, month=year_month(day),
                                        submitted=meeting.status == MeetingStatus.SUBMITTED))
         for person in people:
             if person.joined_on > day:
