@@ -237,7 +237,7 @@ def _round_snapshot(appraisal: AppraisalRound) -> dict[str, Any]:
 
 
 def _lock_round(appraisal: AppraisalRound, actor: Any) -> AppraisalRound:
-    locked = AppraisalRound.objects.select_for_update().select_related("org").get(pk=appraisal.pk)
+    locked = AppraisalRound.objects.select_for_update(of=("self",)).select_related("org").get(pk=appraisal.pk)
     require(actor, locked.org.path, "change", locked)
     return locked
 
@@ -457,7 +457,7 @@ def correct_round(appraisal: AppraisalRound, *, actor: Any, data: dict[str, Any]
 def correct_result(result: AppraisalResult, *, actor: Any, data: dict[str, Any], reason: str) -> AppraisalResult:
     """更正 one member's result in a confirmed round, with a reason kept in its history. A 不合格 that already
     has a 组织处置 cannot be changed to another grade."""
-    result = AppraisalResult.objects.select_for_update().select_related("round__org", "member").get(pk=result.pk)
+    result = AppraisalResult.objects.select_for_update(of=("self",)).select_related("round__org", "member").get(pk=result.pk)
     appraisal = result.round
     require(actor, appraisal.org.path, "change", appraisal)
     if appraisal.is_draft:
@@ -522,7 +522,7 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
 
     One 处置 at a time: a new one only after the last is closed (a 限期改正 not corrected may be followed by
     劝退, a 劝而不退 by 除名). 除名 records the member's 出党 (除名) at once."""
-    result = AppraisalResult.objects.select_for_update().select_related("round__org", "member").get(pk=result.pk)
+    result = AppraisalResult.objects.select_for_update(of=("self",)).select_related("round__org", "member").get(pk=result.pk)
     appraisal = result.round
     require(actor, appraisal.org.path, "change", appraisal)
     errors: dict[str, list[str]] = {}
@@ -603,7 +603,7 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
 def close_followup(followup: FollowUp, *, actor: Any, outcome: str, closed_on: dt.date, note: str = "") -> FollowUp:
     """Record how a 处置 ended: a 限期改正 已改正 or 逾期未改正 (only once its deadline has passed); a 劝退 that
     ended in 出党 (the member's 出党, 劝退, is recorded with the decision's 文号) or 劝而不退."""
-    followup = FollowUp.objects.select_for_update().select_related("result__round__org", "result__member").get(
+    followup = FollowUp.objects.select_for_update(of=("self",)).select_related("result__round__org", "result__member").get(
         pk=followup.pk)
     appraisal = followup.result.round
     require(actor, appraisal.org.path, "change", followup)

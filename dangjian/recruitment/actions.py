@@ -83,7 +83,7 @@ def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
 
 
 def _lock(applicant: Applicant, actor: Any) -> Applicant:
-    locked = Applicant.objects.select_for_update().select_related("org").get(pk=applicant.pk)
+    locked = Applicant.objects.select_for_update(of=("self",)).select_related("org").get(pk=applicant.pk)
     require(actor, locked.org.path, "change", locked)
     return locked
 

@@ -42,6 +42,15 @@ def demo(db: None) -> str:
     return run_demo()
 
 
+def registry_members() -> list[Member]:
+    """The members the registry loader generated: not admitted through 发展党员 and not transferred in from
+    outside by the lifecycle demos that run after it."""
+    transferred_in = MemberEvent.objects.filter(kind=MemberEventKind.TRANSFER_IN).values("member_id")
+    return list(
+        Member.objects.filter(applicant__isnull=True).exclude(pk__in=transferred_in).select_related("org", "group")
+    )
+
+
 def test_tree_is_consistent_and_obeys_placement_rules(demo: str) -> None:
     assert Organization.objects.count() == 40
     assert Organization.objects.find_problems() == ([], [], [], [], [])
@@ -66,7 +75,8 @@ def test_tree_is_consistent_and_obeys_placement_rules(demo: str) -> None:
 
 def test_members_sit_in_branches_with_consistent_personal_data(demo: str) -> None:
     members = list(Member.objects.select_related("org", "group"))
-    assert len(members) == 300
+    registry = {m.pk for m in registry_members()}
+    assert len(registry) == 300 and len(members) > 300  # the lifecycle demos admit and receive some more
     for m in members:
         assert m.org.kind == OrgKind.BRANCH and not m.org.is_temporary
         if m.group is not None:
@@ -80,9 +90,13 @@ def test_members_sit_in_branches_with_consistent_personal_data(demo: str) -> Non
         assert m.joined_on <= TODAY
         assert (m.name_pinyin, m.name_initials) == (pinyin.full(m.name), pinyin.initials(m.name))
         if m.party_status == PartyStatus.FULL:
-            assert m.confirmed_on == add_years(m.joined_on, 1) and m.confirmed_on <= TODAY
+            assert m.confirmed_on is not None and m.confirmed_on <= TODAY
+            if m.pk in registry:
+                assert m.confirmed_on == add_years(m.joined_on, 1)
         else:
-            assert m.confirmed_on is None and add_years(m.joined_on, 1) > TODAY
+            assert m.confirmed_on is None
+            if m.pk in registry:  # 发展党员 has overdue 转正 and an extended probation on purpose
+                assert add_years(m.joined_on, 1) > TODAY
         data = {f: getattr(m, f) for f in (
             "name", "sex", "ethnicity", "birth_date", "education", "occupation", "person_category", "party_status",
             "joined_on", "confirmed_on")}
@@ -108,7 +122,7 @@ def test_mix_fits_an_organ(demo: str) -> None:
 
 
 def test_events_record_joining_confirmation_and_leaving(demo: str) -> None:
-    for m in Member.objects.all():
+    for m in registry_members():
         kinds = list(m.events.order_by("date", "id").values_list("kind", flat=True))
         assert kinds[0] == MemberEventKind.JOINED
         assert (MemberEventKind.CONFIRMED in kinds) == (m.party_status == PartyStatus.FULL)
@@ -120,7 +134,8 @@ def test_events_record_joining_confirmation_and_leaving(demo: str) -> None:
             assert kinds[-1] == expected
     left = MemberEvent.objects.filter(kind=MemberEventKind.LEFT)
     assert all(e.leave_reason and e.reason for e in left)
-    assert Member.history.count() == 300  # type: ignore[attr-defined]
+    # One creation row in the history per member, whoever created it.
+    assert Member.history.filter(history_type="+").count() == Member.objects.count()  # type: ignore[attr-defined]
 
 
 def test_demo_users_have_their_roles_and_log_in(demo: str, client) -> None:  # type: ignore[no-untyped-def]
