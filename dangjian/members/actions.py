@@ -172,11 +172,15 @@ def update_member(member: Member, *, actor: Any, data: dict[str, Any], today: dt
 @audit.records_denials
 @transaction.atomic
 def transfer_member(
-    member: Member, *, actor: Any, to_org: Organization, date: dt.date, reason: str = "", doc_no: str = ""
+    member: Member, *, actor: Any, to_org: Organization, date: dt.date, reason: str = "", doc_no: str = "",
+    released_by_sender: bool = False,
 ) -> Member:
-    """组织关系转接 within the system: both the sending and the receiving branch must be in the actor's scope."""
+    """组织关系转接 within the system: both the sending and the receiving branch must be in the actor's scope —
+    unless the sending side has already released the member (`released_by_sender`: an open request it made,
+    accepted by the receiving side through dangjian.transfers.actions.accept_transfer)."""
     member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
-    _require(member.org.path, actor, obj=member)
+    if not released_by_sender:
+        _require(member.org.path, actor, obj=member)
     try:
         to_org = Organization.objects.get(pk=to_org.pk)
     except Organization.DoesNotExist as exc:

@@ -14,10 +14,7 @@ receiving side accepts or returns (with a reason).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,7 +23,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
-from dangjian.core.scoping import require, scope_for
+from dangjian.core.scoping import require
 from dangjian.members import pii
 from dangjian.members.actions import create_member, record_status_event, reveal_needs_otp, transfer_member
 from dangjian.members.choices import LeaveReason, MemberEventKind, MemberState
@@ -157,23 +154,6 @@ def _require_open(transfer: Transfer, verb: str) -> None:
         raise ValidationError({"status": [f"该转接{transfer.status_label}，不能再{verb}"]})
 
 
-@contextmanager
-def _sending_side_released(actor: Any, path: str) -> Iterator[None]:
-    """For one call, the actor's change scope also covers the sending branch at `path`.
-
-    members.actions.transfer_member requires both branches in the actor's scope. When the receiving side
-    accepts, the sending side's consent is the open request it made (checked against its scope then), so the
-    receiving user completes the move for both. The widened scope lives on the user object only inside this
-    block and is put back afterwards, whatever happens.
-    """
-    scope = scope_for(actor)
-    setattr(actor, "_dangjian_scope", dataclasses.replace(scope, change_roots=[*scope.change_roots, path]))  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(actor, "_dangjian_scope", scope)  # noqa: B010
-
-
 @audit.records_denials
 @transaction.atomic
 def accept_transfer(transfer: Transfer, *, actor: Any, date: dt.date | None, today: dt.date | None = None) -> Transfer:
@@ -195,9 +175,9 @@ def accept_transfer(transfer: Transfer, *, actor: Any, date: dt.date | None, tod
     if errors:
         raise ValidationError(errors)
     assert date is not None
-    with _sending_side_released(actor, transfer.from_org.path):
-        transfer_member(member, actor=actor, to_org=transfer.to_org, date=date,
-                        reason=transfer.reason or "组织关系转接", doc_no=transfer.letter_no)
+    # The sending side's consent is the open request it made (checked against its scope then).
+    transfer_member(member, actor=actor, to_org=transfer.to_org, date=date, reason=transfer.reason or "组织关系转接",
+                    doc_no=transfer.letter_no, released_by_sender=True)
     transfer.status = TransferStatus.ACCEPTED
     transfer.decided_on = date
     transfer.decided_by = _who(actor)
