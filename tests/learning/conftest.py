@@ -46,3 +46,21 @@ def direct_session(world, org, day: dt.date, hours: str, participants, kind=Sess
         data={"kind": kind, "title": "党校专题班", "held_on": day, "hours": hours},
         participants=participants,
     )
+
+
+@pytest.fixture
+def session_hours() -> tuple[str, str]:
+    """学时 of the two sessions of `sessions` (a test module may override this fixture)."""
+    return "31.5", "40"
+
+
+@pytest.fixture
+def sessions(world, session_hours):
+    """A 党校 session of 第一党支部 with 李党员 and one of 第三党支部 with 钱三支, each completed in full."""
+    import time_machine
+
+    a1_hours, b_hours = session_hours
+    with time_machine.travel(NOW, tick=False):
+        a1 = direct_session(world, world.a1, dt.date(2025, 5, 1), a1_hours, [(world.member.pk, a1_hours)])
+        b = direct_session(world, world.b, dt.date(2025, 5, 2), b_hours, [(world.b_member.pk, b_hours)])
+    return a1, b

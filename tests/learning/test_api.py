@@ -11,9 +11,14 @@ import time_machine
 from rest_framework.test import APIClient
 
 from dangjian.learning.models import Participation, StudySession
-from tests.learning.conftest import NOW, direct_session, submitted_meeting
+from tests.learning.conftest import NOW, submitted_meeting
 
 pytestmark = pytest.mark.usefixtures("world")
+
+
+@pytest.fixture
+def session_hours() -> tuple[str, str]:
+    return "32", "8"
 SESSIONS = "/api/v1/study-sessions/"
 PARTS = "/api/v1/study-participations/"
 TOTALS = "/api/v1/study-totals/"
@@ -23,14 +28,6 @@ def api(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=type(user).objects.get(pk=user.pk))
     return client
-
-
-@pytest.fixture
-def sessions(world):
-    with time_machine.travel(NOW, tick=False):
-        a1 = direct_session(world, world.a1, dt.date(2025, 5, 1), "32", [(world.member.pk, "32")])
-        b = direct_session(world, world.b, dt.date(2025, 5, 2), "8", [(world.b_member.pk, "8")])
-    return a1, b
 
 
 @time_machine.travel(NOW, tick=False)

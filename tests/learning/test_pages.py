@@ -27,14 +27,6 @@ def sheet_rows(response, sheet: int = 0) -> list[tuple]:
     return list(wb.worksheets[sheet].iter_rows(values_only=True))
 
 
-@pytest.fixture
-def sessions(world):
-    with time_machine.travel(NOW, tick=False):
-        a1 = direct_session(world, world.a1, dt.date(2025, 5, 1), "31.5", [(world.member.pk, "31.5")])
-        b = direct_session(world, world.b, dt.date(2025, 5, 2), "40", [(world.b_member.pk, "40")])
-    return a1, b
-
-
 # --- lists, details and exports: scoping ----------------------------------------------------------------------
 
 
