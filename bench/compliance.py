@@ -264,8 +264,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     )
     branch_kinds = [k for k in compliance.KINDS if k != MeetingKind.GROUP_MEETING]
     done_sql = (
-        f"SELECT t.kind, o.depth, CASE WHEN t.kind IN ({in_list(monthly)}) THEN t.month % 100 "
-        f"WHEN t.kind IN ({in_list(quarterly)}) THEN 100 + (t.month % 100 + 2) / 3 ELSE 200 END AS b, "
+        f"SELECT t.kind, o.depth, CASE WHEN t.kind IN ({in_list(monthly)}) THEN t.month - {year * 100} "
+        f"WHEN t.kind IN ({in_list(quarterly)}) THEN 100 + (t.month - {year * 100} + 2) / 3 ELSE 200 END AS b, "
         "COUNT(DISTINCT t.org_id) FROM orglife_meetingkindtag t JOIN orgs_organization o ON o.id = t.org_id "
         f"WHERE o.path >= %s AND o.path < %s AND t.month >= %s AND t.month <= %s AND t.submitted = {yes} "
         f"AND ((t.kind = 'group_meeting' AND o.kind = 'group') OR (t.kind IN ({in_list(branch_kinds)}) "

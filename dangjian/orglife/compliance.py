@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -328,7 +329,12 @@ def counts(
         qs = qs.filter(org_id__in=org_ids)
     per_month = {f"m{i}": Count("pk", filter=Q(month=key)) for i, key in enumerate(keys)}
     rows = qs.values_list("kind", "org_id").annotate(**per_month).order_by()
-    return MonthlyCounts(months, {(kind, org_id): tuple(ns) for kind, org_id, *ns in rows})
+    # The counts arrive as integers on both databases: read the ORM's query through the cursor, skipping
+    # Django's per-value converters (4 million calls for a whole tree's year).
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return MonthlyCounts(months, {tuple(row[:2]): tuple(row[2:]) for row in cursor.fetchall()})
 
 
 def _reference_day(year: int, today: dt.date) -> dt.date:
