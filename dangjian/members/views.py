@@ -17,8 +17,10 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
@@ -219,6 +221,24 @@ def _history(member: Member) -> list[dict[str, Any]]:
     return out
 
 
+# The member-lifecycle apps' parts of the member page, in order: (template, the function giving its context from
+# the member and the user). Each app decides what the user may see of it.
+LIFECYCLE_SECTIONS = [
+    ("recruitment/member_section.html", "dangjian.recruitment.member_section.member_section"),
+    ("transfers/member_section.html", "dangjian.transfers.views.member_section"),
+    ("dues/member_section.html", "dangjian.dues.member_section.member_section"),
+    ("learning/member_section.html", "dangjian.learning.views.member_section"),
+    ("appraisal/member_section.html", "dangjian.appraisal.views.member_section"),
+]
+
+
+def _lifecycle_sections(request: HttpRequest, member: Member) -> list[str]:
+    return [
+        render_to_string(template, import_string(context)(member, request.user), request=request)
+        for template, context in LIFECYCLE_SECTIONS
+    ]
+
+
 def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> dict[str, Any]:
     """What the detail page shows, and which action buttons the user's scope allows."""
     today = timezone.localdate()
@@ -238,6 +258,7 @@ def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> 
         "reveal_form": RevealForm() if may_reveal else None,
         "reveal_needs_otp": may_reveal and actions.reveal_needs_otp(request.user),
         **(_otp_links(request) if may_reveal else {}),
+        "sections": _lifecycle_sections(request, member),
     }
 
 

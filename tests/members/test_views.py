@@ -194,8 +194,10 @@ def test_detail_shows_masked_data_events_history_and_buttons(world, login):
     assert latest["changed"] == ["工作单位"] and latest["user"] == world.admin
     assert created["created"]
     assert "身份证号索引" not in body and "密文" not in body
-    for name in ("members:edit", "members:transfer", "members:status"):
+    for name in ("members:edit", "members:status", "transfers:create", "transfers:create_out"):
         assert reverse(name, args=[world.member.pk]) in body
+    # The lifecycle sections are on the page: 发展党员 (none here), 转接, 党费, 学时, 民主评议.
+    assert len(response.context["sections"]) == 5 and "党费" in body and "组织关系转接" in body
     assert "查看完整身份证号/手机号" in body
     assert response.context["age"] == world.member.age(timezone.localdate())
 
