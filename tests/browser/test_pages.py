@@ -47,6 +47,10 @@ def test_admin_pages_render_cleanly(browser, live_url, size):
         ("/orgs/", "tree"), ("/members/", "members"), ("/members/import/", "import"), ("/orglife/", "meetings"),
         ("/orglife/compliance/", "compliance"), ("/orglife/compliance/rollup/", "rollup"),
         ("/orgs/leadership/board/", "board"), ("/reminders/", "reminders"),
+        ("/orglife/compliance/talks/", "talks"), ("/rules/", "rules"), ("/documents/", "documents"),
+        ("/recruitment/", "recruitment"), ("/transfers/", "transfers"), ("/transfers/floating/", "floating"),
+        ("/transfers/lost/", "lost"), ("/dues/", "dues"), ("/learning/", "learning"),
+        ("/learning/shortfall/", "shortfall"), ("/appraisal/", "appraisal"), ("/appraisal/summary/", "appraisal-summary"),
     ):
         page.goto(f"{live_url}{path}")
         page.wait_for_load_state("networkidle")
@@ -92,3 +96,22 @@ def test_wrong_password_shows_the_generic_message(browser, live_url):
     page.click("button[type=submit]")
     page.locator(".alert-danger").wait_for()
     assert "用户名或密码错误" in page.locator(".alert-danger").inner_text()
+
+
+def test_the_phone_menu_opens_the_lifecycle_pages(browser, live_url):
+    page, problems = open_page(browser, live_url, "admin", "phone")
+    page.click("button.navbar-toggler")
+    page.click("text=党员")
+    page.click("text=发展党员")
+    page.wait_for_load_state("networkidle")
+    assert "/recruitment/" in page.url
+    assert_fits(page, "menu-recruitment-phone")
+    assert not problems, problems
+
+
+def test_a_secretary_ticks_dues_on_a_phone(browser, live_url):
+    page, problems = open_page(browser, live_url, "secretary", "phone")
+    page.goto(f"{live_url}/dues/")
+    page.wait_for_load_state("networkidle")
+    assert_fits(page, "dues-secretary-phone")
+    assert not problems, problems
