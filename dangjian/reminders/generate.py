@@ -233,11 +233,13 @@ def draft_items(today: dt.date, days: int) -> list[tuple[str, Item]]:
 
 def confirmation_items(today: dt.date, lead_days: int) -> list[tuple[str, Item]]:
     """预备党员 whose one-year probation (党章 第七条) ends within `lead_days` days or has ended: one query (with a
-    day's slack for 29 February), the exact end from add_years."""
+    day's slack for 29 February), the exact end from add_years. Members admitted through 发展党员 are left to its
+    own reminders (dangjian.recruitment.reminders), which know an extended probation."""
     horizon = today + dt.timedelta(days=lead_days)
     rows = (
         Member.objects.filter(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY,
-                              joined_on__lte=add_years(horizon, -PROBATION_YEARS) + dt.timedelta(days=1))
+                              joined_on__lte=add_years(horizon, -PROBATION_YEARS) + dt.timedelta(days=1),
+                              applicant__isnull=True)
         .values("id", "name", "joined_on", "org_id", "org__path", "org__name")
     )
     group = Group(K.CONFIRMATION_DUE, f"{K.CONFIRMATION_DUE}:summary", "有{n}名预备党员预备期即将届满或已届满，请及时讨论转正",

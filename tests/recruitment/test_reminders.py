@@ -54,3 +54,13 @@ def test_stopped_and_finished_applicants_are_not_reminded(world, frozen):
     applicant = actions.create_applicant(actor=world.secretary, data=applicant_data(world))
     actions.stop_applicant(applicant, actor=world.secretary, reason="本人撤回申请")
     assert recruitment_items(dt.date(2026, 11, 20)) == []
+
+
+def test_a_member_admitted_through_recruitment_is_reminded_of_confirmation_by_recruitment_only(world, frozen):
+    # Admitted on 20 July 2025 (approved 1 September): the probation ends on 20 July 2026, long past on NOW.
+    applicant = walk(world, actions.create_applicant(actor=world.secretary, data=applicant_data(world)), 20)
+    assert applicant.member is not None and applicant.member.party_status == "probationary"
+    generate(dt.date(2026, 11, 20))
+    mine = Reminder.objects.filter(user=world.secretary, resolved_at__isnull=True)
+    assert not mine.filter(kind=K.CONFIRMATION_DUE).exists()
+    assert mine.filter(kind__in=[K.RECRUITMENT_DUE, K.RECRUITMENT_OVERDUE]).exists()
