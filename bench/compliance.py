@@ -19,68 +19,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import statistics
-import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-PG_BENCH_DB = "dangjian_bench"
-MARK = "合成数据"
-TARGET_RATIO = 2.0
-TARGET_MS = 5000.0
-
-
-def env_for(db: str, pg_db: str) -> dict[str, str]:
-    """The environment of a child process bound to one benchmark database (as bench/foundation.py sets it)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["DANGJIAN_VAR_DIR"] = str(ROOT / "var" / "bench" / db)
-    env["DANGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    env["DJANGO_SETTINGS_MODULE"] = "dangjian.settings"
-    if db == "postgres":
-        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_db}"
-    return env
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import MARK, RESULTS, TARGET_MS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
 
 
 def main() -> None:
-    """Parent: migrate each database, then measure it in a child process (settings are read once per process)."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--reseed", action="store_true", help="replace the synthetic meetings")
-    parser.add_argument("--pg-db", default=PG_BENCH_DB)
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        _setup_django()
-        measure(args)
-        return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        env = env_for(db, args.pg_db)
-        # Only orglife and what it depends on: the other apps seed their own tables in their own benchmarks.
-        subprocess.run([PYTHON, "-m", "dangjian", "migrate", "orglife", "-v0"], env=env, cwd=ROOT, check=True)
-        cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)]
-        if args.reseed:
-            cmd.append("--reseed")
-        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
-
-
-def _setup_django() -> None:
-    warnings.filterwarnings("ignore", message="No directory at")
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    import django
-
-    django.setup()
+    run(__file__, "orglife", parser(__doc__, "replace the synthetic meetings").parse_args(), measure)
 
 
 # --- synthetic data ---------------------------------------------------------------------------------------------
@@ -176,17 +126,6 @@ def seed(year: int, reseed: bool) -> str:
 
 
 # --- measurement ------------------------------------------------------------------------------------------------
-
-
-def median_ms(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall time of `repeats` warm runs (after one warm-up run, whose result is returned)."""
-    result = fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), result
 
 
 def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear script of measurements

@@ -20,14 +20,13 @@ by subtree, and the whole `ledgers.summary` — beside the same results written 
 the same connection. The seeded figures are checked against dues.calc for a sample of members. Results go to
 stdout and bench/results/dues-<db>.txt.
 
-Timing helpers come from bench/compliance.py (env_for, median_ms), imported rather than copied.
+The command line, child processes and timer come from bench/_common.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -35,34 +34,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compliance import PG_BENCH_DB, PYTHON, RESULTS, ROOT, _setup_django, env_for, median_ms  # noqa: E402
-
-MARK = "合成数据"
-TARGET_RATIO = 2.0
-TARGET_MS = 5000.0
+from _common import MARK, RESULTS, TARGET_MS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--reseed", action="store_true", help="replace the synthetic bases and payments")
-    parser.add_argument("--pg-db", default=PG_BENCH_DB)
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        _setup_django()
-        measure(args)
-        return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        env = env_for(db, args.pg_db)
-        subprocess.run([PYTHON, "-m", "dangjian", "migrate", "dues", "-v0"], env=env, cwd=ROOT, check=True)
-        cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)]
-        if args.reseed:
-            cmd.append("--reseed")
-        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    run(__file__, "dues", parser(__doc__, "replace the synthetic bases and payments").parse_args(), measure)
 
 
 # --- synthetic data ---------------------------------------------------------------------------------------------

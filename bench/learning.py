@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,14 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from compliance import PG_BENCH_DB, _setup_django, env_for, median_ms  # noqa: E402
+from _common import MARK, RESULTS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
 from foundation import pad  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-MARK = "合成数据"
-TARGET_RATIO = 2.0
 SLICE = 4000  # branches per INSERT … SELECT slice
 
 # The k-th session of a branch: its kind (the cycle repeats after 12).
@@ -52,28 +46,11 @@ KINDS = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--reseed", action="store_true", help="replace the synthetic study records")
-    parser.add_argument("--pg-db", default=PG_BENCH_DB)
-    parser.add_argument("--part", choices=("all", "tree", "members", "rollup", "pages"), default="all",
-                        help="members: (1); rollup: (2); tree: (1)+(2); pages: (3) (results: learning-<db>-<part>.txt)")
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        _setup_django()
-        measure(args)
-        return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        env = env_for(db, args.pg_db)
-        subprocess.run([PYTHON, "-m", "dangjian", "migrate", "learning", "-v0"], env=env, cwd=ROOT, check=True)
-        cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats), "--part", args.part]
-        if args.reseed:
-            cmd.append("--reseed")
-        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+    p = parser(__doc__, "replace the synthetic study records")
+    p.add_argument("--part", choices=("all", "tree", "members", "rollup", "pages"), default="all",
+                   help="members: (1); rollup: (2); tree: (1)+(2); pages: (3) (results: learning-<db>-<part>.txt)")
+    args = p.parse_args()
+    run(__file__, "learning", args, measure, ["--part", args.part])
 
 
 # --- synthetic data ---------------------------------------------------------------------------------------------

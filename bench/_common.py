@@ -1,0 +1,88 @@
+"""What the benchmarks that run on the foundation's databases share: where things are, the child-process
+environment bound to one database, the command line, and the warm-run timer.
+
+Each benchmark runs as a parent that migrates its app on each database and then measures it in a child process
+(Django reads DATABASE_URL once per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+PG_BENCH_DB = "dangjian_bench"
+MARK = "合成数据"  # the title of synthetic rows, so they are recognisable and replaced with --reseed
+TARGET_RATIO = 2.0
+TARGET_MS = 5000.0
+
+
+def env_for(db: str, pg_db: str) -> dict[str, str]:
+    """The environment of a child process bound to one benchmark database (as bench/foundation.py sets it)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["DANGJIAN_VAR_DIR"] = str(ROOT / "var" / "bench" / db)
+    env["DANGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    env["DJANGO_SETTINGS_MODULE"] = "dangjian.settings"
+    if db == "postgres":
+        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_db}"
+    return env
+
+
+def parser(description: str | None, reseed_help: str) -> argparse.ArgumentParser:
+    """The options every such benchmark takes (add your own before parsing)."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--reseed", action="store_true", help=reseed_help)
+    p.add_argument("--pg-db", default=PG_BENCH_DB)
+    p.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--label", default="", help=argparse.SUPPRESS)
+    return p
+
+
+def run(script: str, app: str, args: argparse.Namespace, measure: Callable[[argparse.Namespace], None],
+        extra: list[str] | None = None) -> None:
+    """As the child (--measure): set up Django and measure. As the parent: for each database, migrate `app` (and
+    what it depends on: the other apps seed their own tables in their own benchmarks), then run the child."""
+    if args.measure:
+        setup_django()
+        measure(args)
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
+        env = env_for(db, args.pg_db)
+        subprocess.run([PYTHON, "-m", "dangjian", "migrate", app, "-v0"], env=env, cwd=ROOT, check=True)
+        cmd = [PYTHON, script, "--measure", "--label", db, "--repeats", str(args.repeats), *(extra or [])]
+        if args.reseed:
+            cmd.append("--reseed")
+        subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+
+
+def setup_django() -> None:
+    warnings.filterwarnings("ignore", message="No directory at")
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+    import django
+
+    django.setup()
+
+
+def median_ms(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median wall time of `repeats` warm runs (after one warm-up run, whose result is returned)."""
+    result = fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), result
