@@ -79,6 +79,7 @@ ACTIONS: dict[str, str] = {
     "learning.create": "登记学习培训",
     "learning.from_meeting": "由组织生活记录生成学习记录",
     "learning.participants": "修改参学人员及学时",
+    "learning.trainee": "登记发展对象培训学时",
     "learning.export": "导出学时统计",
     "appraisal.create": "登记民主评议党员",
     "appraisal.update": "修改民主评议党员",

@@ -29,7 +29,7 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
 from dangjian.learning import rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
-from dangjian.learning.models import Participation, StudySession
+from dangjian.learning.models import Participation, StudySession, Trainee
 from dangjian.learning.totals import TENTH, hours_errors
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
@@ -246,6 +246,42 @@ def set_participants(session: StudySession, *, actor: Any, participants: Iterabl
     audit.record("learning.participants", actor=actor, obj=session, org=session.org,
                  changes={"participants": [before, len(rows)]})
     return session
+
+
+@audit.records_denials
+@transaction.atomic
+def add_trainee(session: StudySession, *, actor: Any, applicant: Any, hours: Any) -> Trainee:
+    """登记 an 入党积极分子 or 发展对象 of the session's subtree as having completed `hours` of it (the training the
+    发展党员 admission rule reads). Sessions from a meeting record are for members only."""
+    from dangjian.recruitment.models import Applicant, ApplicantStatus
+    from dangjian.recruitment.steps import Stage
+
+    require(actor, session.org.path, "change", obj=session)
+    errors: dict[str, list[str]] = {}
+    if session.meeting_id is not None:
+        _add(errors, "applicant", "由组织生活记录生成的学习记录只计党员学时，发展对象培训请另行登记")
+    applicant_id = getattr(applicant, "pk", applicant)
+    found = None
+    if isinstance(applicant_id, int) or (isinstance(applicant_id, str) and applicant_id.isdigit()):
+        found = Applicant.objects.visible_to(actor, "change").select_related("org").filter(pk=int(applicant_id)).first()
+    if found is None:
+        _add(errors, "applicant", "请选择本单位的入党积极分子或发展对象")
+    elif not found.org.path.startswith(session.org.path):
+        _add(errors, "applicant", f"{found.name}不在{session.org.name}及其下级党组织中")
+    elif found.status != ApplicantStatus.IN_PROGRESS or found.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
+        _add(errors, "applicant", f"{found.name}目前为“{found.get_stage_display()}”阶段，只有入党积极分子和发展对象登记培训")
+    elif Trainee.objects.filter(session=session, applicant=found).exists():
+        _add(errors, "applicant", f"{found.name}已登记过本次培训")
+    value = _decimal(hours)
+    for problem in (hours_errors(value, session.hours) if value is not None else ["请填写完成学时"]):
+        _add(errors, "hours", problem)
+    if errors:
+        raise ValidationError(errors)
+    assert found is not None and value is not None
+    trainee = Trainee.objects.create(session=session, applicant=found, hours=value, held_on=session.held_on)
+    audit.record("learning.trainee", actor=actor, obj=session, org=session.org,
+                 changes={"applicant": found.pk, "hours": str(value)})
+    return trainee
 
 
 # --- scoped reading ---------------------------------------------------------------------------------------------

@@ -86,3 +86,27 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.member_id}:{self.hours}"
+
+
+class Trainee(models.Model):
+    """An 入党积极分子 or 发展对象 (not yet a member) who took part in a session — the 发展对象 training of 发展党员工作细则
+    第十七条 (≥ 3 days or 24 学时), which dangjian.recruitment.training reads. Kept apart from `Participation`, so
+    member totals and targets never count people who are not members."""
+
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="trainees")
+    applicant = models.ForeignKey(
+        "recruitment.Applicant", on_delete=models.PROTECT, related_name="trainings", verbose_name="发展对象或积极分子"
+    )
+    hours = models.DecimalField("完成学时", max_digits=5, decimal_places=1)
+    held_on = models.DateField("学习日期")
+
+    class Meta:
+        verbose_name = "发展对象培训记录"
+        verbose_name_plural = "发展对象培训记录"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "applicant"], name="learning_trainee_unique_applicant"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="learning_trainee_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.applicant_id}:{self.hours}"

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
@@ -123,11 +123,46 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = session.participations.select_related("member", "member__org").order_by("member__name_pinyin", "member_id")
     if not full:
         rows = rows.filter(member_id=scope.own_member_id or 0)
+    may_train = session.meeting_id is None and scope.covers(session.org.path, "change")
     return render(request, "learning/detail.html", {
         "session": session, "rows": list(rows), "full": full, "total": session.participations.count() if full else None,
         "centralized": totals.is_centralized(session.kind, totals.load_targets(session.held_on.year)),
         "meeting_visible": session.meeting_id is not None and full,
+        "trainees": list(session.trainees.select_related("applicant", "applicant__org").order_by("applicant__name_pinyin"))
+        if scope.covers(session.org.path, "change") else [],
+        "trainee_choices": _trainee_choices(user, session) if may_train else [],
     })
+
+
+def _trainee_choices(user: Any, session: Any) -> list[Any]:
+    """入党积极分子 and 发展对象 of the session's subtree still on their way, for the trainee form."""
+    from dangjian.recruitment.models import Applicant, ApplicantStatus
+    from dangjian.recruitment.steps import Stage
+
+    return list(
+        Applicant.objects.visible_to(user, "change")
+        .filter(subtree_q(session.org.path, "org__path"), status=ApplicantStatus.IN_PROGRESS,
+                stage__in=[Stage.ACTIVIST, Stage.CANDIDATE])
+        .select_related("org").order_by("org__path", "name_pinyin")[:500]
+    )
+
+
+@login_required
+@require_POST
+def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记发展对象培训学时 for one applicant on a session entered directly."""
+    user: Any = request.user
+    session = actions.get_session_for_user(user, pk, "change")
+    try:
+        actions.add_trainee(session, actor=user, applicant=request.POST.get("applicant", ""),
+                            hours=request.POST.get("hours", ""))
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, "已登记发展对象培训学时")
+    return redirect("learning:detail", pk=session.pk)
 
 
 @login_required
@@ -358,6 +393,7 @@ urlpatterns = [
     path("new/", session_create, name="create"),
     path("from-meeting/<int:meeting_pk>/", from_meeting, name="from_meeting"),
     path("<int:pk>/", session_detail, name="detail"),
+    path("<int:pk>/trainees/", trainee_add, name="trainee_add"),
     path("totals/", member_totals, name="totals"),
     path("shortfall/", branch_shortfall, name="shortfall"),
     path("member/<int:pk>/", member_detail, name="member"),

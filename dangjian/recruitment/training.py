@@ -1,8 +1,9 @@
 """The one place that says how much 集中培训 a 发展对象 has had (发展党员工作细则 第十七条).
 
-For now the training is recorded as step 11 of the applicant's path (days, 学时 and the certificate). When the
-`learning` app records 发展对象 training, the integrator redirects this function there; the admission check
-(actions, step 15) and the pages only ever call `training_hours`.
+Training is recorded in two ways that add up: as step 11 of the applicant's path (days, 学时 and the certificate,
+for courses outside the system), and as 学时 of study sessions the applicant attended (`learning.Trainee`, for a
+党校 course or 专题培训 recorded in the system). The admission check (actions, step 15) and the pages only ever
+call `training_hours`.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ class Training:
 
 
 def training_hours(applicant: Applicant) -> Training:
-    """Days and 学时 of 集中培训 recorded for the applicant (zero when none)."""
+    """Days and 学时 of 集中培训 recorded for the applicant: the step's, plus the sessions' 学时 (zero when none)."""
+    from dangjian.learning.models import Trainee
     from dangjian.recruitment.steps import TRAINING
 
     totals = applicant.steps.filter(number=TRAINING).aggregate(days=Sum("training_days"), hours=Sum("training_hours"))
-    return Training(days=totals["days"] or Decimal(0), hours=totals["hours"] or Decimal(0))
+    sessions = Trainee.objects.filter(applicant=applicant).aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
+    return Training(days=totals["days"] or Decimal(0), hours=(totals["hours"] or Decimal(0)) + sessions)
