@@ -397,8 +397,10 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "members/reveal_result.html", {
                 "member": member, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
             })
-    return render(request, "members/reveal.html", {
-        "form": form, "member": member, "reveal_needs_otp": needs_otp,
+    return render(request, "includes/reveal_page.html", {
+        "form": form, "member": member, "reveal_needs_otp": needs_otp, "person_name": member.name,
+        "list_url": reverse("members:list"), "list_label": "党员名册",
+        "detail_url": reverse("members:detail", args=[member.pk]),
         "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **_otp_links(request),
     })
 

@@ -326,8 +326,10 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "recruitment/reveal_result.html", {
                 "applicant": applicant, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
             })
-    return render(request, "recruitment/reveal.html", {
-        "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, **_otp_links(request),
+    return render(request, "includes/reveal_page.html", {
+        "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, "person_name": applicant.name,
+        "list_url": reverse("recruitment:list"), "list_label": "发展党员",
+        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **_otp_links(request),
     })
 
 
