@@ -26,16 +26,17 @@ from dangjian.members.choices import (
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
-# The order in which the status form offers the 党籍变动 kinds, with the labels the form shows.
+# The order in which the status form offers the 党籍变动 kinds, with the labels the form shows. 转出（系统外） is not
+# among them: it goes through 组织关系转接 (dangjian.transfers: the 介绍信, and the member leaves the roll when the
+# 回执 comes back).
 STATUS_KIND_LABELS = {
     MemberEventKind.CONFIRMED: "转正",
-    MemberEventKind.TRANSFER_OUT: "转出（系统外）",
     MemberEventKind.SUSPENDED: "停止党籍",
     MemberEventKind.RESTORED: "恢复党籍",
     MemberEventKind.LEFT: "出党",
     MemberEventKind.DECEASED: "去世",
 }
-assert set(STATUS_KIND_LABELS) == set(STATUS_EVENTS), "every status event needs a label in the form"
+assert set(STATUS_KIND_LABELS) == set(STATUS_EVENTS) - {MemberEventKind.TRANSFER_OUT}, "a label for each status event"
 
 
 def _date_field(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
@@ -200,7 +201,7 @@ class TransferForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """党籍变动: 转正, 转出（系统外）, 停止党籍, 恢复党籍, 出党, 去世."""
+    """党籍变动: 转正, 停止党籍, 恢复党籍, 出党, 去世 (转出 goes through 组织关系转接)."""
 
     kind = _choice_field("变动事项", list(STATUS_KIND_LABELS.items()))
     date = _date_field("日期")
@@ -210,14 +211,10 @@ class StatusForm(forms.Form):
     )
     doc_no = _text_field("文号", 100)
     leave_reason = _choice_field("出党方式", LeaveReason.choices, required=False)
-    outside_org = _text_field("转往的党组织", 200)
-    letter_no = _text_field("介绍信编号", 50)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leave_reason"].help_text = "仅出党时填写"
-        self.fields["outside_org"].help_text = "仅转出（系统外）时填写"
-        self.fields["letter_no"].help_text = "仅转出（系统外）时填写"
         self.fields["doc_no"].help_text = "恢复党籍须填写批准文号"
 
 

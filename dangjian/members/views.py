@@ -360,7 +360,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, pk: int) -> HttpResponse:
-    """党籍变动: 转正, 转出（系统外）, 停止党籍, 恢复党籍, 出党, 去世 — the record itself stays."""
+    """党籍变动: 转正, 停止党籍, 恢复党籍, 出党, 去世 — the record itself stays (转出 goes through 组织关系转接)."""
     member = _member_for(request, pk, "change")
     form = StatusForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -368,8 +368,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             event = actions.record_status_event(
                 member, actor=request.user, kind=data["kind"], date=data["date"], reason=data["reason"],
-                doc_no=data["doc_no"], leave_reason=data["leave_reason"], outside_org=data["outside_org"],
-                letter_no=data["letter_no"],
+                doc_no=data["doc_no"], leave_reason=data["leave_reason"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

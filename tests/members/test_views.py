@@ -415,10 +415,15 @@ def test_status_errors_are_shown_on_fields(world, login):
     assert not AuditEvent.objects.filter(action="members.status").exists()
 
 
-def test_status_offers_the_six_kinds_in_order(world, login):
-    form = login(world.admin).get(reverse("members:status", args=[world.member.pk])).context["form"]
+def test_status_offers_five_kinds_in_order_and_leaves_transfer_out_to_the_transfers(world, login):
+    client = login(world.admin)
+    form = client.get(reverse("members:status", args=[world.member.pk])).context["form"]
     labels = [label for value, label in form.fields["kind"].choices if value]
-    assert labels == ["转正", "转出（系统外）", "停止党籍", "恢复党籍", "出党", "去世"]
+    assert labels == ["转正", "停止党籍", "恢复党籍", "出党", "去世"]
+    response = client.post(reverse("members:status", args=[world.member.pk]),
+                           {"kind": "transfer_out", "date": "2025-01-02", "reason": "调动"})
+    assert response.status_code == 200 and "kind" in response.context["form"].errors
+    assert Member.objects.get(pk=world.member.pk).state == MemberState.ACTIVE
 
 
 # --- Reveal -------------------------------------------------------------------------------------------------------
