@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from dangjian.learning.choices import SessionKind
-from dangjian.learning.models import Participation, StudySession
+from dangjian.learning.models import Participation, StudySession, Trainee
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -145,5 +145,29 @@ def load(*, seed: int, today: dt.date) -> str:
         for s, rows in zip(created, plans, strict=True) for member_id, hours in rows
     ]
     Participation.objects.bulk_create(participations, batch_size=5000)
+    trainees = _candidate_course(today)
     return (f"学习培训 {len(created)} 次（其中由组织生活记录生成 {from_meetings} 次），"
-            f"参学记录 {len(participations)} 条。")
+            f"参学记录 {len(participations)} 条；发展对象培训班学员 {trainees} 名。")
+
+
+def _candidate_course(today: dt.date) -> int:
+    """The 机关党委's 发展对象培训班 (细则 第十七条): the 发展对象 who have not yet had their training recorded attend
+    it, so their admission check reads the 学时 from here (`recruitment.training`)."""
+    from dangjian.recruitment.models import Applicant, ApplicantStatus
+    from dangjian.recruitment.steps import TRAINING, Stage
+
+    top = Organization.objects.filter(depth=1).order_by("path").first()
+    candidates = list(
+        Applicant.objects.filter(status=ApplicantStatus.IN_PROGRESS, stage=Stage.CANDIDATE, step__lt=TRAINING)
+        .values_list("pk", flat=True)
+    )
+    if top is None or not candidates:
+        return 0
+    session = StudySession.objects.create(
+        org=top, kind=SessionKind.PARTY_SCHOOL, title="发展对象培训班", hours=Decimal("24"),
+        held_on=today - dt.timedelta(days=10), place="机关党校", provider="机关党委",
+    )
+    Trainee.objects.bulk_create(
+        [Trainee(session=session, applicant_id=pk, hours=Decimal("24"), held_on=session.held_on) for pk in candidates]
+    )
+    return len(candidates)

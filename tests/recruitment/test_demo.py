@@ -34,3 +34,25 @@ def test_demo_holds_applicants_at_every_step_due_and_overdue(world):
         assert a.member.joined_on == a.steps.get(number=15).date
     generate(today)
     assert Reminder.objects.filter(kind=ReminderKind.RECRUITMENT_OVERDUE, user=world.admin).exists()
+
+
+def test_the_study_demo_trains_the_candidates_not_yet_trained(world):
+    from decimal import Decimal
+
+    from dangjian.learning import demo as learning_demo
+    from dangjian.learning.models import Trainee
+    from dangjian.recruitment.steps import TRAINING, Stage
+    from dangjian.recruitment.training import training_hours
+
+    User.objects.filter(pk=world.admin.pk).update(username="admin")
+    for name in ("甲正式", "乙正式", "丙正式", "丁正式"):
+        world.make_member(world.a1, name=name)
+    today = dt.date(2026, 11, 20)
+    demo.load(seed=7, today=today)
+    waiting = Applicant.objects.filter(status=ApplicantStatus.IN_PROGRESS, stage=Stage.CANDIDATE, step__lt=TRAINING)
+    assert waiting.exists()
+    line = learning_demo.load(seed=7, today=today)
+    assert f"发展对象培训班学员 {waiting.count()} 名" in line
+    for applicant in waiting:
+        assert training_hours(applicant).hours >= Decimal("24")
+    assert Trainee.objects.count() == waiting.count()
