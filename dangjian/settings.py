@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dangjian.accounts",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.leadership",
     "dangjian.orglife",
     "dangjian.reminders",
     "dangjian.recruitment",

@@ -2,10 +2,17 @@
 
 from django.urls import include, path
 
+from dangjian.leadership import urls as leadership_urls
+from dangjian.orgs import urls as orgs_urls
+
+# 班子 and 换届 pages have always lived at /orgs/leadership/ under the "orgs" namespace (orgs:leadership_*);
+# the leadership app sits above orgs, so the two are joined here rather than by orgs importing it.
+orgs_patterns = [path("leadership/", include(leadership_urls)), *orgs_urls.urlpatterns]
+
 urlpatterns = [
     path("", include("dangjian.core.urls")),
     path("accounts/", include("dangjian.accounts.urls")),
-    path("orgs/", include("dangjian.orgs.urls")),
+    path("orgs/", include((orgs_patterns, orgs_urls.app_name))),
     path("members/", include("dangjian.members.urls")),
     path("orglife/", include("dangjian.orglife.urls")),
     path("reminders/", include("dangjian.reminders.urls")),

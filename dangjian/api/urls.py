@@ -12,12 +12,12 @@ from dangjian.accounts.api import TokenViewSet
 from dangjian.api.base import IsApiAdministrator
 from dangjian.appraisal import api as appraisal_api
 from dangjian.dues import api as dues_api
+from dangjian.leadership.api import PostHoldingViewSet, TermViewSet
 from dangjian.learning import api as learning_api
 from dangjian.members.api import MemberViewSet
 from dangjian.orglife.api import MeetingViewSet
 from dangjian.orglife.compliance_api import ComplianceViewSet
 from dangjian.orgs.api import OrganizationViewSet
-from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
 from dangjian.recruitment import api as recruitment_api
 from dangjian.reminders.api import ReminderViewSet
 from dangjian.transfers import api as transfers_api

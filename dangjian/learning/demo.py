@@ -18,13 +18,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.models import Participation, StudySession, Trainee
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attendance, Meeting, MeetingKindTag
-from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, OrgStatus, PostHolding
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 ONLINE_TITLES = [
     "习近平新时代中国特色社会主义思想专题网络课程", "党章党规党纪网络专题", "新修订《中国共产党纪律处分条例》解读",

@@ -42,11 +42,12 @@ from django.db.models.functions import Coalesce
 
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import subtree_q
+from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.learning import rules
 from dangjian.learning.models import Participation
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
-from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
+from dangjian.orgs.models import Organization, OrgKind
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.0")

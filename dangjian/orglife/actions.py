@@ -27,6 +27,8 @@ from django.utils.html import linebreaks
 
 from dangjian.core import audit
 from dangjian.core.scoping import get_for_user, require, scope_for
+from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
+from dangjian.leadership.rules import in_office_q
 from dangjian.lib.votes import assembly_vote
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.membership import members_on
@@ -42,8 +44,7 @@ from dangjian.orglife.models import (
     Vote,
     year_month,
 )
-from dangjian.orgs.leadership import in_office_q
-from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
+from dangjian.orgs.models import Organization, OrgKind
 
 # Which kinds of org may hold each kind of meeting (支部工作条例, 2018):
 #   党员大会 第十一条, 支委会 第十二条, 民主评议党员 (第十八条) — the 党支部's own bodies;

@@ -48,11 +48,12 @@ from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.scoping import require, subtree_q
+from dangjian.leadership.checks import COMMITTEE_ONLY_POSTS
+from dangjian.leadership.models import PostHolding
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
-from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus, PostHolding
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = (MONTH, QUARTER, YEAR)

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET
 from dangjian.core import rules
 from dangjian.core.models import RuleStatus
 from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
+from dangjian.leadership import checks
 from dangjian.orglife import compliance
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind
-from dangjian.orgs import checks
+from dangjian.orgs import rules as org_rules
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 MATRIX_PAGE_SIZE = 50
@@ -167,7 +168,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).view_roots:
         raise Http404("未找到该记录")
     today = timezone.localdate()
-    keys = orglife_rules.COMPLIANCE_KEYS + orglife_rules.SETUP_KEYS
+    keys = orglife_rules.COMPLIANCE_KEYS + org_rules.SETUP_KEYS
     in_force = rules.values(keys, today)
     rows = []
     for key in keys:

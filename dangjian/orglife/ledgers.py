@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from dangjian.core.documents import plain_text
 from dangjian.core.scoping import subtree_q
+from dangjian.leadership.queries import board_context, board_rows, row_state
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
 from dangjian.orglife.compliance import KINDS, load_config, matrix, matrix_orgs
 from dangjian.orglife.models import Attendance, Meeting
-from dangjian.orgs.leadership import board_context, board_rows, row_state
 from dangjian.orgs.models import Organization
 
 # The compliance sheet covers at most this many orgs (a 机关党委's whole tree is far below it).

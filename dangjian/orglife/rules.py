@@ -1,8 +1,8 @@
-"""The rules of organizational life and of 组织设置, declared once as data (architecture.md, pattern 3).
+"""The rules of organizational life, declared once as data (architecture.md, pattern 3).
 
 Each rule names its regulation, article and status as /work/shared/domain/regulations.md gives them: CENTRAL for
 a text seen with its article (✅), PARTIAL when the wording is confirmed but not the article (🟡 or "art. no. not
-seen"), LOCAL for this deployment's practice (⚙). Compliance, 组织设置 checks, reminders and evaluation read the
+seen"), LOCAL for this deployment's practice (⚙). Compliance, reminders and evaluation read the
 values through `dangjian.core.rules.values(...)` and hand them to pure functions.
 
 Meeting frequencies are period names ("month", "quarter", "year"); a deployment may tighten a local rule (for
@@ -14,9 +14,8 @@ from __future__ import annotations
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import PERIOD_CHOICES, Rule, register
 from dangjian.orglife.choices import MeetingKind
+from dangjian.orgs.rules import BRANCH_RULES
 
-BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
-ORGAN_RULES = "《中国共产党党和国家机关基层组织工作条例》"
 LOCAL = "本单位做法，可配置"
 
 # Meeting kind → the key of the rule giving its frequency. Only these kinds are obligations.
@@ -42,19 +41,6 @@ COMPLIANCE_KEYS = [
     HEART_TALK_MIN,
     HEART_TALK_REMIND_MONTH,
 ]
-
-SETUP_KEYS = [
-    "orgs.setup.branch_min_full_members",
-    "orgs.setup.branch_max_members",
-    "orgs.setup.committee_required_full_members",
-    "orgs.setup.committee_min_size",
-    "orgs.setup.committee_max_size",
-    "orgs.setup.organ_committee_min_members",
-    "orgs.setup.organ_general_min_members",
-    "orgs.setup.joint_max_units",
-    "orgs.setup.temporary_end_warns",
-]
-# The deputy-secretary limit (第二十条) is declared once, with the 班子 rules: dangjian.orgs.rules.
 
 register(
     Rule("orglife.assembly_period", "党支部党员大会召开周期", "quarter", BRANCH_RULES, "第十一条", RuleStatus.CENTRAL,
@@ -83,24 +69,6 @@ register(
     Rule("orglife.silent_days", "静默支部：连续未提交组织生活记录的天数", 30, LOCAL, "", RuleStatus.LOCAL),
     Rule("orglife.due_soon_days", "即将到期提醒：距周期结束的天数", 7, LOCAL, "", RuleStatus.LOCAL),
     Rule("orglife.count_submitted_only", "只统计已提交的记录（草稿不计）", True, LOCAL, "", RuleStatus.LOCAL),
-    Rule("orgs.setup.branch_min_full_members", "单独设立党支部的正式党员人数下限", 3, BRANCH_RULES, "第四条",
-         RuleStatus.CENTRAL, "正式党员3人以上的，应当成立党支部"),
-    Rule("orgs.setup.branch_max_members", "党支部党员人数上限", 50, BRANCH_RULES, "第四条", RuleStatus.CENTRAL,
-         "党支部党员人数一般不超过50人"),
-    Rule("orgs.setup.committee_required_full_members", "应当设立支部委员会的正式党员人数", 7, BRANCH_RULES, "第二十条",
-         RuleStatus.CENTRAL, "有正式党员7人以上的党支部，应当设立党支部委员会"),
-    Rule("orgs.setup.committee_min_size", "支部委员会人数下限", 3, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
-         "由3至5人组成"),
-    Rule("orgs.setup.committee_max_size", "支部委员会人数上限", 7, BRANCH_RULES, "第二十条", RuleStatus.CENTRAL,
-         "一般不超过7人"),
-    Rule("orgs.setup.organ_committee_min_members", "机关设立党的基层委员会的党员人数", 100, ORGAN_RULES, "第五条",
-         RuleStatus.CENTRAL, "机关党员100人以上的，设立党的基层委员会"),
-    Rule("orgs.setup.organ_general_min_members", "机关设立党总支的党员人数", 50, ORGAN_RULES, "第六条",
-         RuleStatus.CENTRAL, "机关党员50人以上、100人以下的，设立党的总支部委员会"),
-    Rule("orgs.setup.joint_max_units", "联合党支部覆盖单位数上限", 5, BRANCH_RULES, "第五条", RuleStatus.CENTRAL,
-         "联合党支部覆盖单位一般不超过5个"),
-    Rule("orgs.setup.temporary_end_warns", "临时党组织任务结束后提示撤销", True, BRANCH_RULES, "第五条",
-         RuleStatus.PARTIAL, "为期6个月以上的工程、工作项目等成立党支部；任务结束后撤销为通行做法"),
     Rule(HEART_TALK_MIN, "谈心谈话：支委之间、支委和党员之间每年不少于（次）", 1, BRANCH_RULES, "第十九条",
          RuleStatus.CENTRAL, "“每年谈心谈话一般不少于1次”；党员和党员之间的谈话同样登记，但不逐对核对",
          minimum=1, tighter="higher"),

@@ -17,13 +17,14 @@ from django.db.models import Count, QuerySet
 
 from dangjian.core import rules
 from dangjian.core.scoping import subtree_q
+from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
+from dangjian.leadership.rules import in_office_q
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.compliance import Status, _existed_in_year_q, _reference_day
 from dangjian.orglife.models import HeartTalk
-from dangjian.orgs.leadership import in_office_q
-from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
+from dangjian.orgs.models import Organization, OrgKind
 
 Pair = tuple[int, int]
 

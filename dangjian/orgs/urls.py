@@ -1,10 +1,9 @@
-from django.urls import include, path
+from django.urls import path
 
-from dangjian.orgs import leadership_views, views
+from dangjian.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("leadership/", include(leadership_views.urlpatterns)),
     path("", views.tree, name="tree"),
     path("<int:pk>/children/", views.tree_children, name="tree_children"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -39,6 +39,9 @@ from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import CHANGE_ROLES, ORG_ROLES, SYSTEM_ROLES
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import collapse_roots, path_upper_bound
+from dangjian.leadership import rules as leadership
+from dangjian.leadership import rules as org_rules
+from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.lib.dates import add_years
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
@@ -46,9 +49,7 @@ from dangjian.members.validation import PROBATION_YEARS
 from dangjian.orglife import compliance
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
-from dangjian.orgs import leadership
-from dangjian.orgs import rules as org_rules
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus, Post, PostHolding, Term
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 from dangjian.reminders import rules
 from dangjian.reminders.models import Reminder, ReminderKind
 

@@ -15,11 +15,11 @@ import random
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
 from dangjian.core.demo.names import full_name
+from dangjian.leadership.rules import add_months
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
 from dangjian.members.choices import MemberState, PartyStatus, PersonCategory
 from dangjian.members.models import Member
-from dangjian.orgs.leadership import add_months
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, UnitCategory
 from dangjian.transfers import actions
 from dangjian.transfers.choices import TransferStatus

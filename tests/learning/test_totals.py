@@ -10,10 +10,10 @@ import pytest
 import time_machine
 
 from dangjian.core.models import RuleParameter
+from dangjian.leadership.models import Post, PostHolding
 from dangjian.learning import totals
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.totals import Targets, hours_errors, standing
-from dangjian.orgs.models import Post, PostHolding
 from tests.learning.conftest import direct_session
 
 T = Targets(Decimal(32), Decimal(56), 1, ("party_school", "special_training", "reading_class"))

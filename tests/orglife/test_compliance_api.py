@@ -111,9 +111,9 @@ def test_queries_do_not_grow_with_orgs(world):
 
 @time_machine.travel(TODAY, tick=False)
 def test_talk_coverage_gives_figures_per_branch_and_no_records(world):
+    from dangjian.leadership.actions import appoint
+    from dangjian.leadership.models import Post
     from dangjian.orglife.models import HeartTalk
-    from dangjian.orgs.leadership import appoint
-    from dangjian.orgs.models import Post
 
     secretary = world.make_member(world.a1, name="支书甲")
     appoint(world.a1, actor=world.admin, member=secretary, post=Post.SECRETARY, starts_on=D(2024, 1, 1))

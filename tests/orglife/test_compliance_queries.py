@@ -12,12 +12,13 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dangjian.leadership.models import Post, PostHolding
 from dangjian.orglife import compliance
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.compliance import Status
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.actions import create_org
-from dangjian.orgs.models import Organization, OrgKind, Post, PostHolding
+from dangjian.orgs.models import Organization, OrgKind
 
 D = dt.date
 K = MeetingKind

@@ -27,6 +27,7 @@ from dangjian.orglife.compliance import (
     status_for,
 )
 from dangjian.orgs.models import OrgKind
+from dangjian.orgs.rules import SETUP_KEYS
 
 D = dt.date
 JAN = period_containing(MONTH, D(2025, 1, 10))
@@ -147,7 +148,7 @@ def test_the_health_window_is_the_last_three_complete_months():
 
 
 def test_every_rule_is_declared_with_source_and_status():
-    for key in orglife_rules.COMPLIANCE_KEYS + orglife_rules.SETUP_KEYS:
+    for key in orglife_rules.COMPLIANCE_KEYS + SETUP_KEYS:
         rule = REGISTRY[key]
         assert rule.source and rule.status in RuleStatus.values, key
         if rule.status == RuleStatus.CENTRAL:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.core.models import AuditEvent
+from dangjian.leadership.actions import open_term
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind
-from dangjian.orgs.leadership import open_term
 
 NOW = dt.datetime(2025, 12, 20, 4, tzinfo=dt.UTC)
 BJ = ZoneInfo("Asia/Shanghai")

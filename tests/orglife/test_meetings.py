@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from dangjian.core.models import AuditEvent
+from dangjian.leadership.models import Post, PostHolding
 from dangjian.members import actions as member_actions
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attachment, Meeting, MeetingKindTag
 from dangjian.orgs.actions import dissolve_org
-from dangjian.orgs.models import Organization, Post, PostHolding
+from dangjian.orgs.models import Organization
 
 NOW = dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC)
 BJ = ZoneInfo("Asia/Shanghai")

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dangjian.core.models import AuditEvent
+from dangjian.leadership.actions import appoint
+from dangjian.leadership.models import Post
 from dangjian.orglife import actions, talks
 from dangjian.orglife.compliance import Status
 from dangjian.orglife.models import HeartTalk
-from dangjian.orgs.leadership import appoint
-from dangjian.orgs.models import Post
 
 NOW = dt.datetime(2025, 6, 16, 4, tzinfo=dt.UTC)
 

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from dangjian.core.models import RuleParameter, RuleStatus
 from dangjian.core.rules import REGISTRY
+from dangjian.leadership.models import Post, PostHolding, Term
+from dangjian.leadership.rules import add_months
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.actions import create_org
-from dangjian.orgs.leadership import add_months
-from dangjian.orgs.models import OrgKind, Post, PostHolding, Term
+from dangjian.orgs.models import OrgKind
 from dangjian.reminders import rules
 from dangjian.reminders.generate import generate
 from dangjian.reminders.models import Reminder, ReminderKind

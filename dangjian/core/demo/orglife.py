@@ -13,12 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.lib.dates import add_years
 from dangjian.members.choices import ON_ROLL_STATES, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attendance, HeartTalk, Meeting, MeetingKindTag, year_month
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus, Post, PostHolding, Term
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TERM_YEARS = {OrgKind.COMMITTEE: 5, OrgKind.GENERAL_BRANCH: 3, OrgKind.BRANCH: 3}

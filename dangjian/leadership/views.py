@@ -1,6 +1,6 @@
 """班子 and 换届 pages: the 换届 board over the user's subtree, one org's 班子 page, and the forms of the actions.
 
-Views only parse input, call one function of dangjian.orgs.leadership and render. What a user may reach comes
+Views only parse input, call one action (dangjian.leadership.actions) or query and render. What a user may reach comes
 from `get_for_user` (orgs) and leadership's scoped lookups (terms, holdings); what they may do follows the
 actions' rules: "change" for posts and steps (a 支部书记 keeps their own branch's records), "structure" for
 opening and adjusting a 届 (the higher organisation's 党务管理员). Others get 404 on the forms, GET or POST.
@@ -17,15 +17,14 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.orgs import leadership
-from dangjian.orgs.leadership_forms import AdjustTermForm, AppointForm, EndPostForm, OpenTermForm, StepForm
+from dangjian.leadership import actions, queries
+from dangjian.leadership.forms import AdjustTermForm, AppointForm, EndPostForm, OpenTermForm, StepForm
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.views import _add_action_errors
 
@@ -38,7 +37,7 @@ def _orgs() -> Any:
 def _tab(request: HttpRequest) -> str:
     """The board tab asked for; anything unknown is the full list."""
     tab = request.GET.get("tab", "")
-    return tab if tab in {code for code, _label in leadership.BOARD_TABS} else ""
+    return tab if tab in {code for code, _label in queries.BOARD_TABS} else ""
 
 
 def _require_board(request: HttpRequest) -> None:
@@ -55,15 +54,15 @@ def board(request: HttpRequest) -> HttpResponse:
     done this year, not recorded). Rows, page count and tab counts are three queries whatever the subtree's size."""
     _require_board(request)
     tab = _tab(request)
-    ctx = leadership.board_context(timezone.localdate())
-    page = paginate(request, leadership.board_rows(request.user, ctx, tab))
-    counts = leadership.board_counts(request.user, ctx)
+    ctx = queries.board_context(timezone.localdate())
+    page = paginate(request, queries.board_rows(request.user, ctx, tab))
+    counts = queries.board_counts(request.user, ctx)
     rows = []
     for org in page:
-        state = leadership.row_state(org, ctx)
-        rows.append({"org": org, "state": state, "badge": leadership.STATE_BADGES[state]})
-    tabs = [{"code": code, "label": label, "count": counts[code or "all"]} for code, label in leadership.BOARD_TABS]
-    return render(request, "orgs/leadership_board.html", {
+        state = queries.row_state(org, ctx)
+        rows.append({"org": org, "state": state, "badge": queries.STATE_BADGES[state]})
+    tabs = [{"code": code, "label": label, "count": counts[code or "all"]} for code, label in queries.BOARD_TABS]
+    return render(request, "leadership/board.html", {
         "page": page, "rows": rows, "tabs": tabs, "tab": tab, "today": ctx.today,
         "reminder_months": ctx.reminder_months,
     })
@@ -75,15 +74,15 @@ def board_export(request: HttpRequest) -> HttpResponse:
     """The board's current tab as an Excel sheet (names, dates and states only: no personal data)."""
     _require_board(request)
     tab = _tab(request)
-    ctx = leadership.board_context(timezone.localdate())
+    ctx = queries.board_context(timezone.localdate())
     header = ["党组织", "组织类型", "上级党组织", "届次", "任期开始", "原定届满", "调整后届满", "状态", "书记"]
 
     def rows() -> Any:
-        for org in leadership.board_rows(request.user, ctx, tab).iterator(chunk_size=500):
+        for org in queries.board_rows(request.user, ctx, tab).iterator(chunk_size=500):
             yield [
                 org.name, org.get_kind_display(), org.parent.name if org.parent else "",
                 f"第{org.term_number}届" if org.term_number else "", org.term_starts_on, org.term_planned_end,
-                org.term_adjusted_end, leadership.row_state(org, ctx), org.secretary_name or "",
+                org.term_adjusted_end, queries.row_state(org, ctx), org.secretary_name or "",
             ]
 
     return xlsx_response(f"换届情况{ctx.today:%Y%m%d}.xlsx", "换届情况", header, rows())
@@ -96,13 +95,13 @@ def org_page(request: HttpRequest, pk: int) -> HttpResponse:
     the user may use. A plain 党员 sees their own branch's page, read-only."""
     scope = scope_for(request.user)
     org = get_for_user(_orgs(), request.user, "view", pk=pk)
-    data = leadership.org_leadership(org, timezone.localdate())
+    data = queries.org_leadership(org, timezone.localdate())
     has_terms = org.kind != OrgKind.GROUP
-    return render(request, "orgs/leadership_org.html", {
+    return render(request, "leadership/org.html", {
         "org": org, "data": data, "has_terms": has_terms,
         "can_change": org.is_active and scope.covers(org.path, "change"),
         "can_structure": org.is_active and has_terms and scope.covers(org.path, "structure"),
-        "badges": leadership.STATE_BADGES,
+        "badges": queries.STATE_BADGES,
     })
 
 
@@ -120,7 +119,7 @@ def _form_page(
         else:
             messages.success(request, message)
             return redirect("orgs:leadership_org", pk=org.pk)
-    return render(request, "orgs/leadership_form.html", {
+    return render(request, "leadership/form.html", {
         "org": org, "form": form, "title": title, "submit": submit, "hint": hint,
     })
 
@@ -130,11 +129,11 @@ def _form_page(
 def term_new(request: HttpRequest, pk: int) -> HttpResponse:
     """新建届次 (needs "structure"): the previous 届 is closed and its posts end on the new start."""
     org = get_for_user(_orgs(), request.user, "structure", pk=pk)
-    data = leadership.org_leadership(org, timezone.localdate())
+    data = queries.org_leadership(org, timezone.localdate())
     form = OpenTermForm(request.POST or None, initial={"number": data.next_number})
 
     def run(cd: dict[str, Any]) -> str:
-        term = leadership.open_term(org, actor=request.user, number=cd["number"], starts_on=cd["starts_on"],
+        term = actions.open_term(org, actor=request.user, number=cd["number"], starts_on=cd["starts_on"],
                                     doc_no=cd["doc_no"])
         return f"已录入第{term.number}届，任期至{term.planned_end.year}年{term.planned_end.month}月{term.planned_end.day}日"
 
@@ -147,13 +146,13 @@ def term_new(request: HttpRequest, pk: int) -> HttpResponse:
 def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     """任职 (needs "change"): members offered are those the action accepts for this org."""
     org = get_for_user(_orgs(), request.user, "change", pk=pk)
-    form = AppointForm(request.POST or None, members=leadership.members_for_post(request.user, org),
-                       posts=leadership.posts_for(org))
+    form = AppointForm(request.POST or None, members=queries.members_for_post(request.user, org),
+                       posts=queries.posts_for(org))
 
     def run(cd: dict[str, Any]) -> str:
-        holding = leadership.appoint(org, actor=request.user, member=cd["member"], post=cd["post"],
+        holding = actions.appoint(org, actor=request.user, member=cd["member"], post=cd["post"],
                                      starts_on=cd["starts_on"], doc_no=cd["doc_no"])
-        for warning in leadership.appointment_warnings(holding, timezone.localdate()):
+        for warning in queries.appointment_warnings(holding, timezone.localdate()):
             messages.warning(request, f"请注意：{warning}（支部工作条例第二十三条：一般应当具有1年以上党龄）")
         return f"{holding.member.name}已任{holding.get_post_display()}"
 
@@ -164,11 +163,11 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def end_post(request: HttpRequest, pk: int) -> HttpResponse:
     """离任 (needs "change" on the holding's org)."""
-    holding = leadership.get_holding_for_user(request.user, pk, "change")
+    holding = queries.get_holding_for_user(request.user, pk, "change")
     form = EndPostForm(request.POST or None)
 
     def run(cd: dict[str, Any]) -> str:
-        leadership.end_post(holding, actor=request.user, ends_on=cd["ends_on"], reason=cd["reason"])
+        actions.end_post(holding, actor=request.user, ends_on=cd["ends_on"], reason=cd["reason"])
         return f"{holding.member.name}已离任{holding.get_post_display()}"
 
     return _form_page(request, holding.org, form, run, submit="离任",
@@ -179,11 +178,11 @@ def end_post(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     """记录换届步骤 (needs "change"): steps in procedure and date order."""
-    term = leadership.get_term_for_user(request.user, pk, "change")
-    form = StepForm(request.POST or None, meetings=leadership.meetings_for_step(request.user, term))
+    term = queries.get_term_for_user(request.user, pk, "change")
+    form = StepForm(request.POST or None, meetings=queries.meetings_for_step(request.user, term))
 
     def run(cd: dict[str, Any]) -> str:
-        done = leadership.record_step(term, actor=request.user, kind=cd["kind"], date=cd["date"],
+        done = actions.record_step(term, actor=request.user, kind=cd["kind"], date=cd["date"],
                                       doc_no=cd["doc_no"], meeting=cd["meeting"], note=cd["note"])
         return f"已记录“{done.get_kind_display()}”"
 
@@ -195,11 +194,11 @@ def step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     """调整届满日期 (needs "structure"): an approved extension or advance of at most the rule's limit."""
-    term = leadership.get_term_for_user(request.user, pk, "structure")
+    term = queries.get_term_for_user(request.user, pk, "structure")
     form = AdjustTermForm(request.POST or None)
 
     def run(cd: dict[str, Any]) -> str:
-        done = leadership.adjust_term(term, actor=request.user, kind=cd["kind"], new_end=cd["new_end"],
+        done = actions.adjust_term(term, actor=request.user, kind=cd["kind"], new_end=cd["new_end"],
                                       doc_no=cd["doc_no"], date=cd["date"], note=cd["note"])
         end = done.due_on
         return f"{done}届满日期已调整为{end.year}年{end.month}月{end.day}日"
@@ -208,14 +207,3 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, term.org, form, run, title=f"{term}：调整届满日期", submit="调整",
                       hint=f"原定届满日期：{end.year}年{end.month}月{end.day}日。延长或提前期限一般不超过1年，须经上级党组织批准。")
 
-
-urlpatterns = [
-    path("board/", board, name="leadership_board"),
-    path("board/export/", board_export, name="leadership_board_export"),
-    path("org/<int:pk>/", org_page, name="leadership_org"),
-    path("org/<int:pk>/terms/new/", term_new, name="leadership_term_new"),
-    path("org/<int:pk>/appoint/", appoint, name="leadership_appoint"),
-    path("holding/<int:pk>/end/", end_post, name="leadership_end_post"),
-    path("term/<int:pk>/step/", step, name="leadership_step"),
-    path("term/<int:pk>/adjust/", adjust, name="leadership_adjust"),
-]

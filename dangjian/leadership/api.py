@@ -1,5 +1,5 @@
 """REST API for 班子 and 换届: read-only. Terms, posts and steps change only through the reviewed forms, which
-call dangjian.orgs.leadership's actions.
+call dangjian.leadership.actions.
 
 Lists are scoped like the pages: terms and post holdings of the orgs the caller may see (leadership's
 `terms_visible_to` / `holdings_visible_to`; neither model has a scoped manager of its own), the board from the
@@ -20,8 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.api.base import ScopedViewSetMixin
-from dangjian.orgs import leadership
-from dangjian.orgs.models import ElectionStep, Organization, PostHolding, Term
+from dangjian.leadership import queries, rules
+from dangjian.leadership.models import ElectionStep, PostHolding, Term
+from dangjian.orgs.models import Organization
 
 #
 # Filters
@@ -53,7 +54,7 @@ class PostHoldingFilterSet(OrgFilterSet):
     def filter_current(self, qs: QuerySet[PostHolding], name: str, value: bool | None) -> QuerySet[PostHolding]:
         if value is None:
             return qs
-        in_office = leadership.in_office_q(timezone.localdate())
+        in_office = rules.in_office_q(timezone.localdate())
         return qs.filter(in_office) if value else qs.exclude(in_office)
 
 
@@ -91,7 +92,7 @@ class TermSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_state(self, term: Term) -> str:
-        return str(leadership.term_state(term.due_on, term.closed_on, self.context["today"],
+        return str(rules.term_state(term.due_on, term.closed_on, self.context["today"],
                                          self.context["reminder_months"]).value)
 
 
@@ -126,7 +127,7 @@ class BoardRowSerializer(serializers.Serializer):
     secretary_name = serializers.CharField(allow_null=True, help_text="现任书记姓名，空缺为 null")
 
     def get_state(self, org: Organization) -> str:
-        return leadership.row_state(org, self.context["board"])
+        return queries.row_state(org, self.context["board"])
 
 
 #
@@ -143,12 +144,12 @@ class TermViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVie
     filterset_class = TermFilterSet
 
     def get_queryset(self) -> QuerySet[Term]:
-        return leadership.terms_visible_to(self.request.user, "view").prefetch_related("steps").order_by(
+        return queries.terms_visible_to(self.request.user, "view").prefetch_related("steps").order_by(
             "org__path", "-number"
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        ctx = leadership.board_context(timezone.localdate())
+        ctx = queries.board_context(timezone.localdate())
         return {**super().get_serializer_context(), "today": ctx.today, "reminder_months": ctx.reminder_months,
                 "board": ctx}
 
@@ -156,18 +157,18 @@ class TermViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericVie
         summary="换届情况",
         description="调用者可见范围内每个党委、党总支、党支部的最新一届及状态。tab：due_soon 半年内到期、overdue 已逾期、"
                     "adjusted 已批准延期或提前、done 本年已换届、missing 未录入届次；不填为全部。",
-        parameters=[OpenApiParameter("tab", str, enum=[c for c, _ in leadership.BOARD_TABS if c])],
+        parameters=[OpenApiParameter("tab", str, enum=[c for c, _ in queries.BOARD_TABS if c])],
         responses=BoardRowSerializer(many=True),
         filters=False,
     )
     @action(detail=False, filter_backends=[])
     def board(self, request: Request) -> Response:
         tab = request.query_params.get("tab", "")
-        codes = {c for c, _ in leadership.BOARD_TABS}
+        codes = {c for c, _ in queries.BOARD_TABS}
         if tab not in codes:
             raise serializers.ValidationError({"tab": ["未知的筛选项"]})
-        ctx = leadership.board_context(timezone.localdate())
-        page = self.paginate_queryset(leadership.board_rows(request.user, ctx, tab))
+        ctx = queries.board_context(timezone.localdate())
+        page = self.paginate_queryset(queries.board_rows(request.user, ctx, tab))
         data = BoardRowSerializer(page, many=True, context={"board": ctx}).data
         return self.get_paginated_response(data)
 
@@ -181,6 +182,6 @@ class PostHoldingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
     filterset_class = PostHoldingFilterSet
 
     def get_queryset(self) -> QuerySet[PostHolding]:
-        return leadership.holdings_visible_to(self.request.user, "view").select_related("member").order_by(
+        return queries.holdings_visible_to(self.request.user, "view").select_related("member").order_by(
             "org__path", "post", "-starts_on"
         )

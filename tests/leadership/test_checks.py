@@ -11,15 +11,16 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.rules import REGISTRY
-from dangjian.orglife import rules as orglife_rules
+from dangjian.leadership.checks import OrgFacts, subtree_warnings, warnings_for, warnings_from
+from dangjian.leadership.models import Post, PostHolding
+from dangjian.leadership.rules import MAX_DEPUTY_SECRETARIES
 from dangjian.orgs.actions import create_org
-from dangjian.orgs.checks import OrgFacts, subtree_warnings, warnings_for, warnings_from
-from dangjian.orgs.models import Organization, OrgKind, Post, PostHolding, UnitCategory
-from dangjian.orgs.rules import MAX_DEPUTY_SECRETARIES
+from dangjian.orgs.models import Organization, OrgKind, UnitCategory
+from dangjian.orgs.rules import SETUP_KEYS
 
 D = dt.date
 TODAY = D(2025, 6, 1)
-LIMITS = {key: REGISTRY[key].default for key in [*orglife_rules.SETUP_KEYS, MAX_DEPUTY_SECRETARIES]}
+LIMITS = {key: REGISTRY[key].default for key in [*SETUP_KEYS, MAX_DEPUTY_SECRETARIES]}
 STAFFED = {"secretaries": 1}
 
 

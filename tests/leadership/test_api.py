@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from dangjian.orgs import actions, leadership
-from dangjian.orgs.models import ElectionStepKind, OrgKind, Post
+from dangjian.leadership import actions
+from dangjian.leadership.models import ElectionStepKind, Post
+from dangjian.orgs import actions as org_actions
+from dangjian.orgs.models import OrgKind
 
 NOW = dt.datetime(2025, 7, 1, 4, 0, tzinfo=dt.UTC)
 
@@ -32,11 +34,11 @@ def api(user: Any) -> APIClient:
 
 @pytest.fixture
 def terms(world):  # type: ignore[no-untyped-def]
-    a1 = leadership.open_term(world.a1, actor=world.admin, number=1, starts_on=dt.date(2023, 1, 1))
-    leadership.record_step(a1, actor=world.admin, kind=ElectionStepKind.REMINDED, date=dt.date(2025, 7, 1),
+    a1 = actions.open_term(world.a1, actor=world.admin, number=1, starts_on=dt.date(2023, 1, 1))
+    actions.record_step(a1, actor=world.admin, kind=ElectionStepKind.REMINDED, date=dt.date(2025, 7, 1),
                            doc_no="函1")
-    leadership.open_term(world.b, actor=world.admin, number=4, starts_on=dt.date(2022, 6, 30))
-    leadership.appoint(world.a1, actor=world.admin, member=world.member, post=Post.SECRETARY,
+    actions.open_term(world.b, actor=world.admin, number=4, starts_on=dt.date(2022, 6, 30))
+    actions.appoint(world.a1, actor=world.admin, member=world.member, post=Post.SECRETARY,
                        starts_on=dt.date(2023, 1, 2))
     return a1
 
@@ -103,6 +105,6 @@ def test_board_endpoint_query_count_does_not_grow_with_orgs(world, terms):
 
     few = measure()
     for name in "甲乙丙丁":
-        org = actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
-        leadership.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
+        org = org_actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
+        actions.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
     assert measure() == few

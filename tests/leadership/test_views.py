@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.orgs import actions, leadership
-from dangjian.orgs.models import ElectionStep, ElectionStepKind, OrgKind, Post, PostHolding, Term
+from dangjian.leadership import actions
+from dangjian.leadership.models import ElectionStep, ElectionStepKind, Post, PostHolding, Term
+from dangjian.orgs import actions as org_actions
+from dangjian.orgs.models import OrgKind
 
 NOW = dt.datetime(2025, 7, 1, 4, 0, tzinfo=dt.UTC)
 
@@ -32,9 +34,9 @@ def url(name: str, *args: int) -> str:
 @pytest.fixture
 def terms(world):  # type: ignore[no-untyped-def]
     """a1: 第1届 due 2026-01-01 (due within 6 months), with 李党员 as 书记; a2: overdue; b: no term."""
-    a1 = leadership.open_term(world.a1, actor=world.admin, number=1, starts_on=dt.date(2023, 1, 1))
-    a2 = leadership.open_term(world.a2, actor=world.admin, number=1, starts_on=dt.date(2022, 6, 30))
-    holding = leadership.appoint(world.a1, actor=world.admin, member=world.member, post=Post.SECRETARY,
+    a1 = actions.open_term(world.a1, actor=world.admin, number=1, starts_on=dt.date(2023, 1, 1))
+    a2 = actions.open_term(world.a2, actor=world.admin, number=1, starts_on=dt.date(2022, 6, 30))
+    holding = actions.appoint(world.a1, actor=world.admin, member=world.member, post=Post.SECRETARY,
                                  starts_on=dt.date(2023, 1, 2), doc_no="任〔2023〕1号")
     return {"a1": a1, "a2": a2, "holding": holding}
 
@@ -93,14 +95,14 @@ def test_board_query_count_does_not_grow_with_orgs(world, login, terms):
 
     few = measure()
     for name in "甲乙丙丁戊":
-        org = actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
-        leadership.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
+        org = org_actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
+        actions.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
     assert measure() == few
 
 
 def test_board_paginates(world, login):
     for i in range(22):
-        actions.create_org(actor=world.admin, parent=world.root, name=f"支部{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{i // 10}号",
+        org_actions.create_org(actor=world.admin, parent=world.root, name=f"支部{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{i // 10}号",
                            kind=OrgKind.BRANCH)
     html = login(world.admin).get(url("board")).content.decode()
     assert "共 27 条，第 1/2 页" in html

@@ -1,5 +1,5 @@
 """Forms of the 班子 and 换届 pages. They only parse input; the rules (one secretary, ≤1 deputy, step order,
-≤1-year adjustment, scope) live in dangjian.orgs.leadership, whose ValidationErrors the views put back here.
+≤1-year adjustment, scope) live in dangjian.leadership.actions, whose ValidationErrors the views put back here.
 
 Choice lists (members, meetings) are supplied by the view from scoped queries, so a form never offers
 anything outside the user's scope.
@@ -11,11 +11,10 @@ from typing import Any
 
 from django import forms
 
+from dangjian.leadership.models import ElectionStepKind, meeting_model
+from dangjian.leadership.rules import ADJUSTMENTS, PROCEDURE
 from dangjian.members.models import Member
-from dangjian.orglife.models import Meeting
 from dangjian.orgs.forms import date_input, doc_no_field, event_date_field, style
-from dangjian.orgs.leadership import ADJUSTMENTS, PROCEDURE
-from dangjian.orgs.models import ElectionStepKind
 
 
 class OpenTermForm(forms.Form):
@@ -90,7 +89,7 @@ class StepForm(forms.Form):
     date = event_date_field()
     doc_no = doc_no_field()
     meeting = MeetingChoiceField(
-        label="选举大会", queryset=Meeting.objects.none(), required=False, empty_label="（不关联）",
+        label="选举大会", queryset=meeting_model().objects.none(), required=False, empty_label="（不关联）",
         error_messages={"invalid_choice": "请从列表中选择本组织的会议"},
     )
     note = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
