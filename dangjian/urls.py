@@ -1,13 +1,13 @@
 """Root URLconf: includes each app's URLs and the API, nothing else."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from dangjian.leadership import urls as leadership_urls
 from dangjian.orgs import urls as orgs_urls
 
 # 班子 and 换届 pages have always lived at /orgs/leadership/ under the "orgs" namespace (orgs:leadership_*);
 # the leadership app sits above orgs, so the two are joined here rather than by orgs importing it.
-orgs_patterns = [path("leadership/", include(leadership_urls)), *orgs_urls.urlpatterns]
+orgs_patterns: list[URLPattern | URLResolver] = [path("leadership/", include(leadership_urls)), *orgs_urls.urlpatterns]
 
 urlpatterns = [
     path("", include("dangjian.core.urls")),
