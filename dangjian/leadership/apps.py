@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class LeadershipConfig(AppConfig):
-    """班子, 届次 and 换届: above members and orglife, whose members and meetings it points at."""
+    """班子, 届次 and 换届: above members (whose members hold the posts), below orglife (which reads the posts)."""
 
     name = "dangjian.leadership"
     label = "leadership"

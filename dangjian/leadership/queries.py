@@ -6,7 +6,6 @@ the rows, one for the tab counts, whatever the number of orgs).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +52,14 @@ def _get_scoped(queryset: QuerySet[Any], unscoped: QuerySet[Any], user: Any, act
 
 
 def get_term_for_user(user: Any, pk: Any, action: str = "view") -> Term:
+    """The 届 `pk` if the user may reach its org for `action`, else 404 (its org joined)."""
     return _get_scoped(  # type: ignore[no-any-return]
         terms_visible_to(user, action).select_related("org"), Term.objects.all(), user, action, pk
     )
 
 
 def get_holding_for_user(user: Any, pk: Any, action: str = "view") -> PostHolding:
+    """The post holding `pk` if the user may reach its org for `action`, else 404 (org and member joined)."""
     return _get_scoped(  # type: ignore[no-any-return]
         holdings_visible_to(user, action).select_related("org", "member"), PostHolding.objects.all(), user,
         action, pk,
@@ -169,6 +170,7 @@ class BoardContext:
 
 
 def board_context(today: dt.date) -> BoardContext:
+    """The board's day with the reminder rule in force that day and the due-soon limit derived from it."""
     months = int(rules.values_in_force(today)[rules.TERM_REMINDER_MONTHS])
     return BoardContext(today=today, reminder_months=months, limit=rules.due_soon_limit(today, months))
 
@@ -235,11 +237,6 @@ def row_state(row: Organization, ctx: BoardContext) -> str:
     if getattr(row, "term_id", None) is None:
         return rules.MISSING_LABEL
     return rules.term_state(row.term_due_on, row.term_closed_on, ctx.today, ctx.reminder_months).label  # type: ignore[attr-defined]
-
-
-def describe_posts(posts: Sequence[PostHolding]) -> str:
-    """"书记 张三、组织委员 李四": a one-line 班子 for lists."""
-    return "、".join(f"{h.get_post_display()} {h.member.name}" for h in posts)
 
 
 def appointment_warnings(holding: PostHolding, today: dt.date) -> list[str]:

@@ -1,9 +1,10 @@
 """班子 and 换届 pages: the 换届 board over the user's subtree, one org's 班子 page, and the forms of the actions.
 
-Views only parse input, call one action (dangjian.leadership.actions) or query and render. What a user may reach comes
-from `get_for_user` (orgs) and leadership's scoped lookups (terms, holdings); what they may do follows the
-actions' rules: "change" for posts and steps (a 支部书记 keeps their own branch's records), "structure" for
-opening and adjusting a 届 (the higher organisation's 党务管理员). Others get 404 on the forms, GET or POST.
+Views only parse input, call one action (dangjian.leadership.actions) or query and render. What a user may
+reach comes from `get_for_user` (orgs) and the scoped lookups of leadership.queries (terms, holdings); what they
+may do follows the actions' rules: "change" for posts and steps (a 支部书记 keeps their own branch's records),
+"structure" for opening and adjusting a 届 (the higher organisation's 党务管理员). Others get 404 on the forms,
+GET or POST.
 """
 
 from __future__ import annotations
