@@ -68,7 +68,8 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label="账号、对象或IP", required=False, max_length=100)
     action = forms.ChoiceField(
         label="操作", required=False,
-        choices=[("", "全部"), *sorted(audit.ACTIONS.items(), key=lambda item: item[0])],
+        # Read when the form is built: the apps register their codes at start-up, after this module may load.
+        choices=lambda: [("", "全部"), *sorted(audit.ACTIONS.items(), key=lambda item: item[0])],
     )
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *AuditResult.choices])
     start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
