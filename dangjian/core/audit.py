@@ -29,7 +29,7 @@ def register_actions(codes: Mapping[str, str]) -> None:
     for code, label in codes.items():
         if code in ACTIONS:
             raise ImproperlyConfigured(f"audit action {code!r} is registered twice ({ACTIONS[code]} / {label})")
-        ACTIONS[code] = label
+    ACTIONS.update(codes)
 
 
 register_actions({

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # treebeard's default alphabet: digits then upper-case letters, which sort the same bytewise and in any
 # collation the databases use for such strings.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# treebeard's default step length: each level of the tree adds this many characters to a path
+# (orgs.Organization keeps the default; tests/core/test_floors.py checks that the two agree).
+STEPLEN = 4
 
 
 def path_upper_bound(path: str) -> str | None:
