@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.learning",
     "dangjian.appraisal",
+    "dangjian.reports",
     "dangjian.api",
 ]
 

@@ -2,8 +2,12 @@
 
 from django.urls import include, path
 
+from dangjian.core import urls as core_urls
+from dangjian.reports import urls as reports_urls
+
 urlpatterns = [
-    path("", include("dangjian.core.urls")),
+    # The home page (reports) keeps its name `core:home`: both are mounted in the one `core` namespace here.
+    path("", include(([*reports_urls.urlpatterns, *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
