@@ -54,7 +54,7 @@ def test_an_audit_code_registered_twice_fails_loudly_and_adds_nothing():
     before = dict(audit.ACTIONS)
     with pytest.raises(ImproperlyConfigured, match="orgs.create"):
         audit.register_actions({"orgs.brand_new": "新代码", "orgs.create": "另一个含义"})
-    assert audit.ACTIONS == before
+    assert before == audit.ACTIONS
 
 
 def test_each_app_declares_its_own_audit_codes():
@@ -80,5 +80,5 @@ def test_the_scope_builder_is_the_one_accounts_registered():
 def test_core_knows_the_tree_s_step_length():
     from dangjian.orgs.models import Organization
 
-    assert scoping.STEPLEN == Organization.steplen
-    assert scoping.ALPHABET == Organization.alphabet
+    assert Organization.steplen == scoping.STEPLEN
+    assert Organization.alphabet == scoping.ALPHABET
