@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dangjian.learning",
     "dangjian.appraisal",
     "dangjian.reports",
+    "dangjian.demo",
     "dangjian.api",
 ]
 
