@@ -1,13 +1,18 @@
 """Root URLconf: includes each app's URLs and the API, nothing else."""
 
-from django.urls import include, path
+from typing import cast
+
+from django.urls import URLPattern, URLResolver, include, path
 
 from dangjian.core import urls as core_urls
 from dangjian.reports import urls as reports_urls
 
+Patterns = list[URLPattern | URLResolver]
+_core_namespace: Patterns = [*reports_urls.urlpatterns, *cast(Patterns, core_urls.urlpatterns)]
+
 urlpatterns = [
     # The home page (reports) keeps its name `core:home`: both are mounted in the one `core` namespace here.
-    path("", include(([*reports_urls.urlpatterns, *core_urls.urlpatterns], core_urls.app_name))),
+    path("", include((_core_namespace, core_urls.app_name))),
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
