@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.learning",
     "dangjian.appraisal",
+    "dangjian.reports",
+    "dangjian.demo",
     "dangjian.api",
 ]
 

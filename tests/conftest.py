@@ -1,4 +1,4 @@
-"""Shared fixtures: the fixed world of dangjian.core.testing, fresh for each test (inside its transaction)."""
+"""Shared fixtures: the fixed world of tests.world, fresh for each test (inside its transaction)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dangjian.core.testing import World, build_world
+from tests.world import World, build_world
 
 
 @pytest.fixture

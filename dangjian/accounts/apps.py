@@ -8,3 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.accounts import signals  # noqa: F401
+        from dangjian.accounts.roles import build_scope
+        from dangjian.core.scoping import register_scope_builder
+
+        # The role -> scope mapping lives with the roles; core.scoping calls it without importing upwards.
+        register_scope_builder(build_scope)

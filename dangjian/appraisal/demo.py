@@ -20,6 +20,7 @@ from dangjian.appraisal import rules
 from dangjian.appraisal.actions import roll
 from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
@@ -54,6 +55,7 @@ def _votes(rng: random.Random, rating: str, participants: int) -> dict[str, int]
     return votes
 
 
+@register(order=60)
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(f"appraisal-{seed}")
     year = today.year - 1

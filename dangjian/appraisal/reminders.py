@@ -23,8 +23,8 @@ from dangjian.core import rules as rule_registry
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
-from dangjian.reminders.generate import Group, Item, cn
-from dangjian.reminders.models import ReminderKind
+from dangjian.reminders.registry import register
+from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 K = ReminderKind.APPRAISAL_FOLLOWUP
 
@@ -103,6 +103,7 @@ def round_items(today: dt.date, from_month: int) -> list[tuple[str, Item]]:
     ]
 
 
+@register(order=100)
 def appraisal_items(today: dt.date) -> list[tuple[str, Item]]:
     """Every 民主评议党员 reminder open on `today` (three queries and one for the rule values)."""
     values = rule_registry.values([rules.CORRECTION_DUE_DAYS, rules.ROUND_REMINDER_MONTH], today)

@@ -14,14 +14,12 @@ from django.db import transaction
 
 from dangjian.core import audit, documents, rules
 from dangjian.core.models import DocumentTemplate, RuleParameter
-from dangjian.core.scoping import OutOfScope, scope_for
+from dangjian.core.scoping import STEPLEN, OutOfScope, scope_for
 
 
 def manages_deployment(user: Any) -> bool:
     """True for a 党务管理员 whose structure scope includes a top-level org (a path of one step)."""
-    from dangjian.orgs.models import Organization
-
-    return any(len(root) == Organization.steplen for root in scope_for(user).structure_roots)
+    return any(len(root) == STEPLEN for root in scope_for(user).structure_roots)
 
 
 def _require_deployment(user: Any, obj: Any = None) -> None:

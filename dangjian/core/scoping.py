@@ -6,10 +6,11 @@ selected by an index range on the materialized path (`subtree_q`), never by LIKE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 # treebeard's default alphabet: digits then upper-case letters, which sort the same bytewise and in any
 # collation the databases use for such strings.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# treebeard's default step length: each level of the tree adds this many characters to a path
+# (orgs.Organization keeps the default; tests/core/test_floors.py checks that the two agree).
+STEPLEN = 4
 
 
 def path_upper_bound(path: str) -> str | None:
@@ -73,6 +77,21 @@ class Scope:
         return any(path.startswith(r) for r in self.roots(action))
 
 
+ScopeBuilder = Callable[[Any], Scope]
+_builder: ScopeBuilder | None = None
+
+
+def register_scope_builder(builder: ScopeBuilder) -> ScopeBuilder:
+    """Declare the function that turns a user's roles into their Scope. The app that owns roles (accounts)
+    registers it when it is ready, so this ground floor never imports the roles above it. One builder only:
+    a second, different one is a configuration error."""
+    global _builder
+    if _builder is not None and _builder is not builder:
+        raise ImproperlyConfigured(f"scope builder already registered: {_builder!r}")
+    _builder = builder
+    return builder
+
+
 def scope_for(user: User | Any) -> Scope:
     """The user's scope, cached on the user object for the length of a request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -80,9 +99,9 @@ def scope_for(user: User | Any) -> Scope:
     cached = getattr(user, "_dangjian_scope", None)
     if cached is not None:
         return cached
-    from dangjian.accounts.roles import build_scope
-
-    scope = build_scope(user)
+    if _builder is None:
+        raise ImproperlyConfigured("no scope builder registered (the accounts app registers it when ready)")
+    scope = _builder(user)
     setattr(user, "_dangjian_scope", scope)  # noqa: B010
     return scope
 

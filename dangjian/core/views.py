@@ -1,4 +1,4 @@
-"""Home page per role and the audit log (审计管理员 only)."""
+"""The audit log (审计管理员 only)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,56 +19,14 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.models import AuditEvent, AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_for
-from dangjian.lib.dates import add_years
-from dangjian.members.choices import MemberState, PartyStatus
-from dangjian.members.models import Member
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus
-from dangjian.reminders.views import home_items
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    context: dict[str, Any] = {"scope": scope}
-    today = timezone.localdate()
-    if scope.view_roots:
-        roots = list(Organization.objects.visible_to(request.user).filter(path__in=scope.view_roots))
-        org_counts = (
-            Organization.objects.visible_to(request.user)
-            .filter(status=OrgStatus.ACTIVE)
-            .values("kind")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        members = Member.objects.visible_to(request.user)
-        member_counts = members.aggregate(
-            on_roll=Count("id", filter=Q(state=MemberState.ACTIVE)),
-            probationary=Count("id", filter=Q(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY)),
-            suspended=Count("id", filter=Q(state=MemberState.SUSPENDED)),
-        )
-        due_before = add_years(today, -1) + dt.timedelta(days=30)
-        context.update(
-            roots=roots,
-            org_counts={OrgKind(r["kind"]).label: r["n"] for r in org_counts},
-            member_counts=member_counts,
-            confirmation_due=members.filter(
-                state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY, joined_on__lte=due_before
-            ).select_related("org").order_by("joined_on")[:10],
-        )
-    if scope.own_member_id:
-        context["own_member"] = (
-            Member.objects.visible_to(request.user).select_related("org").filter(pk=scope.own_member_id).first()
-        )
-    if not scope.system_roles:
-        context.update(home_items(request.user))
-    return render(request, "core/home.html", context)
 
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label="账号、对象或IP", required=False, max_length=100)
     action = forms.ChoiceField(
         label="操作", required=False,
-        choices=[("", "全部"), *sorted(audit.ACTIONS.items(), key=lambda item: item[0])],
+        # Read when the form is built: the apps register their codes at start-up, after this module may load.
+        choices=lambda: [("", "全部"), *sorted(audit.ACTIONS.items(), key=lambda item: item[0])],
     )
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *AuditResult.choices])
     start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -22,6 +22,7 @@ from typing import Any
 from dangjian.dues import calc
 from dangjian.dues.choices import Basis, PaymentMethod, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import MemberState, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -47,6 +48,7 @@ def _income(rng: random.Random, category: str) -> tuple[str, Decimal | None, Dec
     return Basis.SELF_EMPLOYED, Decimal(rng.randrange(2000, 9000, 100)).quantize(Decimal("0.01")), None
 
 
+@register(order=40)
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(seed * 11 + 3)
     config = calc.load_config(today)

@@ -12,8 +12,10 @@ from dangjian.core.scoping import scope_for
 from dangjian.dues import calc, ledgers
 from dangjian.dues.models import DuesBase
 from dangjian.members.models import Member
+from dangjian.members.sections import register_section
 
 
+@register_section("dues/member_section.html", order=30)
 def member_section(member: Member, user: Any) -> dict[str, Any]:
     """Context for templates/dues/member_section.html; the caller has already checked that `user` may see
     `member`. Four queries."""

@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from dangjian.dues import calc, ledgers
 from dangjian.dues.choices import ArrearsLevel
-from dangjian.reminders.generate import Group, Item
-from dangjian.reminders.models import ReminderKind
+from dangjian.reminders.registry import register
+from dangjian.reminders.types import Group, Item, ReminderKind
 
 K = ReminderKind.DUES_ARREARS
 
 
+@register(order=80)
 def arrears_items(today: dt.date) -> list[tuple[str, Item]]:
     """(branch path, item) for every on-roll member at least `dues.arrears_warn_months` behind on `today`.
 

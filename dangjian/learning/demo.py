@@ -21,6 +21,7 @@ from django.db.models import Q
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.models import Participation, StudySession, Trainee
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -39,6 +40,7 @@ def _half(value: float) -> Decimal:
     return max(Decimal("0.5"), Decimal(round(value * 2)) / 2)
 
 
+@register(order=50)
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(seed * 7 + 4)
     start = today - dt.timedelta(days=364)

@@ -16,12 +16,13 @@ from django.urls import reverse
 from dangjian.core import rules as rule_registry
 from dangjian.learning import rules, totals
 from dangjian.orgs.models import Organization
-from dangjian.reminders.generate import Group, Item, cn
-from dangjian.reminders.models import ReminderKind
+from dangjian.reminders.registry import register
+from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 K = ReminderKind
 
 
+@register(order=90)
 def study_items(today: dt.date) -> list[tuple[str, Item]]:
     """(branch path, Item) for every active branch with members short of the year's 学时 target."""
     year = today.year

@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
@@ -35,6 +34,7 @@ from dangjian.members import actions, pii
 from dangjian.members.filters import MemberFilter, org_choices
 from dangjian.members.forms import MemberForm, RevealForm, StatusForm, TransferForm, UnmaskedExportForm
 from dangjian.members.models import Member
+from dangjian.members.sections import sections
 from dangjian.members.validation import check_member_data
 
 # Fields the edit history never names (blind index, bookkeeping); cipher fields are not in the history at all.
@@ -221,21 +221,11 @@ def _history(member: Member) -> list[dict[str, Any]]:
     return out
 
 
-# The member-lifecycle apps' parts of the member page, in order: (template, the function giving its context from
-# the member and the user). Each app decides what the user may see of it.
-LIFECYCLE_SECTIONS = [
-    ("recruitment/member_section.html", "dangjian.recruitment.member_section.member_section"),
-    ("transfers/member_section.html", "dangjian.transfers.views.member_section"),
-    ("dues/member_section.html", "dangjian.dues.member_section.member_section"),
-    ("learning/member_section.html", "dangjian.learning.views.member_section"),
-    ("appraisal/member_section.html", "dangjian.appraisal.views.member_section"),
-]
-
-
 def _lifecycle_sections(request: HttpRequest, member: Member) -> list[str]:
+    """The other apps' parts of the member page, as registered in their member_section modules."""
     return [
-        render_to_string(template, import_string(context)(member, request.user), request=request)
-        for template, context in LIFECYCLE_SECTIONS
+        render_to_string(section.template, section.context(member, request.user), request=request)
+        for section in sections()
     ]
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
-from dangjian.core.demo.names import full_name
 from dangjian.lib import idcard
+from dangjian.lib.demo.names import full_name
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -41,6 +42,7 @@ def _offset(target: int) -> int:
     return 0 if target == 1 else max(days for n, days in CALENDAR if n == target)
 
 
+@register(order=20)
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(f"recruitment-{seed}")
     admin = User.objects.filter(username="admin").first()

@@ -8,6 +8,7 @@ from typing import Any
 
 from dangjian.core.scoping import scope_for
 from dangjian.members.models import Member
+from dangjian.members.sections import register_section
 from dangjian.recruitment.models import Applicant
 from dangjian.recruitment.steps import STEPS
 
@@ -15,6 +16,7 @@ from dangjian.recruitment.steps import STEPS
 MILESTONES = (1, 3, 7, 15, 17, 20, 23, 24)
 
 
+@register_section("recruitment/member_section.html", order=10)
 def member_section(member: Member, user: Any) -> dict[str, Any]:
     """Context for templates/recruitment/member_section.html; the caller has already checked that `user` may see
     `member`. Three queries and the user's scope; empty when the member did not come through this system."""

@@ -16,10 +16,11 @@ from dangjian.recruitment import rules
 from dangjian.recruitment.filters import DUE_OVERDUE, DUE_SOON, due_window
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant
 from dangjian.recruitment.steps import STEPS
-from dangjian.reminders.generate import Group, Item, cn
-from dangjian.reminders.models import ReminderKind
+from dangjian.reminders.registry import register
+from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 
+@register(order=60)
 def recruitment_items(today: dt.date) -> list[tuple[str, Item]]:
     start, end = due_window(today, rules.load(today))
     rows = (

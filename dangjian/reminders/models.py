@@ -14,27 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 
+from dangjian.reminders.types import ReminderKind
 
-class ReminderKind(models.TextChoices):
-    MEETING_DUE_SOON = "meeting_due_soon", "会议即将到期"
-    MEETING_OVERDUE = "meeting_overdue", "会议逾期未开"
-    TERM_DUE = "term_due", "换届即将到期"
-    TERM_OVERDUE = "term_overdue", "换届逾期"
-    VACANCY = "vacancy", "班子空缺"
-    POLITICAL_BIRTHDAY = "political_birthday", "政治生日"
-    DRAFT_UNSUBMITTED = "draft_unsubmitted", "草稿未提交"
-    CONFIRMATION_DUE = "confirmation_due", "预备期满待转正"
-    RECRUITMENT_DUE = "recruitment_due", "发展党员待办"
-    RECRUITMENT_OVERDUE = "recruitment_overdue", "发展党员逾期"
-    TRANSFER_PENDING = "transfer_pending", "组织关系待接收"
-    FLOATING_TRANSFER = "floating_transfer", "流动党员应转接"
-    LOST_CONTACT = "lost_contact", "失联党员"
-    DUES_ARREARS = "dues_arrears", "党费欠缴"
-    STUDY_SHORTFALL = "study_shortfall", "学时不足"
-    APPRAISAL_FOLLOWUP = "appraisal_followup", "不合格党员整改"
+__all__ = ["KIND_ORDER", "Reminder", "ReminderKind"]
 
-
-# The order the to-do list shows its groups in: what is already late first.
+#  The order the to-do list shows its groups in: what is already late first.
 KIND_ORDER: list[str] = [
     ReminderKind.MEETING_OVERDUE, ReminderKind.TERM_OVERDUE, ReminderKind.RECRUITMENT_OVERDUE,
     ReminderKind.CONFIRMATION_DUE, ReminderKind.TRANSFER_PENDING, ReminderKind.DUES_ARREARS,

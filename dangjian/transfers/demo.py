@@ -14,10 +14,11 @@ import random
 
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
-from dangjian.core.demo.names import full_name
 from dangjian.leadership.rules import add_months
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
+from dangjian.lib.demo.names import full_name
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import MemberState, PartyStatus, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, UnitCategory
@@ -32,6 +33,7 @@ PLACES = [("深圳市南山区", "挂职锻炼", "南山区某街道党工委"),
           ("成都市", "外出工作", ""), ("多地", "流动执法检查", "")]
 
 
+@register(order=30)
 def load(*, seed: int, today: dt.date) -> str:
     rng = random.Random(f"transfers-{seed}")
     admin = User.objects.get(username="admin")

@@ -20,8 +20,8 @@ from django.urls import reverse
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orgs.models import OrgStatus
-from dangjian.reminders.generate import Group, Item, cn
-from dangjian.reminders.models import ReminderKind
+from dangjian.reminders.registry import register
+from dangjian.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.transfers import rules
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
 from dangjian.transfers.models import FloatingMember, LostContact, Transfer
@@ -30,6 +30,7 @@ from dangjian.transfers.queries import Cutoffs, _latest_suspension
 K = ReminderKind
 
 
+@register(order=70)
 def transfer_items(today: dt.date) -> list[tuple[str, Item]]:
     cut = Cutoffs.on(today)
     return [*_incoming(), *_late_receipts(cut), *_floating(cut), *_lost(cut), *_removal(cut)]

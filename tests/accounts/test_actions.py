@@ -9,9 +9,9 @@ from dangjian.accounts import actions
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import PASSWORD
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
+from tests.world import PASSWORD
 
 GOOD = "Chushi#Kouling-77"
 

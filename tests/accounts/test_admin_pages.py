@@ -11,8 +11,8 @@ from dangjian.accounts.actions import bootstrap_user
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import PASSWORD
 from dangjian.members import pii
+from tests.world import PASSWORD
 
 GOOD = "Chushi#Kouling-77"
 
@@ -172,7 +172,7 @@ def test_account_creation_refusals_are_shown_in_chinese(world, sysadmin, data, m
 
 
 def test_an_unknown_id_number_or_a_member_with_an_account_cannot_be_linked(world, sysadmin):
-    from dangjian.core.testing import make_id_card
+    from tests.world import make_id_card
 
     page = create(sysadmin, id_card=make_id_card()).content.decode()
     assert "未找到该身份证号对应的在册党员" in page
@@ -182,7 +182,7 @@ def test_an_unknown_id_number_or_a_member_with_an_account_cannot_be_linked(world
 
 
 def test_every_member_lookup_by_id_number_is_audited_found_or_not(world, sysadmin):
-    from dangjian.core.testing import make_id_card
+    from tests.world import make_id_card
 
     unknown = make_id_card()
     create(sysadmin, id_card=unknown)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import PASSWORD
+from tests.world import PASSWORD
 
 LOGIN = "accounts:login"
 

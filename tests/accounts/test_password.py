@@ -14,7 +14,7 @@ from dangjian.accounts.actions import bootstrap_user
 from dangjian.accounts.models import User
 from dangjian.accounts.validators import validate_password
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import PASSWORD
+from tests.world import PASSWORD
 
 NEW = "Xin#Kouling-2026q"
 

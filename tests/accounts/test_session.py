@@ -83,7 +83,7 @@ def test_an_authorization_header_does_not_exempt_a_browser_session_from_the_time
 
 
 def test_the_clock_starts_at_login(world, client):
-    from dangjian.core.testing import PASSWORD
+    from tests.world import PASSWORD
 
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})

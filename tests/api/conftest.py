@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from dangjian.core.testing import member_data
 from dangjian.orgs.models import Organization
+from tests.world import member_data
 
 
 @pytest.fixture

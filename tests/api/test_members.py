@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import make_id_card
 from dangjian.members import pii
 from dangjian.members.actions import record_status_event
 from dangjian.members.choices import MemberEventKind, MemberState
 from dangjian.members.models import Member, MemberEvent
 from tests.api.conftest import fresh, member_payload
+from tests.world import make_id_card
 
 LIST = "/api/v1/members/"
 

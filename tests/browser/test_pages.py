@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dangjian.core.demo.loader import DEMO_PASSWORD
+from dangjian.demo.loader import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"

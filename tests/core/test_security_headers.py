@@ -85,7 +85,7 @@ def test_pages_have_no_inline_script_or_event_handlers(pages):
 
 
 def test_cookies_are_http_only_and_same_site(world):
-    from dangjian.core.testing import PASSWORD
+    from tests.world import PASSWORD
 
     client = Client()
     response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})

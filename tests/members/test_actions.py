@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import make_id_card, member_data
 from dangjian.members import actions, pii
 from dangjian.members.choices import MemberEventKind, MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.members.validation import check_member_data
+from tests.world import make_id_card, member_data
 
 TODAY = dt.date(2025, 6, 30)
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import make_id_card
 from dangjian.members import pii
 from dangjian.members.models import Member
+from tests.world import make_id_card
 
 EXPORT = reverse("members:export")
 LIST = reverse("members:list")

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.models import AuditEvent
-from dangjian.core.testing import make_id_card
 from dangjian.lib.dates import add_years
 from dangjian.members import actions, pii
 from dangjian.members.choices import MemberEventKind, MemberState
 from dangjian.members.models import Member
+from tests.world import make_id_card
 
 LIST = reverse("members:list")
 

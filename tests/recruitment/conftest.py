@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from dangjian.core.testing import World, make_id_card
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant
+from tests.world import World, make_id_card
 
 # "Now" for these tests (Beijing noon); each test may move it.
 NOW = dt.datetime(2026, 11, 20, 4, 0, tzinfo=dt.UTC)

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from dangjian.core.testing import make_id_card
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, Step
 from tests.recruitment.conftest import applicant_data, full_members, walk
+from tests.world import make_id_card
 
 BASE = "/api/v1/recruitment/applicants/"
 

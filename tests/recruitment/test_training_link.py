@@ -85,7 +85,7 @@ def test_bad_trainee_records_name_the_field_and_write_nothing(world, change, fie
 
 
 def _other_card(born: dt.date) -> str:
-    from dangjian.core.testing import make_id_card
+    from tests.world import make_id_card
 
     return make_id_card(born, male=True)
 

@@ -11,7 +11,6 @@ from django.http import Http404
 
 from dangjian.core.models import AuditEvent
 from dangjian.core.scoping import scope_for
-from dangjian.core.testing import member_data
 from dangjian.members import pii
 from dangjian.members.choices import LeaveReason, MemberEventKind, MemberState
 from dangjian.members.models import Member, MemberEvent
@@ -20,6 +19,7 @@ from dangjian.orgs.models import OrgKind
 from dangjian.transfers import actions
 from dangjian.transfers.choices import LostOutcome, TransferKind, TransferStatus
 from dangjian.transfers.models import FloatingMember, LostContact, Transfer
+from tests.world import member_data
 
 from .conftest import at
 

@@ -25,10 +25,12 @@ TODAY = dt.date(2026, 6, 15)
 @pytest.fixture
 def demo(db: None, monkeypatch: pytest.MonkeyPatch) -> str:
     """The demo organ with this app's loader alone among the lifecycle demos (the others are tested in their apps)."""
-    from dangjian.core.management.commands.demo import Command
+    from dangjian.demo.loader import registered_steps
+    from dangjian.demo.management.commands.demo import Command
     from dangjian.transfers import demo as transfers_demo
 
-    monkeypatch.setattr(Command, "_lifecycle_loaders", staticmethod(lambda: [transfers_demo.load]))
+    monkeypatch.setattr(Command, "_steps", staticmethod(
+        lambda: [s for s in registered_steps() if s.reminders_after or s.load is transfers_demo.load]))
     out = StringIO()
     with time_machine.travel(dt.datetime(2026, 6, 15, 4, tzinfo=dt.UTC), tick=False):
         call_command("demo", "--orgs", "40", "--members", "300", "--today", TODAY.isoformat(), stdout=out,

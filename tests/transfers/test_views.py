@@ -181,7 +181,7 @@ def test_receive_from_outside_registers_the_member(world, login):
         "party_status": "full", "joined_on": "2015-07-01", "confirmed_on": "2016-07-01", "party_post": "",
         "outside_org": "某大学党委", "letter_no": "", "issued_on": "2025-06-01", "arrived_on": "2025-06-10",
     }
-    from dangjian.core.testing import make_id_card
+    from tests.world import make_id_card
 
     data["id_card"] = make_id_card(D(1990, 5, 6), male=False)
     with at(TODAY):

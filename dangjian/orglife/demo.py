@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.lib.dates import add_years
+from dangjian.lib.demo.registry import register
 from dangjian.members.choices import ON_ROLL_STATES, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -40,6 +41,14 @@ class OrglifeResult:
     posts: int = 0
     talks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@register(order=10, timing="组织生活与换届", reminders_after=True)
+def load(*, seed: int, today: dt.date) -> str:
+    """The demo step of this app: the 班子, 届次, meetings and talks (load_orglife), as the report's line."""
+    life = load_orglife(seed=seed, today=today)
+    return (f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，"
+            f"班子成员 {life.posts} 名，谈心谈话 {life.talks} 次。")
 
 
 def _day_in_month(rng: random.Random, year: int, month: int, latest: dt.date) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""The fixed test world: a small org tree and named personas (used by tests/ and by nothing in production).
+"""The fixed test world: a small org tree and named personas (tests/conftest.py builds it for each test).
 
     机关党委 (root)                       admin: 党务管理员 here — sees and manages everything
     ├── 第一党总支                         viewer: 上级查看 here — reads A1 and A2, changes nothing

@@ -22,17 +22,19 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from dangjian.accounts.actions import bootstrap_user, grant_role
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.core import audit
-from dangjian.core.demo.orgplan import OrgSpec, Plan
-from dangjian.core.demo.people import IdAllocator, Person, branch_members
 from dangjian.lib import pinyin
+from dangjian.lib.demo import registry
 from dangjian.members import pii
 from dangjian.members.choices import ON_ROLL_STATES, MemberEventKind, MemberState, PartyStatus
+from dangjian.members.demo import IdAllocator, Person, branch_members
 from dangjian.members.models import Member, MemberEvent
+from dangjian.orgs.demo import OrgSpec, Plan
 from dangjian.orgs.models import Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
 
 # One password for every demo account. It passes the project's policy: 12+ characters, three classes, and
@@ -40,6 +42,13 @@ from dangjian.orgs.models import Organization, OrgEvent, OrgEventKind, OrgKind, 
 DEMO_PASSWORD = "Shifan#Jiguan2026"
 DEMO_USERNAMES = ("admin", "viewer", "secretary", "organizer", "member", "sysadmin", "secadmin", "auditor")
 HISTORY_REASON = "演示数据"
+
+def registered_steps() -> list[registry.Step]:
+    """The apps' demo steps, found in their `demo` modules (imported here, when demo data is loaded, not at every
+    start of the app)."""
+    autodiscover_modules("demo")
+    return registry.steps()
+
 
 T = TypeVar("T")
 

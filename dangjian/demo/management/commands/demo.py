@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from dangjian.core.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, Loader, Progress
-from dangjian.core.demo.orgplan import MIN_ORGS, build_plan
+from dangjian.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES, Loader, Progress, registered_steps
+from dangjian.orgs.demo import MIN_ORGS, build_plan
 from dangjian.orgs.models import Organization
 
 DEFAULT_SEED = 1921
@@ -90,39 +90,33 @@ class Command(BaseCommand):
                 loader.load_members()
                 loader.create_users()
                 loader.record_audit()
-                self._load_orglife(loader, opts["seed"], today)
+                self._load_app_steps(loader, opts["seed"], today)
         analyze_started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         loader.result.timings["统计信息"] = time.perf_counter() - analyze_started
         self._report(loader, time.perf_counter() - started)
 
-    def _load_orglife(self, loader: Loader, seed: int, today: dt.date) -> None:
-        """A year of meetings, the 班子 and 届次, then the first run of the reminder job (demo size only)."""
-        from dangjian.core.demo.orglife import load_orglife
+    def _load_app_steps(self, loader: Loader, seed: int, today: dt.date) -> None:
+        """Every app's registered demo step in order (组织生活 and 班子 first, then the member-lifecycle apps), with
+        the reminder job after the steps that ask for it and once at the end (demo size only)."""
         from dangjian.reminders.generate import generate
 
-        started = time.perf_counter()
-        life = load_orglife(seed=seed, today=today)
-        generate(today)
-        loader.result.timings["组织生活与换届"] = time.perf_counter() - started
-        self.orglife_summary = f"组织生活记录 {life.meetings} 条（出席记录 {life.attendance} 条），届次 {life.terms} 个，班子成员 {life.posts} 名，谈心谈话 {life.talks} 次。"
-        started = time.perf_counter()
-        self.lifecycle_summary = [load(seed=seed, today=today) for load in self._lifecycle_loaders()]
-        generate(today)
-        loader.result.timings["党员全周期"] = time.perf_counter() - started
+        steps = self._steps()
+        self.lifecycle_summary = []
+        for i, step in enumerate(steps):
+            started = time.perf_counter()
+            self.lifecycle_summary.append(step.load(seed=seed, today=today))
+            if step.reminders_after or i == len(steps) - 1:
+                generate(today)
+            timings = loader.result.timings
+            timings[step.timing] = timings.get(step.timing, 0.0) + time.perf_counter() - started
 
     @staticmethod
-    def _lifecycle_loaders() -> list[Any]:
-        """The member-lifecycle demos (发展党员, 转接, 党费, 学习, 民主评议), in order. Each is
-        `load(*, seed, today) -> str`, returns its line of the report, and runs after the meetings exist."""
-        from dangjian.appraisal import demo as appraisal_demo
-        from dangjian.dues import demo as dues_demo
-        from dangjian.learning import demo as learning_demo
-        from dangjian.recruitment import demo as recruitment_demo
-        from dangjian.transfers import demo as transfers_demo
-
-        return [recruitment_demo.load, transfers_demo.load, dues_demo.load, learning_demo.load, appraisal_demo.load]
+    def _steps() -> list[Any]:
+        """The apps' demo steps (dangjian.lib.demo.registry), in order; each `load(*, seed, today) -> str` returns
+        its line of the report."""
+        return registered_steps()
 
     def _check_database(self) -> None:
         executor = MigrationExecutor(connection)
@@ -154,8 +148,6 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"演示数据已装入：党组织 {r.orgs} 个，党员 {r.members} 名，党籍变动记录 {r.member_events} 条。"))
         w("用时：" + "，".join(f"{k} {v:.1f} 秒" for k, v in r.timings.items()) + f"；合计 {elapsed:.1f} 秒。")
         w("")
-        if getattr(self, "orglife_summary", ""):
-            w(self.orglife_summary)
         for line in getattr(self, "lifecycle_summary", []):
             w(line)
         w(f"登录地址：{LOGIN_URL}")

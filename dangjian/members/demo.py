@@ -17,10 +17,9 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dangjian.core.demo import names, regions
-from dangjian.core.demo.orgplan import OrgSpec
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
+from dangjian.lib.demo import names, regions
 from dangjian.members.choices import (
     Education,
     LeaveReason,
@@ -31,6 +30,7 @@ from dangjian.members.choices import (
     PersonCategory,
     Sex,
 )
+from dangjian.orgs.demo import OrgSpec
 from dangjian.orgs.models import UnitCategory
 
 

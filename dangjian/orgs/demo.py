@@ -21,8 +21,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dangjian.core.demo.numerals import chinese
-from dangjian.core.demo.regions import PROVINCES, Province
+from dangjian.lib.demo.numerals import chinese
+from dangjian.lib.demo.regions import PROVINCES, Province
 from dangjian.orgs.models import OrgKind, UnitCategory
 
 ROOT_NAME = "国家示范部机关党委"

@@ -13,16 +13,16 @@ from django.urls import reverse
 
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
-from dangjian.core.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
-from dangjian.core.demo.orgplan import PROVINCE_THRESHOLD, build_plan
-from dangjian.core.demo.people import IdAllocator, branch_members
+from dangjian.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
 from dangjian.lib import idcard, pinyin
 from dangjian.lib.dates import add_years, whole_years
 from dangjian.members import pii
 from dangjian.members.choices import ON_ROLL_STATES, MemberEventKind, MemberState, PartyStatus
+from dangjian.members.demo import IdAllocator, branch_members
 from dangjian.members.models import Member, MemberEvent
 from dangjian.members.validation import check_member_data
 from dangjian.orgs import counters
+from dangjian.orgs.demo import PROVINCE_THRESHOLD, build_plan
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgKind
 
 TODAY = dt.date(2026, 6, 15)

@@ -1,0 +1,59 @@
+"""The home page per role; the dashboards and statistics pages come here too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from dangjian.core.scoping import scope_for
+from dangjian.lib.dates import add_years
+from dangjian.members.choices import MemberState, PartyStatus
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.reminders.views import home_items
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """首页: the counts of the user's scope, the 预备党员 due for 转正, their own record and their to-do list
+    (the 三员 get none of the business figures)."""
+    scope = scope_for(request.user)
+    context: dict[str, Any] = {"scope": scope}
+    today = timezone.localdate()
+    if scope.view_roots:
+        roots = list(Organization.objects.visible_to(request.user).filter(path__in=scope.view_roots))
+        org_counts = (
+            Organization.objects.visible_to(request.user)
+            .filter(status=OrgStatus.ACTIVE)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        members = Member.objects.visible_to(request.user)
+        member_counts = members.aggregate(
+            on_roll=Count("id", filter=Q(state=MemberState.ACTIVE)),
+            probationary=Count("id", filter=Q(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY)),
+            suspended=Count("id", filter=Q(state=MemberState.SUSPENDED)),
+        )
+        due_before = add_years(today, -1) + dt.timedelta(days=30)
+        context.update(
+            roots=roots,
+            org_counts={OrgKind(r["kind"]).label: r["n"] for r in org_counts},
+            member_counts=member_counts,
+            confirmation_due=members.filter(
+                state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY, joined_on__lte=due_before
+            ).select_related("org").order_by("joined_on")[:10],
+        )
+    if scope.own_member_id:
+        context["own_member"] = (
+            Member.objects.visible_to(request.user).select_related("org").filter(pk=scope.own_member_id).first()
+        )
+    if not scope.system_roles:
+        context.update(home_items(request.user))
+    return render(request, "reports/home.html", context)
