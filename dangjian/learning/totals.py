@@ -44,6 +44,7 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import subtree_q
 from dangjian.learning import rules
 from dangjian.learning.models import Participation
+from dangjian.lib.periods import reference_day
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
@@ -119,11 +120,6 @@ def hours_errors(hours: Any, session_hours: Any) -> list[str]:
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def reference_day(year: int, today: dt.date) -> dt.date:
-    """The last day of `year` that has happened: who is a leader is judged up to it."""
-    return min(today, dt.date(year, 12, 31))
 
 
 def load_targets(year: int) -> Targets:

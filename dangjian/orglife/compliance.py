@@ -48,15 +48,25 @@ from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.scoping import require, subtree_q
+from dangjian.lib.periods import (
+    EVERY_LABELS,
+    MONTH,
+    QUARTER,
+    YEAR,
+    Period,
+    month_start,
+    periods_between,
+    periods_of_year,
+    reference_day,
+)
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
 from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, PostHolding
 
-MONTH, QUARTER, YEAR = "month", "quarter", "year"
 PERIOD_KINDS = (MONTH, QUARTER, YEAR)
-PERIOD_LABELS = {MONTH: "每月", QUARTER: "每季度", YEAR: "每年"}
+PERIOD_LABELS = {kind: EVERY_LABELS[kind] for kind in PERIOD_KINDS}
 
 # Kinds that are obligations, in the order the pages show them.
 KINDS: list[str] = [
@@ -96,79 +106,12 @@ STATUS_CSS = {
 }
 
 
-# --- periods ----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A calendar month, quarter or year, inclusive of both ends."""
-
-    start: dt.date
-    end: dt.date
-    kind: str
-
-    @property
-    def key(self) -> str:
-        """ISO-like key for the API: 2025-01, 2025-Q1, 2025."""
-        if self.kind == MONTH:
-            return f"{self.start:%Y-%m}"
-        if self.kind == QUARTER:
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        return str(self.start.year)
-
-    @property
-    def label(self) -> str:
-        if self.kind == MONTH:
-            return f"{self.start.year}年{self.start.month}月"
-        if self.kind == QUARTER:
-            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
-        return f"{self.start.year}年"
-
-    @property
-    def short_label(self) -> str:
-        """Column heading inside one year: 1月, 一季度, 全年."""
-        if self.kind == MONTH:
-            return f"{self.start.month}月"
-        if self.kind == QUARTER:
-            return f"{'一二三四'[(self.start.month - 1) // 3]}季度"
-        return "全年"
-
-    def contains(self, day: dt.date) -> bool:
-        """Whether `day` falls inside the period (both ends included)."""
-        return self.start <= day <= self.end
-
-
-def _month_start(day: dt.date, months_after: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months_after
-    return dt.date(index // 12, index % 12 + 1, 1)
+# --- periods (dangjian.lib.periods) ------------------------------------------------------------------------------
 
 
 def period_containing(kind: str, day: dt.date) -> Period:
     """The month, quarter or year that contains `day`."""
-    if kind == MONTH:
-        start, length = day.replace(day=1), 1
-    elif kind == QUARTER:
-        start, length = dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1), 3
-    elif kind == YEAR:
-        start, length = dt.date(day.year, 1, 1), 12
-    else:
-        raise ValueError(f"unknown period kind {kind!r}")
-    return Period(start, _month_start(start, length) - dt.timedelta(days=1), kind)
-
-
-def periods_between(kind: str, start: dt.date, end: dt.date) -> list[Period]:
-    """The periods of `kind` that overlap the days from `start` to `end` (inclusive), in order."""
-    found: list[Period] = []
-    period = period_containing(kind, start)
-    while period.start <= end:
-        found.append(period)
-        period = period_containing(kind, period.end + dt.timedelta(days=1))
-    return found
-
-
-def periods_of_year(kind: str, year: int) -> list[Period]:
-    """The 12 months, 4 quarters or 1 year of `year`: the columns of a year's matrix."""
-    return periods_between(kind, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return Period.containing(kind, day)
 
 
 # --- pure rules -------------------------------------------------------------------------------------------------
@@ -337,11 +280,6 @@ def counts(
         return MonthlyCounts(months, {tuple(row[:2]): tuple(row[2:]) for row in cursor.fetchall()})
 
 
-def _reference_day(year: int, today: dt.date) -> dt.date:
-    """The day on which "has a committee" is judged: today, or 31 December for a past year."""
-    return min(today, dt.date(year, 12, 31))
-
-
 def _holdings_in_office(day: dt.date) -> QuerySet[PostHolding]:
     """Committee-only posts (not 书记/副书记) held on `day`: their presence means the branch has a committee."""
     return PostHolding.objects.filter(
@@ -429,7 +367,7 @@ def matrix(
     page = Paginator(matrix_orgs(user, root, year, kinds), per_page).get_page(page_number)
     orgs = list(page.object_list)
     ids = [o.pk for o in orgs]
-    ref = _reference_day(year, today)
+    ref = reference_day(year, today)
     committee_ids = set(_holdings_in_office(ref).filter(org_id__in=ids).values_list("org_id", flat=True))
     monthly = (
         counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
@@ -548,7 +486,7 @@ def rollup(user: Any, root: Organization, year: int, today: dt.date | None = Non
     today = today or timezone.localdate()
     config = config or load_config(today)
     kinds = kinds or KINDS
-    ref = _reference_day(year, today)
+    ref = reference_day(year, today)
     periods = _all_periods(config, year, kinds)
     # Applicable orgs per (org kind, depth, has a committee) and period end, counted in SQL; the committee test
     # is a grouping key so that it runs once per org, not once per period.
@@ -607,7 +545,7 @@ def rollup(user: Any, root: Organization, year: int, today: dt.date | None = Non
 
 def health_window(today: dt.date) -> tuple[dt.date, dt.date]:
     """The last three complete months before today's month."""
-    return _month_start(today, -3), _month_start(today) - dt.timedelta(days=1)
+    return month_start(today, -3), month_start(today) - dt.timedelta(days=1)
 
 
 @dataclass

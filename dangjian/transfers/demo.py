@@ -17,9 +17,9 @@ from dangjian.accounts.roles import Role
 from dangjian.core.demo.names import full_name
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
+from dangjian.lib.periods import add_months
 from dangjian.members.choices import MemberState, PartyStatus, PersonCategory
 from dangjian.members.models import Member
-from dangjian.orgs.leadership import add_months
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, UnitCategory
 from dangjian.transfers import actions
 from dangjian.transfers.choices import TransferStatus

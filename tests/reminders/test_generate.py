@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from dangjian.core.models import RuleParameter, RuleStatus
 from dangjian.core.rules import REGISTRY
+from dangjian.lib.periods import add_months
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.actions import create_org
-from dangjian.orgs.leadership import add_months
 from dangjian.orgs.models import OrgKind, Post, PostHolding, Term
 from dangjian.reminders import rules
 from dangjian.reminders.generate import generate
