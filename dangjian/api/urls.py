@@ -15,7 +15,7 @@ from dangjian.dues import api as dues_api
 from dangjian.learning import api as learning_api
 from dangjian.members.api import MemberViewSet
 from dangjian.orglife.api import MeetingViewSet
-from dangjian.orglife.compliance_api import ComplianceViewSet
+from dangjian.orglife.compliance.api import ComplianceViewSet
 from dangjian.orgs.api import OrganizationViewSet
 from dangjian.orgs.leadership_api import PostHoldingViewSet, TermViewSet
 from dangjian.recruitment import api as recruitment_api

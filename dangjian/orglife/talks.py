@@ -21,7 +21,8 @@ from dangjian.lib.periods import reference_day
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
-from dangjian.orglife.compliance import Status, _existed_in_year_q
+from dangjian.orglife.compliance.counts import _existed_in_year_q
+from dangjian.orglife.compliance.statuses import Status
 from dangjian.orglife.models import HeartTalk
 from dangjian.orgs.leadership import in_office_q
 from dangjian.orgs.models import COMMITTEE_POSTS, Organization, OrgKind, PostHolding
