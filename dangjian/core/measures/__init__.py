@@ -83,6 +83,7 @@ class Measure:
     # Optional: the same figure aggregated over the whole set in SQL, with the breakdown a summary page shows
     # (by kind, period or tree level); it must agree with adding up `fn`'s values.
     summary: Callable[[QuerySet[Any], Period], Any] | None = field(default=None, compare=False, repr=False)
+    do_not_call_in_templates = True  # a template reads its fields; it must not call it
 
     @property
     def app_label(self) -> str:
