@@ -183,6 +183,8 @@ def plain(value: Any) -> Any:
     """A value as JSON: numbers stay numbers (decimals as strings, to keep their digits), a Ratio its parts."""
     if isinstance(value, Ratio):
         return {"done": plain(value.done), "owed": plain(value.owed), "rate": value.rate}
+    if hasattr(value, "as_json"):
+        return value.as_json()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
