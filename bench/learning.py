@@ -122,10 +122,12 @@ def _fetch_ids(connection: Any) -> list[tuple[int]]:
 def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear script of measurements
     from django.db import connection
 
+    from dangjian.core import measures as registry
     from dangjian.core.scoping import path_upper_bound
     from dangjian.learning import measures, rules
     from dangjian.learning.models import Participation, StudySession
     from dangjian.learning.reminders import study_items
+    from dangjian.lib.periods import Period
     from dangjian.members.models import Member
     from dangjian.orgs.models import COMMITTEE_POSTS, Organization
 
@@ -217,6 +219,12 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         r = by_org[root.path]
         row(f"按组织、按层级汇总：全树（{len(by_org)}个组织）", orm_ms, floor_ms,
             f"{r.members}名党员，未达标{r.short}名（{100 * r.short / max(1, r.members):.1f}%）")
+
+        # The registered measure per org over the whole tree (each org's own members), against the same floor.
+        completion = registry.get("learning.hours.completion")
+        orm_ms, per_org = median_ms(lambda: completion(Organization.objects.all(), Period.year(year)), args.repeats)
+        assert sum(v.members for v in per_org.values()) == r.members, (sum(v.members for v in per_org.values()), r)
+        row(f"learning.hours.completion：全树（{len(per_org)}个组织）", orm_ms, floor_ms)
 
     if args.part in ("all", "pages"):
         # (3) Context: the shortfall page on one province, one member, the reminder source.
