@@ -365,7 +365,7 @@ def hours_short_by(members: QuerySet[Member], period: Period) -> dict[int, Decim
     """{member id: 学时 still missing for the year} from `member_totals` and `standing`."""
     year = period.start.year
     targets = load_targets(year)
-    rows = member_totals(members, year, targets, timezone.localdate()).values_list(
-        "pk", "study_hours", "is_leader", "centralized").order_by()
+    annotated: Any = member_totals(members, year, targets, timezone.localdate())
+    rows = annotated.values_list("pk", "study_hours", "is_leader", "centralized").order_by()
     return {pk: standing(hours, is_leader=leader, centralized=central, targets=targets).short_by
             for pk, hours, leader, central in rows}

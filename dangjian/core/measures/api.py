@@ -33,7 +33,7 @@ class MeasureSerializer(serializers.Serializer):
     """One registered measure."""
 
     key = serializers.CharField(help_text="指标键，如 orglife.meetings.rate")
-    label = serializers.CharField(help_text="名称")
+    label = serializers.CharField(help_text="名称")  # type: ignore[assignment]  # a field, not Field.label
     unit = serializers.CharField(help_text="单位")
     higher_is_better = serializers.BooleanField(allow_null=True, help_text="方向：true 越高越好，false 越低越好")
     subject = serializers.ChoiceField(choices=[("org", "党组织"), ("member", "党员")], help_text="计算对象")
