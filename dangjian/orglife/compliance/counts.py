@@ -48,6 +48,12 @@ from dangjian.orgs.checks import COMMITTEE_ONLY_POSTS
 from dangjian.orgs.models import Organization, OrgKind, PostHolding
 
 
+def _among(orgs: QuerySet[Organization]) -> Exists:
+    """SQL, on kind-tag rows: the tag's org is one of `orgs` (a correlated EXISTS probing the org by its key, which
+    the planners run as cheaply as the path range of a subtree)."""
+    return Exists(orgs.filter(pk=OuterRef("org_id")))
+
+
 def _tags(config: Config) -> QuerySet[MeetingKindTag]:
     """The kind tags that count as records under the rules: submitted ones only, unless a deployment says so."""
     qs = MeetingKindTag.objects.get_queryset()
@@ -250,7 +256,7 @@ def rollup_of(orgs: QuerySet[Organization], year: int, today: dt.date, config: C
     for owner in owners:
         owner_q |= Q(kind__in=[k for k in kinds if OWNER_KIND[k] == owner], org__kind=owner)
     done_rows = (
-        _tags(config).filter(owner_q, org__in=orgs.values("pk"), month__gte=year * 100 + 1,
+        _tags(config).filter(owner_q, _among(orgs), month__gte=year * 100 + 1,
                              month__lte=year * 100 + 12)
         .annotate(cell=_period_code(config, year, kinds), cell_end=_period_end_case(config, year, kinds),
                   has_committee=has_committee_q(ref, "org_id"))
@@ -328,7 +334,7 @@ def meeting_rates(orgs: QuerySet[Organization], period: Period, today: dt.date, 
             owner_q |= Q(kind__in=[k for k in cell_kinds if OWNER_KIND[k] == owner], org__kind=owner)
         last_end = max(p.end for _, p in cells)
         done_rows = (
-            _tags(config).filter(owner_q, org__in=owners.values("pk"), month__gte=year_month(period.start),
+            _tags(config).filter(owner_q, _among(owners), month__gte=year_month(period.start),
                                  month__lte=year_month(last_end))
             .annotate(cell=_period_code(config, year, cell_kinds), cell_end=_period_end_case(config, year, cell_kinds),
                       has_committee=has_committee_q(ref, "org_id"))
@@ -362,7 +368,7 @@ def overdue_of(branches: QuerySet[Organization], period: Period, today: dt.date,
         whens = [When(Q(kind=k, held_on__gte=p.start, held_on__lte=p.end), then=Value(i))
                  for i, (k, p) in enumerate(cells)]
         counted = (
-            _tags(config).filter(org__in=branches.filter(kind=OrgKind.BRANCH).values("pk"), kind__in=BRANCH_KINDS,
+            _tags(config).filter(_among(branches.filter(kind=OrgKind.BRANCH)), kind__in=BRANCH_KINDS,
                                  held_on__gte=first, held_on__lte=end)
             .annotate(cell=Case(*whens, default=Value(None), output_field=IntegerField()))
             .filter(cell__isnull=False).values("org_id").annotate(n=Count("cell", distinct=True)).order_by()

@@ -26,7 +26,6 @@ from dangjian.orglife.compliance.counts import (
     last_held_subquery,
     overdue_of,
     rollup_of,
-    silent_of,
 )
 from dangjian.orglife.compliance.statuses import (
     COLOUR_CSS,
@@ -37,6 +36,7 @@ from dangjian.orglife.compliance.statuses import (
     Status,
     colour_for,
     health_window,
+    is_silent,
     load_config,
     rule_applies,
     status_for,
@@ -175,12 +175,12 @@ def branch_health(user: Any, root: Organization, today: dt.date | None = None,
     config = config or load_config(today)
     branches = active_branches(user, root, today)
     overdue = overdue_of(branches, Period.range(*health_window(today)), today, config)  # orglife.meetings.overdue
-    silent = silent_of(branches, Period.containing(MONTH, today), today, config)  # orglife.silent
     rows = branches.annotate(last_held_on=last_held_subquery(config)).only(
         "id", "name", "path", "depth", "kind", "founded_on", "dissolved_on")
     result = []
     for org in rows:
-        late, quiet = overdue.get(org.pk, 0), silent.get(org.pk, False)
+        # orglife.silent on today (`silent_of`), from the last meeting day these rows carry anyway.
+        late, quiet = overdue.get(org.pk, 0), is_silent(today, org.last_held_on, org.founded_on, config.silent_days)
         result.append(BranchHealth(org, late, quiet, org.last_held_on, colour_for(late, quiet)))
     order = {"red": 0, "yellow": 1, "green": 2}
     result.sort(key=lambda h: (order[h.colour], -h.overdue, h.org.path))
