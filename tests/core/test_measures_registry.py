@@ -114,3 +114,13 @@ def test_outsiders_get_nothing_of_anyone_elses_subtree(world):
     assert {r["id"] for r in own["results"]} == {world.b.pk}
     viewer = api(world.viewer).get(f"/api/v1/measures/orglife.silent/?period=2025&org={world.root.pk}")
     assert viewer.status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_member_measure_gives_the_visible_members_under_the_org(world):
+    body = api(world.admin).get(f"/api/v1/measures/learning.hours.total/?period=2025Q1&org={world.a1.pk}").json()
+    assert body["measure"]["subject"] == "member"
+    assert {r["id"] for r in body["results"]} == {world.member.pk}
+    assert body["results"][0]["value"] == "0.0" and body["results"][0]["display"] == "0.0"
+    outsider = api(world.outsider).get(f"/api/v1/measures/learning.hours.total/?period=2025&org={world.a1.pk}")
+    assert outsider.status_code == 404
