@@ -9,7 +9,7 @@ per active branch and month a 主题党日 with probability ~70%, in each quarte
 a 支委会 each month (~60%) for the half of the branches given a 组织委员, per 党小组 and month a 党小组会 (~50%),
 a 组织生活会 in December (~80%) and a 民主评议党员 in November (~70%); ~3% of records are drafts.
 
-It then times, as medians of warm repeats, `compliance.rollup` over the whole tree and `compliance.counts` for
+It then times, as medians of warm repeats, the roll-up of the measure `orglife.meetings.rate` over the whole tree and `compliance.counts` for
 every org for the whole year (the GROUP BY over 12 months) beside a hand-written SQL floor through the same
 connection, plus the other page queries for context. Target: within 2× of the floor and under 5 s on each
 database. Results go to stdout and bench/results/compliance-<db>.txt.
@@ -51,9 +51,9 @@ def seed(year: int, reseed: bool) -> str:
     """Insert one synthetic year of meetings and kind tags, set-based; returns what was done."""
     from django.db import connection, transaction
 
+    from dangjian.leadership.models import PostHolding
     from dangjian.orglife.choices import MeetingKind, MeetingStatus
     from dangjian.orglife.models import Meeting, MeetingKindTag
-    from dangjian.orgs.models import PostHolding
 
     vendor = connection.vendor
     existing = Meeting.objects.filter(title__startswith=MARK)
@@ -132,11 +132,13 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     from django.db import connection
 
     from dangjian.accounts.models import User
+    from dangjian.core import measures
     from dangjian.core.scoping import path_upper_bound
+    from dangjian.leadership import checks
+    from dangjian.lib.periods import Period
     from dangjian.orglife import compliance
     from dangjian.orglife.choices import MeetingKind
     from dangjian.orglife.models import MeetingKindTag
-    from dangjian.orgs import checks
     from dangjian.orgs.models import Organization
 
     label = args.label or connection.vendor
@@ -191,8 +193,10 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     groups = len(counted.as_dict())
     row(f"counts: {year}全年、全部组织（{len(counted.rows)}个组织×类型，{groups}个月份组）", orm_ms, floor_ms)
 
-    # (2) The roll-up over the whole tree: applicable orgs and done orgs per kind, period and depth.
-    orm_ms, r = median_ms(lambda: compliance.rollup(fresh(), root, year, today, config), args.repeats)
+    # (2) The roll-up over the whole tree: applicable orgs and done orgs per kind, period and depth — the summary of
+    # the measure orglife.meetings.rate over the admin's view of the tree.
+    rate = measures.get("orglife.meetings.rate")
+    orm_ms, r = median_ms(lambda: rate.total(compliance.subtree_orgs(fresh(), root), Period.year(year)), args.repeats)
     monthly = [k for k in compliance.KINDS if config.periods[k] == "month"]
     quarterly = [k for k in compliance.KINDS if config.periods[k] == "quarter"]
     in_list = lambda kinds: ", ".join(f"'{k}'" for k in kinds)  # noqa: E731
@@ -227,6 +231,10 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     theme = r.by_kind[MeetingKind.THEME_DAY][0]
     row(f"rollup: {year}全树落实率（按类型、周期、层级）", orm_ms, floor_ms,
         f"1月主题党日 {theme.done}/{theme.applicable} = {theme.percent}")
+
+    # (2b) The same measure per org: every branch's and group's rate for the year (for context).
+    ms, rates = median_ms(lambda: rate(compliance.subtree_orgs(fresh(), root), Period.year(year)), args.repeats)
+    row(f"orglife.meetings.rate: {year}每个组织的落实率（{len(rates)}个组织）", ms, None)
 
     # (3) For context: the other pages' queries on the whole tree and on one province.
     for title, fn in (

@@ -158,9 +158,11 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     from django.utils import timezone
 
     from dangjian.accounts.models import User
+    from dangjian.core import measures
     from dangjian.core.scoping import path_upper_bound
     from dangjian.dues import calc, ledgers
     from dangjian.dues.models import DuesBase, DuesPayment
+    from dangjian.lib.periods import Period
     from dangjian.members.models import Member
     from dangjian.orgs.models import Organization
 
@@ -266,6 +268,16 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         orm_ms, result = median_ms(lambda o=org: ledgers.summary(fresh(), o, measured, today, config), args.repeats)
         row(f"ledgers.summary 整页 {scope_name}（{len(result.rows)}行）", orm_ms, None,
             f"收缴率 {result.total.rate}，欠缴 {result.total.warned}/{result.total.flagged}")
+
+        # The registered measures over the same children (the figures every other reader binds to).
+        children = Organization.objects.visible_to(fresh()).filter(parent=org)
+        ms, rates = median_ms(lambda c=children: measures.get("dues.collection.rate")(c, Period.month(measured.year, measured.month)),
+                              args.repeats)
+        assert sum(v.collected for v in rates.values()) <= result.total.collected
+        row(f"dues.collection.rate {scope_name}（{len(rates)}个下级）", ms, None)
+        ms, _flagged = median_ms(lambda c=children: measures.get("dues.arrears.flagged")(c, Period.containing("month", today)),
+                                 args.repeats)
+        row(f"dues.arrears.flagged {scope_name}", ms, None)
 
     # For context: one branch's sheet and the first page of the province's arrears list.
     branch = Organization.objects.filter(kind="branch", path__startswith=province.path).order_by("-subtree_members").first()

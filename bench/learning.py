@@ -13,9 +13,9 @@ Only the learning tables are written.
 
 It then times, as medians of warm repeats, through the same connection:
 (1) every member's yearly total, leader flag, 集中培训 count and shortfall for the whole tree, as
-    `totals.member_totals` builds it (values_list, so model construction of 2·10⁶ rows is not what is measured),
+    `measures.member_totals` builds it (values_list, so model construction of 2·10⁶ rows is not what is measured),
     beside a floor (GROUP BY participations joined to members);
-(2) the roll-up per org (each org's subtree) and per level for the whole tree, `totals.rollup` (one GROUP BY per
+(2) the roll-up per org (each org's subtree) and per level for the whole tree, `measures.rollup` (one GROUP BY per
     branch, sums up the tree in Python), beside a floor doing the branch GROUP BY and the per-level sums in SQL;
 (3) for context: the shortfall page's queries on one province (count + first page + branch summary), one
     member's standing, and the 学时不足 reminder source over the whole tree on 1 December.
@@ -122,12 +122,15 @@ def _fetch_ids(connection: Any) -> list[tuple[int]]:
 def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear script of measurements
     from django.db import connection
 
+    from dangjian.core import measures as registry
     from dangjian.core.scoping import path_upper_bound
-    from dangjian.learning import totals
+    from dangjian.leadership.models import COMMITTEE_POSTS
+    from dangjian.learning import measures, rules
     from dangjian.learning.models import Participation, StudySession
     from dangjian.learning.reminders import study_items
+    from dangjian.lib.periods import Period
     from dangjian.members.models import Member
-    from dangjian.orgs.models import COMMITTEE_POSTS, Organization
+    from dangjian.orgs.models import Organization
 
     label = args.label or connection.vendor
     year = dt.date.today().year - 1
@@ -136,8 +139,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     province = (Organization.objects.filter(name="广东省示范局党委").first()
                 or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
     today = dt.date(year + 1, 1, 15)  # the year is over: every session counts, leaders judged over the whole year
-    targets = totals.load_targets(year)
-    start, end = totals.year_bounds(year)
+    targets = rules.load_targets(year)
+    start, end = rules.year_bounds(year)
     vendor = connection.vendor
     lines: list[str] = []
     posts = ", ".join(f"'{p}'" for p in COMMITTEE_POSTS)
@@ -178,23 +181,23 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     if args.part in ("all", "tree", "members"):
         # (1) Every member's total for the whole tree.
         def orm_members() -> Any:
-            return list(totals.member_totals(totals.members_in(root), year, targets, today)
+            return list(measures.member_totals(measures.members_in(root), year, targets, today)
                         .values_list("pk", "study_hours", "is_leader", "centralized"))
 
         orm_ms, orm_rows = median_ms(orm_members, args.repeats)
         query, params = subtree_floor(root.path)
         floor_ms, floor_rows = median_ms(sql(query, params), args.repeats)
         assert len(orm_rows) == len(floor_rows), (len(orm_rows), len(floor_rows))
-        orm_sum = sum(totals.round_hours(r[1]) for r in orm_rows)
-        floor_sum = sum(totals.round_hours(r[1]) for r in floor_rows)
+        orm_sum = sum(rules.round_hours(r[1]) for r in orm_rows)
+        floor_sum = sum(rules.round_hours(r[1]) for r in floor_rows)
         assert orm_sum == floor_sum, (orm_sum, floor_sum)
         row(f"每名党员{year}年学时：全树（{len(orm_rows)}名）", orm_ms, floor_ms, f"合计 {orm_sum} 学时")
 
     if args.part in ("all", "tree", "rollup"):
         # (2) Roll-up per org and per level, whole tree.
-        orm_ms, (by_org, by_level) = median_ms(lambda: totals.rollup(root, year, targets, today), args.repeats)
-        short_hours = targets.member_hours - totals._EPSILON
-        leader_hours = targets.leader_hours - totals._EPSILON
+        orm_ms, (by_org, by_level) = median_ms(lambda: measures.rollup(root, year, targets, today), args.repeats)
+        short_hours = targets.member_hours - measures._EPSILON
+        leader_hours = targets.leader_hours - measures._EPSILON
         per_member, member_params = subtree_floor(root.path)
         branch_sql = (
             f"SELECT b.path, COUNT(*) AS n, SUM(CASE WHEN (t.leader = 1 AND (t.total < {leader_hours} OR t.central < "
@@ -218,18 +221,24 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         row(f"按组织、按层级汇总：全树（{len(by_org)}个组织）", orm_ms, floor_ms,
             f"{r.members}名党员，未达标{r.short}名（{100 * r.short / max(1, r.members):.1f}%）")
 
+        # The registered measure per org over the whole tree (each org's own members), against the same floor.
+        completion = registry.get("learning.hours.completion")
+        orm_ms, per_org = median_ms(lambda: completion(Organization.objects.all(), Period.year(year)), args.repeats)
+        assert sum(v.members for v in per_org.values()) == r.members, (sum(v.members for v in per_org.values()), r)
+        row(f"learning.hours.completion：全树（{len(per_org)}个组织）", orm_ms, floor_ms)
+
     if args.part in ("all", "pages"):
         # (3) Context: the shortfall page on one province, one member, the reminder source.
         def shortfall_page(org: Any) -> Any:
             """The shortfall page's queries: the branch summary (counts, pager) and page 1 from its branches."""
-            branches = totals.branch_summary(org, year, targets, today)
-            page = totals.short_members_window(branches, 0, 20, year, targets, today,
+            branches = measures.branch_summary(org, year, targets, today)
+            page = measures.short_members_window(branches, 0, 20, year, targets, today,
                                                order=["org__path", "-short_by", "name_pinyin", "pk"])
             return sum(b.short for b in branches), page, branches
 
         def totals_page(org: Any) -> Any:
             """The plain totals page: the count and page 1 in place-and-name order."""
-            qs = (totals.member_totals(totals.members_in(org), year, targets, today).select_related("org")
+            qs = (measures.member_totals(measures.members_in(org), year, targets, today).select_related("org")
                   .order_by("org__path", "name_pinyin", "pk"))
             return qs.count(), list(qs[:20])
 
@@ -242,7 +251,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         row(f"未达标名单 一个党支部（{branch.name}）", ms, None, f"未达标 {n_short} 名")
         member = Member.objects.filter(state="active").order_by("pk").first()
         assert member is not None
-        ms, _ = median_ms(lambda: totals.standings([member.pk], year, today, targets), args.repeats)
+        ms, _ = median_ms(lambda: measures.standings([member.pk], year, today, targets), args.repeats)
         row("一名党员的年度学时与达标情况", ms, None)
         ms, items = median_ms(lambda: study_items(dt.date(year, 12, 1)), 1)
         row(f"学时不足提醒：全树（{year}年12月1日）", ms, None, f"{len(items)} 个党支部")

@@ -11,12 +11,13 @@ from rest_framework.routers import SimpleRouter
 from dangjian.accounts.api import TokenViewSet
 from dangjian.api.base import IsApiAdministrator
 from dangjian.appraisal import api as appraisal_api
+from dangjian.core.measures.api import MeasureViewSet
 from dangjian.dues import api as dues_api
 from dangjian.leadership.api import PostHoldingViewSet, TermViewSet
 from dangjian.learning import api as learning_api
 from dangjian.members.api import MemberViewSet
 from dangjian.orglife.api import MeetingViewSet
-from dangjian.orglife.compliance_api import ComplianceViewSet
+from dangjian.orglife.compliance.api import ComplianceViewSet
 from dangjian.orgs.api import OrganizationViewSet
 from dangjian.recruitment import api as recruitment_api
 from dangjian.reminders.api import ReminderViewSet
@@ -31,6 +32,7 @@ router.register("terms", TermViewSet, basename="term")
 router.register("posts", PostHoldingViewSet, basename="post")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("reminders", ReminderViewSet, basename="reminder")
+router.register("measures", MeasureViewSet, basename="measure")
 # The member-lifecycle apps list their own routes.
 for app_api in (recruitment_api, transfers_api, dues_api, learning_api, appraisal_api):
     for prefix, viewset, basename in app_api.ROUTES:

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from dangjian.appraisal import rules
-from dangjian.appraisal.actions import awaiting_followup, has_round
+from dangjian.appraisal.actions import awaiting_followup
 from dangjian.appraisal.choices import FollowUpKind
+from dangjian.appraisal.measures import round_begun
 from dangjian.appraisal.models import AppraisalResult, FollowUp
 from dangjian.core import rules as rule_registry
+from dangjian.lib.periods import Period
 from dangjian.members.choices import ON_ROLL_STATES
-from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 from dangjian.reminders.registry import register
 from dangjian.reminders.types import Group, Item, ReminderKind, cn
@@ -79,17 +79,13 @@ def pending_items() -> list[tuple[str, Item]]:
 
 def round_items(today: dt.date, from_month: int) -> list[tuple[str, Item]]:
     """From `from_month` to the year's end: active branches with members on the roll and no round for the year
-    (drafts count as begun). One query with EXISTS / NOT EXISTS."""
+    (drafts count as begun), from the measure `appraisal.round.begun`. Two queries."""
     if not rules.round_due(today, from_month):
         return []
     year = today.year
-    rows = (
-        Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
-        .exclude(founded_on__gt=today)
-        .filter(Exists(Member.objects.filter(org_id=OuterRef("pk"), state__in=ON_ROLL_STATES)))
-        .exclude(has_round(year))
-        .values("id", "path", "name")
-    )
+    branches = Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE).exclude(founded_on__gt=today)
+    begun = round_begun(branches, Period.year(year))  # the measure appraisal.round.begun
+    rows = [r for r in branches.values("id", "path", "name").order_by() if begun.get(r["id"]) is False]
     end = dt.date(year, 12, 31)
     group = Group(K, f"{K}:summary:round:{year}", f"有{{n}}个党支部尚未开展{year}年度民主评议党员",
                   f"{reverse('appraisal:summary')}?year={year}")

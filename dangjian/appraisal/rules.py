@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register
-from dangjian.lib.dates import add_years
+from dangjian.lib.periods import add_months
 
 REVIEW_PAGE = "共产党员网《党支部生活·民主评议》专题（中组部）"
 BRANCH_RULES = "《中国共产党支部工作条例（试行）》"
@@ -84,21 +84,6 @@ def check_excellent(excellent: int, total: int, share: object) -> ExcellentCheck
 def votes_within(votes: list[int], participants: int) -> bool:
     """A member's 民主测评 votes (优秀/合格/基本合格/不合格) cannot exceed those who took part."""
     return all(v >= 0 for v in votes) and sum(votes) <= participants
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it has fewer days)."""
-    if months % 12 == 0:
-        return add_years(day, months // 12)
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def default_deadline(decided_on: dt.date, months: int) -> dt.date:

@@ -7,8 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
+        """Discover what each app registers from its own modules: audit action codes (`audit_codes`) and
+        measures (`measures`), so the ground floor never lists what the apps above it do."""
         from django.utils.module_loading import autodiscover_modules
 
-        # Each app declares its audit action codes in its own `audit_codes` module (registered with core.audit),
-        # so the ground floor never lists what the apps above it do.
+        from dangjian.core import measures
+
         autodiscover_modules("audit_codes")
+        measures.discover()

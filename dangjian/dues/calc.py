@@ -16,20 +16,12 @@ from typing import Any
 
 from dangjian.dues import rules
 from dangjian.dues.choices import FIXED_BASES, INCOME_BASES, ArrearsLevel, Basis
+from dangjian.lib.periods import add_months, month_start
 
 Brackets = list[tuple[Decimal | None, Decimal]]
 
 
 # --- months ------------------------------------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:

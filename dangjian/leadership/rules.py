@@ -10,7 +10,6 @@ Sources and statuses follow ../shared/domain/regulations.md §1.4, §2 and §6. 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register
 from dangjian.leadership.models import ElectionStepKind, Post
+from dangjian.lib.periods import add_months
 from dangjian.orgs.models import OrgKind
 
 if TYPE_CHECKING:
@@ -121,14 +121,6 @@ class TermState(models.TextChoices):
 
 
 MISSING_LABEL = "未录入届次"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier when negative); a day the month lacks falls back to its last day."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(total, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
 
 
 def term_years(kind: str, values: dict[str, Any]) -> int | None:

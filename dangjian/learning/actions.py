@@ -30,7 +30,7 @@ from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
 from dangjian.learning import rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.learning.models import Participation, StudySession, Trainee
-from dangjian.learning.totals import TENTH, hours_errors
+from dangjian.learning.rules import TENTH, hours_errors
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus

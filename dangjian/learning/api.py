@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from dangjian.api.base import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.learning import actions, totals
+from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.learning.models import Participation, StudySession
 from dangjian.orglife.actions import get_meeting_for_user
@@ -151,7 +151,7 @@ class SessionFilter(django_filters.FilterSet):
     def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
         if not 2000 <= int(value) <= 2100:
             return queryset.none()
-        start, end = totals.year_bounds(int(value))
+        start, end = rules.year_bounds(int(value))
         return queryset.filter(held_on__gte=start, held_on__lte=end)
 
 
@@ -170,7 +170,7 @@ class ParticipationFilter(django_filters.FilterSet):
     def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
         if not 2000 <= int(value) <= 2100:
             return queryset.none()
-        start, end = totals.year_bounds(int(value))
+        start, end = rules.year_bounds(int(value))
         return queryset.filter(held_on__gte=start, held_on__lte=end)
 
 
@@ -301,16 +301,16 @@ class StudyTotalsViewSet(viewsets.ViewSet):
         if not scope.covers(org.path, "view"):
             raise NotFound()
         year = query.validated_data.get("year") or timezone.localdate().year
-        targets = totals.load_targets(year)
-        qs = totals.member_totals(totals.members_in(org), year, targets, timezone.localdate()).select_related("org")
+        targets = rules.load_targets(year)
+        qs = measures.member_totals(measures.members_in(org), year, targets, timezone.localdate()).select_related("org")
         if query.validated_data.get("short"):
-            qs = qs.filter(totals.short_q(targets))
+            qs = qs.filter(measures.short_q(targets))
         qs = qs.order_by("org__path", "name_pinyin", "pk")
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         rows = []
         for m in page:
-            s = totals.standing_of(m, targets)
+            s = measures.standing_of(m, targets)
             rows.append({
                 "member": m.pk, "name": m.name, "org": m.org_id, "org_name": m.org.name, "hours": s.hours,
                 "target": s.target, "short_by": s.short_by, "is_leader": s.is_leader, "centralized": s.centralized,

@@ -3,7 +3,7 @@
 From `learning.reminder_from_month` (October by default) to the end of the year, each branch with active
 members still short of the year's target (32 学时, or 56 with a 集中培训 for secretaries and committee members)
 gets one reminder saying how many are short (the linked shortfall list names them). The counts come from
-`totals.branch_summary` per root org — two GROUP BYs over the whole tree, never a query per branch. The key names the branch and the year,
+`measures.branch_summary` per root org — two GROUP BYs over the whole tree, never a query per branch. The key names the branch and the year,
 so a dismissed reminder stays dismissed for that year and the wording follows the count.
 """
 
@@ -14,7 +14,8 @@ import datetime as dt
 from django.urls import reverse
 
 from dangjian.core import rules as rule_registry
-from dangjian.learning import rules, totals
+from dangjian.learning import measures, rules
+from dangjian.lib.periods import Period
 from dangjian.orgs.models import Organization
 from dangjian.reminders.registry import register
 from dangjian.reminders.types import Group, Item, ReminderKind, cn
@@ -28,13 +29,9 @@ def study_items(today: dt.date) -> list[tuple[str, Item]]:
     year = today.year
     if today.month < int(rule_registry.value(rules.REMINDER_FROM_MONTH, today)):
         return []
-    targets = totals.load_targets(year)
-    rows = [
-        row
-        for root in Organization.objects.filter(depth=1).order_by("path")
-        for row in totals.branch_summary(root, year, targets, today)
-        if row.short
-    ]
+    completion = measures.hours_completion(Organization.objects.all(), Period.year(year))
+    short = {org_id: row.short for org_id, row in completion.items() if row.short}
+    rows = list(Organization.objects.filter(pk__in=list(short)).values_list("pk", "name", "path").order_by("path"))
     if not rows:
         return []
     url = reverse("learning:shortfall")
@@ -42,10 +39,10 @@ def study_items(today: dt.date) -> list[tuple[str, Item]]:
                   f"有{{n}}个党支部存在{year}年学时未达标的党员", f"{url}?year={year}")
     end = dt.date(year, 12, 31)
     items = []
-    for row in rows:
-        items.append((row.path, Item(
-            K.STUDY_SHORTFALL, f"{K.STUDY_SHORTFALL}:{row.org_id}:{year}",
-            f"{row.name}有{row.short}名党员{year}年学时尚未达标，请在{cn(end)}前安排补学",
-            f"{url}?org={row.org_id}&year={year}", group, end, row.org_id,
+    for org_id, name, path in rows:
+        items.append((path, Item(
+            K.STUDY_SHORTFALL, f"{K.STUDY_SHORTFALL}:{org_id}:{year}",
+            f"{name}有{short[org_id]}名党员{year}年学时尚未达标，请在{cn(end)}前安排补学",
+            f"{url}?org={org_id}&year={year}", group, end, org_id,
         )))
     return items

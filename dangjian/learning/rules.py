@@ -8,8 +8,14 @@ kinds a session may be created from and when the shortfall reminder starts are t
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register
+from dangjian.core.rules import values as values_in_force
 from dangjian.learning.choices import SessionKind
 from dangjian.orglife.choices import MeetingKind
 
@@ -43,3 +49,84 @@ register(
          LOCAL, "", RuleStatus.LOCAL, "党课、主题党日，以及以党员大会、党小组会形式开展的集中学习"),
     Rule(REMINDER_FROM_MONTH, "学时不足提醒起始月份", 10, LOCAL, "", RuleStatus.LOCAL, "第四季度起提醒未达标的党员"),
 )
+
+
+TENTH = Decimal("0.1")
+ZERO = Decimal("0.0")
+
+
+# --- pure functions of 学时 (the measures in dangjian.learning.measures read them) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The yearly targets in force (rule values): plain data for the pure functions."""
+
+    member_hours: Decimal
+    leader_hours: Decimal
+    leader_centralized: int
+    centralized_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one member stands for the year."""
+
+    hours: Decimal
+    target: Decimal
+    is_leader: bool
+    centralized: int
+    short_by: Decimal  # 学时 still missing (0 when the hours are met)
+    needs_centralized: int  # 集中培训 still missing (leaders only)
+
+    @property
+    def met(self) -> bool:
+        return self.short_by == 0 and self.needs_centralized == 0
+
+
+def round_hours(value: Any) -> Decimal:
+    """A total as shown and compared: one decimal, from whatever the database summed."""
+    return Decimal(str(value or 0)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def target_for(is_leader: bool, targets: Targets) -> Decimal:
+    """32 学时 for every member; 56 for a secretary or committee member (the higher target, not the sum)."""
+    return targets.leader_hours if is_leader else targets.member_hours
+
+
+def standing(hours: Any, *, is_leader: bool, centralized: int, targets: Targets) -> Standing:
+    """A member's standing: the target, how many 学时 are missing, how many 集中培训 a leader still needs."""
+    total = round_hours(hours)
+    target = target_for(is_leader, targets)
+    short = max(ZERO, target - total)
+    needs = max(0, targets.leader_centralized - centralized) if is_leader else 0
+    return Standing(total, target, is_leader, centralized, short, needs)
+
+
+def hours_errors(hours: Any, session_hours: Any) -> list[str]:
+    """Why a participant's completed 学时 cannot be recorded for a session of `session_hours` (empty: fine)."""
+    if hours is None:
+        return ["请填写完成学时"]
+    value = Decimal(str(hours))
+    if value != value.quantize(TENTH):
+        return ["学时最多保留一位小数"]
+    if value <= 0:
+        return [f"完成学时须大于0（填写的是{value}）"]
+    if value > Decimal(str(session_hours)):
+        return [f"完成学时{value}超过本次学习培训的学时{session_hours}：个人学时不能超过学习培训时长"]
+    return []
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def load_targets(year: int) -> Targets:
+    """The targets in force at the end of `year` (one query)."""
+    values = values_in_force(TARGET_KEYS, dt.date(year, 12, 31))
+    return Targets(
+        member_hours=Decimal(str(values[MEMBER_MIN_HOURS])),
+        leader_hours=Decimal(str(values[LEADER_MIN_HOURS])),
+        leader_centralized=int(values[LEADER_MIN_CENTRALIZED]),
+        centralized_kinds=tuple(values[CENTRALIZED_KINDS]),
+    )

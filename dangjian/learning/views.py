@@ -28,7 +28,7 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.learning import actions, rules, totals
+from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
 from dangjian.learning.models import StudySession
@@ -79,7 +79,7 @@ def _session_rows(user: Any, data: dict[str, Any]) -> Any:
     if data.get("kind"):
         queryset = queryset.filter(kind=data["kind"])
     if data.get("year"):
-        start, end = totals.year_bounds(data["year"])
+        start, end = rules.year_bounds(data["year"])
         queryset = queryset.filter(held_on__gte=start, held_on__lte=end)
     return queryset.select_related("org").annotate(n_participants=Count("participations")).order_by("-held_on", "-id")
 
@@ -126,7 +126,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_train = session.meeting_id is None and scope.covers(session.org.path, "change")
     return render(request, "learning/detail.html", {
         "session": session, "rows": list(rows), "full": full, "total": session.participations.count() if full else None,
-        "centralized": totals.is_centralized(session.kind, totals.load_targets(session.held_on.year)),
+        "centralized": measures.is_centralized(session.kind, rules.load_targets(session.held_on.year)),
         "meeting_visible": session.meeting_id is not None and full,
         "trainees": list(session.trainees.select_related("applicant", "applicant__org").order_by("applicant__name_pinyin"))
         if scope.covers(session.org.path, "change") else [],
@@ -263,10 +263,10 @@ def member_totals(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form, org, year, short = _root_and_year(request)
     today = timezone.localdate()
-    targets = totals.load_targets(year)
-    queryset = totals.member_totals(totals.members_in(org), year, targets, today).select_related("org")
+    targets = rules.load_targets(year)
+    queryset = measures.member_totals(measures.members_in(org), year, targets, today).select_related("org")
     if short:
-        queryset = queryset.filter(totals.short_q(targets))
+        queryset = queryset.filter(measures.short_q(targets))
     queryset = queryset.order_by(*_TOTALS_ORDER)
     if request.GET.get("export") == "xlsx":
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "totals", "year": year, "short": short})
@@ -274,13 +274,13 @@ def member_totals(request: HttpRequest) -> HttpResponse:
                              (_total_row(m, targets) for m in queryset[:EXPORT_LIMIT]))
     if short:
         # Only those short: the per-branch counts give the pager and say which branches hold the page.
-        page, members = _short_page(request, totals.branch_summary(org, year, targets, today), year, targets, today,
+        page, members = _short_page(request, measures.branch_summary(org, year, targets, today), year, targets, today,
                                     _TOTALS_ORDER)
     else:
         # Sorted by place and name, so the correlated figures are computed for the page's rows only.
         page = paginate(request, queryset)
         members = list(page)
-    rows = [(m, totals.standing_of(m, targets)) for m in members]
+    rows = [(m, measures.standing_of(m, targets)) for m in members]
     return render(request, "learning/totals.html", {
         "form": form, "org": org, "year": year, "page": page, "rows": rows, "short": short, "targets": targets,
         "rules": _rule_notes(year), "export_query": request.GET.urlencode(),
@@ -292,21 +292,21 @@ _SHORTFALL_ORDER = ["org__path", "-short_by", "name_pinyin", "pk"]
 
 
 def _short_page(
-    request: HttpRequest, branches: list[totals.BranchRow], year: int, targets: totals.Targets, today: Any,
+    request: HttpRequest, branches: list[measures.BranchRow], year: int, targets: rules.Targets, today: Any,
     order: list[str],
 ) -> tuple[Page, list[Member]]:
     """A page of the short members: numbered from the branches' counts, read from the branches that hold it."""
     paginator = Paginator(range(sum(b.short for b in branches)), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     start = (page.number - 1) * PAGE_SIZE
-    return page, totals.short_members_window(branches, start, start + PAGE_SIZE, year, targets, today, order=order)
+    return page, measures.short_members_window(branches, start, start + PAGE_SIZE, year, targets, today, order=order)
 
 
 _TOTAL_HEADER = ["党员", "所在党支部", "书记或班子成员", "年度学时", "目标学时", "差额学时", "集中培训次数", "是否达标"]
 
 
-def _total_row(m: Member, targets: totals.Targets) -> list[Any]:
-    s = totals.standing_of(m, targets)
+def _total_row(m: Member, targets: rules.Targets) -> list[Any]:
+    s = measures.standing_of(m, targets)
     return [m.name, m.org.name, "是" if s.is_leader else "", s.hours, s.target, s.short_by, s.centralized,
             "达标" if s.met else ("未达标（缺集中培训）" if s.short_by == 0 else "未达标")]
 
@@ -319,10 +319,10 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form, org, year, _short = _root_and_year(request)
     today = timezone.localdate()
-    targets = totals.load_targets(year)
-    branches = totals.branch_summary(org, year, targets, today)
+    targets = rules.load_targets(year)
+    branches = measures.branch_summary(org, year, targets, today)
     short_members = (
-        totals.member_totals(totals.members_in(org), year, targets, today).filter(totals.short_q(targets))
+        measures.member_totals(measures.members_in(org), year, targets, today).filter(measures.short_q(targets))
         .select_related("org").order_by(*_SHORTFALL_ORDER)
     )
     if request.GET.get("export") == "xlsx":
@@ -337,7 +337,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
     counted = sum(b.members for b in branches)
     short_total = sum(b.short for b in branches)
     page, members = _short_page(request, branches, year, targets, today, _SHORTFALL_ORDER)
-    rows = [(m, totals.standing_of(m, targets)) for m in members]
+    rows = [(m, measures.standing_of(m, targets)) for m in members]
     return render(request, "learning/shortfall.html", {
         "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
         "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),
@@ -351,9 +351,9 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
 def member_record(member: Member, year: int, user: Any) -> dict[str, Any]:
     """A member's sessions of `year` and their standing (read by the member page and the member section)."""
     today = timezone.localdate()
-    targets = totals.load_targets(year)
-    standing = totals.standings([member.pk], year, today, targets)[member.pk]
-    start, end = totals.year_bounds(year)
+    targets = rules.load_targets(year)
+    standing = measures.standings([member.pk], year, today, targets)[member.pk]
+    start, end = rules.year_bounds(year)
     rows = list(
         member.study_participations.filter(held_on__gte=start, held_on__lte=end)
         .select_related("session", "session__org").order_by("-held_on", "-session_id")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from dangjian.core.scoping import get_for_user, require
 from dangjian.members.membership import members_on
 from dangjian.orglife import actions, talks
-from dangjian.orglife.compliance_views import LIST_PAGE_SIZE, _common, _root, _year
+from dangjian.orglife.compliance.views import LIST_PAGE_SIZE, _common, _root, _year
 from dangjian.orglife.models import HeartTalk
 from dangjian.orgs.models import Organization, OrgKind
 

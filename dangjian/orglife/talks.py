@@ -19,10 +19,12 @@ from dangjian.core import rules
 from dangjian.core.scoping import subtree_q
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.leadership.rules import in_office_q
+from dangjian.lib.periods import reference_day
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
-from dangjian.orglife.compliance import Status, _existed_in_year_q, _reference_day
+from dangjian.orglife.compliance.counts import _existed_in_year_q
+from dangjian.orglife.compliance.statuses import Status
 from dangjian.orglife.models import HeartTalk
 from dangjian.orgs.models import Organization, OrgKind
 
@@ -125,7 +127,7 @@ def _talk_counts(org_ids: list[int], year: int) -> dict[int, Counter[Pair]]:
 def coverage(orgs: list[Organization], year: int, today: dt.date, config: Config) -> list[BranchTalks]:
     """The figures for the given branches: three queries whatever their number."""
     ids = [o.pk for o in orgs]
-    committees = _committees(ids, _reference_day(year, today))
+    committees = _committees(ids, reference_day(year, today))
     rolls = _rolls(ids, year)
     counts = _talk_counts(ids, year)
     result = []
@@ -142,7 +144,7 @@ def coverage(orgs: list[Organization], year: int, today: dt.date, config: Config
 
 def missing(org: Organization, year: int, today: dt.date, config: Config) -> list[tuple[Member, Member]]:
     """The pairs of one branch still owed a talk in the year, 支委 first, by name."""
-    committees = _committees([org.pk], _reference_day(year, today)).get(org.pk, set())
+    committees = _committees([org.pk], reference_day(year, today)).get(org.pk, set())
     owed = required_pairs(committees, _rolls([org.pk], year).get(org.pk, set()))
     left = owed - covered_pairs(_talk_counts([org.pk], year).get(org.pk, Counter()), owed, config.minimum)
     people = Member.objects.in_bulk({i for p in left for i in p})

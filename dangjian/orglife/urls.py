@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from dangjian.orglife import compliance_views, talk_views, views
+from dangjian.orglife import talk_views, views
+from dangjian.orglife.compliance import views as compliance_views
 
 app_name = "orglife"
 urlpatterns = [

@@ -16,8 +16,8 @@ from typing import Any
 
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register, values
-from dangjian.leadership.rules import add_months
 from dangjian.lib.dates import add_years
+from dangjian.lib.periods import add_months
 from dangjian.members.validation import MAX_PROBATION_YEARS, MIN_AGE_AT_ADMISSION, PROBATION_YEARS
 
 DETAILED = "《中国共产党发展党员工作细则》"

@@ -14,11 +14,11 @@ import random
 
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
-from dangjian.leadership.rules import add_months
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
 from dangjian.lib.demo.names import full_name
 from dangjian.lib.demo.registry import register
+from dangjian.lib.periods import add_months
 from dangjian.members.choices import MemberState, PartyStatus, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus, UnitCategory

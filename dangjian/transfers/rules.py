@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register
-from dangjian.leadership.rules import add_months
 from dangjian.lib.dates import add_years
+from dangjian.lib.periods import add_months
 
 EDU_RULES = "《中国共产党党员教育管理工作条例》"
 LOCAL = "本单位做法，可配置"

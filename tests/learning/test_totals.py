@@ -11,9 +11,9 @@ import time_machine
 
 from dangjian.core.models import RuleParameter
 from dangjian.leadership.models import Post, PostHolding
-from dangjian.learning import totals
+from dangjian.learning import measures, rules
 from dangjian.learning.choices import SessionKind
-from dangjian.learning.totals import Targets, hours_errors, standing
+from dangjian.learning.rules import Targets, hours_errors, standing
 from tests.learning.conftest import direct_session
 
 T = Targets(Decimal(32), Decimal(56), 1, ("party_school", "special_training", "reading_class"))
@@ -58,10 +58,10 @@ def test_hours_count_in_the_year_of_the_session_day(world):
     direct_session(world, world.a1, dt.date(2025, 1, 1), "6", [(world.member.pk, "6")])
     direct_session(world, world.a1, dt.date(2025, 12, 31), "5.5", [(world.member.pk, "5.5")])
     direct_session(world, world.a1, dt.date(2026, 1, 1), "3", [(world.member.pk, "3")])
-    assert totals.hours_for([world.member.pk, world.a2_member.pk], 2025) == {world.member.pk: Decimal("11.5")}
-    assert totals.hours_for([world.member.pk], 2024) == {world.member.pk: Decimal("10.0")}
-    assert totals.hours_for([world.member.pk], 2026) == {world.member.pk: Decimal("3.0")}
-    assert totals.hours_for([], 2025) == {}
+    assert measures.hours_for([world.member.pk, world.a2_member.pk], 2025) == {world.member.pk: Decimal("11.5")}
+    assert measures.hours_for([world.member.pk], 2024) == {world.member.pk: Decimal("10.0")}
+    assert measures.hours_for([world.member.pk], 2026) == {world.member.pk: Decimal("3.0")}
+    assert measures.hours_for([], 2025) == {}
 
 
 @time_machine.travel(JAN_2026, tick=False)
@@ -69,11 +69,11 @@ def test_the_shortfall_list_holds_31_5_and_not_32_over_the_whole_subtree(world, 
     exact = world.make_member(world.a2, name="恰好")
     direct_session(world, world.root, dt.date(2025, 3, 1), "32", [(exact.pk, "32"), (world.member.pk, "31.5"),
                                                                   (world.a2_member.pk, "20"), (world.b_member.pk, "1")])
-    targets = totals.load_targets(2025)
+    targets = rules.load_targets(2025)
     with django_assert_max_num_queries(1):
-        rows = list(totals.member_totals(totals.members_in(world.general), 2025, targets, dt.date(2026, 1, 15))
-                    .filter(totals.short_q(targets)).order_by("name_pinyin"))
-    short = {r.name: totals.standing_of(r, targets).short_by for r in rows}
+        rows = list(measures.member_totals(measures.members_in(world.general), 2025, targets, dt.date(2026, 1, 15))
+                    .filter(measures.short_q(targets)).order_by("name_pinyin"))
+    short = {r.name: measures.standing_of(r, targets).short_by for r in rows}
     assert short == {"李党员": Decimal("0.5"), "赵二支": Decimal("12.0")}
 
 
@@ -82,12 +82,12 @@ def test_a_secretary_is_held_to_56_hours_and_a_centralized_training(world):
     PostHolding.objects.create(org=world.a1, member=world.member, post=Post.SECRETARY, starts_on=dt.date(2024, 1, 1),
                                ends_on=dt.date(2025, 3, 1))
     direct_session(world, world.a1, dt.date(2025, 6, 1), "60", [(world.member.pk, "60")], kind=SessionKind.ONLINE)
-    targets = totals.load_targets(2025)
-    row = totals.member_totals(totals.members_in(world.a1), 2025, targets, dt.date(2026, 1, 15)).get(pk=world.member.pk)
-    s = totals.standing_of(row, targets)
+    targets = rules.load_targets(2025)
+    row = measures.member_totals(measures.members_in(world.a1), 2025, targets, dt.date(2026, 1, 15)).get(pk=world.member.pk)
+    s = measures.standing_of(row, targets)
     assert s.is_leader and s.target == 56 and s.short_by == 0 and s.needs_centralized == 1
     direct_session(world, world.a1, dt.date(2025, 7, 1), "8", [(world.member.pk, "8")], kind=SessionKind.PARTY_SCHOOL)
-    assert totals.standings([world.member.pk], 2025, dt.date(2026, 1, 15))[world.member.pk].met
+    assert measures.standings([world.member.pk], 2025, dt.date(2026, 1, 15))[world.member.pk].met
 
 
 @time_machine.travel(JAN_2026, tick=False)
@@ -96,11 +96,11 @@ def test_a_post_that_ended_before_the_year_or_a_group_leader_does_not_raise_the_
                                ends_on=dt.date(2025, 1, 1))  # the end day is the first day out of office
     PostHolding.objects.create(org=world.a1_group, member=world.member, post=Post.GROUP_LEADER,
                                starts_on=dt.date(2020, 1, 1))
-    assert totals.leaders_in([world.member.pk], 2025, dt.date(2025, 12, 31)) == set()
-    assert totals.leaders_in([world.member.pk], 2024, dt.date(2024, 12, 31)) == {world.member.pk}
+    assert measures.leaders_in([world.member.pk], 2025, dt.date(2025, 12, 31)) == set()
+    assert measures.leaders_in([world.member.pk], 2024, dt.date(2024, 12, 31)) == {world.member.pk}
     PostHolding.objects.create(org=world.a2, member=world.a2_member, post=Post.ORGANIZATION, starts_on=dt.date(2026, 1, 2))
-    assert totals.leaders_in([world.a2_member.pk], 2026, dt.date(2026, 1, 1)) == set()
-    assert totals.leaders_in([world.a2_member.pk], 2026, dt.date(2026, 1, 2)) == {world.a2_member.pk}
+    assert measures.leaders_in([world.a2_member.pk], 2026, dt.date(2026, 1, 1)) == set()
+    assert measures.leaders_in([world.a2_member.pk], 2026, dt.date(2026, 1, 2)) == {world.a2_member.pk}
 
 
 @time_machine.travel(JAN_2026, tick=False)
@@ -108,8 +108,8 @@ def test_a_deployment_may_raise_the_member_target_from_a_date(world):
     direct_session(world, world.a1, dt.date(2025, 3, 1), "32", [(world.member.pk, "32")])
     RuleParameter.objects.create(key="learning.member_min_hours", label="学时", value=40, default=32,
                                  effective_from=dt.date(2025, 1, 1))
-    assert totals.load_targets(2025).member_hours == 40
-    assert totals.standings([world.member.pk], 2025, dt.date(2026, 1, 15))[world.member.pk].short_by == 8
+    assert rules.load_targets(2025).member_hours == 40
+    assert measures.standings([world.member.pk], 2025, dt.date(2026, 1, 15))[world.member.pk].short_by == 8
 
 
 @time_machine.travel(JAN_2026, tick=False)
@@ -117,15 +117,15 @@ def test_branch_summary_and_rollup_count_per_branch_org_and_level(world, django_
     direct_session(world, world.root, dt.date(2025, 3, 1), "40",
                    [(world.member.pk, "40"), (world.a2_member.pk, "10"), (world.b_member.pk, "32")])
     PostHolding.objects.create(org=world.a1, member=world.member, post=Post.SECRETARY, starts_on=dt.date(2020, 1, 1))
-    targets = totals.load_targets(2025)
+    targets = rules.load_targets(2025)
     with django_assert_max_num_queries(2):
-        branches = totals.branch_summary(world.root, 2025, targets, dt.date(2026, 1, 15))
+        branches = measures.branch_summary(world.root, 2025, targets, dt.date(2026, 1, 15))
     assert [(b.name, b.members, b.short, b.hours) for b in branches] == [
         ("第一党支部", 1, 1, Decimal("40.0")), ("第二党支部", 1, 1, Decimal("10.0")), ("第三党支部", 1, 0, Decimal("32.0")),
     ]  # the secretary of 第一党支部 needs 56 学时; exactly 32 meets a member's target
-    annotated = totals.member_totals(totals.members_in(world.root), 2025, targets, dt.date(2026, 1, 15))
-    assert sum(b.short for b in branches) == annotated.filter(totals.short_q(targets)).count()
-    by_org, by_level = totals.rollup(world.root, 2025, targets, dt.date(2026, 1, 15))
+    annotated = measures.member_totals(measures.members_in(world.root), 2025, targets, dt.date(2026, 1, 15))
+    assert sum(b.short for b in branches) == annotated.filter(measures.short_q(targets)).count()
+    by_org, by_level = measures.rollup(world.root, 2025, targets, dt.date(2026, 1, 15))
     assert (by_org[world.root.path].members, by_org[world.root.path].short, by_org[world.root.path].hours) == (3, 2, 82)
     assert (by_org[world.general.path].members, by_org[world.general.path].short) == (2, 2)
     assert {d: (r.members, r.short) for d, r in by_level.items()} == {2: (1, 0), 3: (2, 2)}
@@ -136,13 +136,13 @@ def test_branch_summary_holds_a_secretary_to_a_centralized_training_and_counts_m
     PostHolding.objects.create(org=world.a1, member=world.member, post=Post.SECRETARY, starts_on=dt.date(2020, 1, 1))
     idle = world.make_member(world.a1, name="未参学")
     direct_session(world, world.a1, dt.date(2025, 3, 1), "56", [(world.member.pk, "56")], kind=SessionKind.ONLINE)
-    targets = totals.load_targets(2025)
+    targets = rules.load_targets(2025)
     today = dt.date(2026, 1, 15)
-    [a1] = [b for b in totals.branch_summary(world.a1, 2025, targets, today)]
+    [a1] = [b for b in measures.branch_summary(world.a1, 2025, targets, today)]
     assert (a1.members, a1.short) == (2, 2)  # 56 学时 but no 集中培训; and a member with none at all
     direct_session(world, world.a1, dt.date(2025, 4, 1), "4", [(world.member.pk, "4"), (idle.pk, "4")],
                    kind=SessionKind.READING_CLASS)
-    [a1] = totals.branch_summary(world.a1, 2025, targets, today)
+    [a1] = measures.branch_summary(world.a1, 2025, targets, today)
     assert (a1.members, a1.short, a1.hours) == (2, 1, Decimal("64.0"))
 
 
@@ -151,13 +151,13 @@ def test_a_window_of_short_members_read_from_the_covering_branches_equals_the_sa
     for i, name in enumerate("甲乙丙丁戊己庚辛壬癸"):
         world.make_member([world.a1, world.a2, world.b][i % 3], name=f"党员{name}")
     direct_session(world, world.root, dt.date(2025, 3, 1), "40", [(world.member.pk, "33"), (world.b_member.pk, "5")])
-    targets = totals.load_targets(2025)
+    targets = rules.load_targets(2025)
     today = dt.date(2026, 1, 15)
     order = ["org__path", "-short_by", "name_pinyin", "pk"]
-    everyone = list(totals.member_totals(totals.members_in(world.root), 2025, targets, today)
-                    .filter(totals.short_q(targets)).order_by(*order).values_list("pk", flat=True))
-    branches = totals.branch_summary(world.root, 2025, targets, today)
+    everyone = list(measures.member_totals(measures.members_in(world.root), 2025, targets, today)
+                    .filter(measures.short_q(targets)).order_by(*order).values_list("pk", flat=True))
+    branches = measures.branch_summary(world.root, 2025, targets, today)
     assert sum(b.short for b in branches) == len(everyone) == 12
     for start, stop in [(0, 5), (3, 9), (5, 12), (11, 20), (12, 20)]:
-        window = totals.short_members_window(branches, start, stop, 2025, targets, today, order=order)
+        window = measures.short_members_window(branches, start, stop, 2025, targets, today, order=order)
         assert [m.pk for m in window] == everyone[start:stop], (start, stop)

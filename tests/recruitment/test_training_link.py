@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dangjian.learning import actions as learning_actions
-from dangjian.learning import totals
+from dangjian.learning import measures
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.models import Trainee
 from dangjian.recruitment import actions
@@ -39,7 +39,7 @@ def test_session_hours_count_for_admission_and_not_for_member_totals(world):
     for n, day in ((12, dt.date(2025, 7, 1)), (13, dt.date(2025, 7, 10)), (14, dt.date(2025, 7, 15))):
         step(world, applicant, n, day)
     step(world, applicant, 15, dt.date(2025, 7, 20), **TALLY)  # admitted: the 24 学时 rule is met
-    assert not any(totals.hours_for([m.pk for m in people], 2025).values())  # not a member's 学时
+    assert not any(measures.hours_for([m.pk for m in people], 2025).values())  # not a member's 学时
 
 
 def test_without_the_session_the_admission_meeting_is_refused(world):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from dangjian.core.models import RuleParameter, RuleStatus
 from dangjian.core.rules import REGISTRY
 from dangjian.leadership.models import Post, PostHolding, Term
-from dangjian.leadership.rules import add_months
+from dangjian.lib.periods import add_months
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.actions import create_org

@@ -1,13 +1,11 @@
-"""学时: the yearly targets as pure functions, and the set-based totals every page, export, reminder and the API read.
+"""学时 measures: the set-based totals every page, export, reminder and the API read, and the registered measures.
 
-Two layers:
-1. Pure functions (no database): a member's target (32 学时, or 56 with at least one 集中培训 for a secretary or
-   committee member — rule values handed in as `Targets`), their standing against it, and the check of a
-   participant's hours against the session's length. Tested at their boundaries with plain numbers.
-2. Queries: `hours_for(member_ids, year)` (one GROUP BY), `leaders_in(...)` (who holds a committee post in the
-   year, from dangjian.orgs PostHolding), `member_totals(...)` (any member queryset annotated with the year's
-   hours, 集中培训 count, leader flag, target and shortfall — one SQL statement whatever the number of members),
-   `branch_summary(...)` and `rollup(...)` (per branch, per org and per level of a whole subtree).
+The pure part (targets, a member's standing, the check of a participant's hours) is in `dangjian.learning.rules`.
+Here: `hours_for(member_ids, year)` (one GROUP BY), `leaders_in(...)` (who holds a committee post in the year),
+`member_totals(...)` (any member queryset annotated with the year's hours, 集中培训 count, leader flag, target and
+shortfall — one SQL statement whatever the number of members), `branch_summary(...)` / `completion_of(...)` and
+`rollup(...)` (per branch, per org and per level of a whole subtree), then the registered measures
+`learning.hours.completion` (org), `learning.hours.total` and `learning.hours.short_by` (member).
 
 Hours are kept to one decimal (half-hours and the like). SQLite adds decimals as floating point, so comparisons in
 SQL allow half a tenth (`_EPSILON`) and totals are rounded to one decimal in Python: 32.0 is met, 31.9 is not.
@@ -19,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -39,106 +37,33 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from dangjian.core import rules as rule_registry
+from dangjian.core.measures import MEMBER, register
 from dangjian.core.scoping import subtree_q
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
-from dangjian.learning import rules
 from dangjian.learning.models import Participation
+from dangjian.learning.rules import (
+    TARGET_KEYS,
+    ZERO,
+    Standing,
+    Targets,
+    load_targets,
+    round_hours,
+    standing,
+    year_bounds,
+)
+from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period, reference_day
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
 
-TENTH = Decimal("0.1")
-ZERO = Decimal("0.0")
 _EPSILON = Decimal("0.05")
 CHUNK = 10_000
 _HOURS: DecimalField[Any, Any] = DecimalField(max_digits=8, decimal_places=1)
 
 
 # --- 1. pure functions ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The yearly targets in force (rule values): plain data for the pure functions."""
-
-    member_hours: Decimal
-    leader_hours: Decimal
-    leader_centralized: int
-    centralized_kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where one member stands for the year."""
-
-    hours: Decimal
-    target: Decimal
-    is_leader: bool
-    centralized: int
-    short_by: Decimal  # 学时 still missing (0 when the hours are met)
-    needs_centralized: int  # 集中培训 still missing (leaders only)
-
-    @property
-    def met(self) -> bool:
-        return self.short_by == 0 and self.needs_centralized == 0
-
-
-def round_hours(value: Any) -> Decimal:
-    """A total as shown and compared: one decimal, from whatever the database summed."""
-    return Decimal(str(value or 0)).quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def target_for(is_leader: bool, targets: Targets) -> Decimal:
-    """32 学时 for every member; 56 for a secretary or committee member (the higher target, not the sum)."""
-    return targets.leader_hours if is_leader else targets.member_hours
-
-
-def standing(hours: Any, *, is_leader: bool, centralized: int, targets: Targets) -> Standing:
-    """A member's standing: the target, how many 学时 are missing, how many 集中培训 a leader still needs."""
-    total = round_hours(hours)
-    target = target_for(is_leader, targets)
-    short = max(ZERO, target - total)
-    needs = max(0, targets.leader_centralized - centralized) if is_leader else 0
-    return Standing(total, target, is_leader, centralized, short, needs)
-
-
-def hours_errors(hours: Any, session_hours: Any) -> list[str]:
-    """Why a participant's completed 学时 cannot be recorded for a session of `session_hours` (empty: fine)."""
-    if hours is None:
-        return ["请填写完成学时"]
-    value = Decimal(str(hours))
-    if value != value.quantize(TENTH):
-        return ["学时最多保留一位小数"]
-    if value <= 0:
-        return [f"完成学时须大于0（填写的是{value}）"]
-    if value > Decimal(str(session_hours)):
-        return [f"完成学时{value}超过本次学习培训的学时{session_hours}：个人学时不能超过学习培训时长"]
-    return []
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def reference_day(year: int, today: dt.date) -> dt.date:
-    """The last day of `year` that has happened: who is a leader is judged up to it."""
-    return min(today, dt.date(year, 12, 31))
-
-
-def load_targets(year: int) -> Targets:
-    """The targets in force at the end of `year` (one query)."""
-    values = rule_registry.values(rules.TARGET_KEYS, dt.date(year, 12, 31))
-    return Targets(
-        member_hours=Decimal(str(values[rules.MEMBER_MIN_HOURS])),
-        leader_hours=Decimal(str(values[rules.LEADER_MIN_HOURS])),
-        leader_centralized=int(values[rules.LEADER_MIN_CENTRALIZED]),
-        centralized_kinds=tuple(values[rules.CENTRALIZED_KINDS]),
-    )
-
-
-# --- 2. queries -------------------------------------------------------------------------------------------------
 
 
 def _year_participations(year: int) -> QuerySet[Participation]:
@@ -258,6 +183,20 @@ class RollupRow:
     def percent(self) -> str:
         return f"{self.met * 100 / self.members:.1f}%" if self.members else "—"
 
+    @property
+    def rate(self) -> float | None:
+        return self.met / self.members if self.members else None
+
+    def __add__(self, other: RollupRow) -> RollupRow:
+        return RollupRow(self.members + other.members, self.short + other.short, self.hours + other.hours)
+
+    def __str__(self) -> str:
+        return self.percent
+
+    def as_json(self) -> dict[str, Any]:
+        return {"members": self.members, "met": self.met, "short": self.short, "hours": str(self.hours),
+                "rate": self.rate}
+
 
 @dataclass(kw_only=True)
 class BranchRow(RollupRow):
@@ -273,7 +212,20 @@ class BranchRow(RollupRow):
 
 
 def branch_summary(org: Organization, year: int, targets: Targets, today: dt.date) -> list[BranchRow]:
-    """Per branch of `org`'s subtree that has members counted: members, short, total 学时, branches in tree order.
+    """Per branch of `org`'s subtree that has members counted: members, short, total 学时, branches in tree order
+    (the measure `learning.hours.completion` over a subtree, read through its path range)."""
+    return _branch_rows(subtree_q(org.path, "org__path"), subtree_q(org.path, "member__org__path"), year, targets,
+                        today)
+
+
+def completion_of(orgs: QuerySet[Organization], year: int, targets: Targets, today: dt.date) -> list[BranchRow]:
+    """The same per-org figures for the orgs of a QuerySet the caller scoped (each org's own members)."""
+    ids = orgs.values("pk")
+    return _branch_rows(Q(org__in=ids), Q(member__org__in=ids), year, targets, today)
+
+
+def _branch_rows(members_q: Q, participations_q: Q, year: int, targets: Targets, today: dt.date) -> list[BranchRow]:
+    """Per org holding active members (those `members_q` selects): members, short, total 学时, in tree order.
 
     Two GROUP BYs, decorrelated so that they scale to a whole tree on PostgreSQL (which runs `member_totals`'
     correlated subqueries once per member): the members per branch, and the year's participations per member
@@ -282,14 +234,15 @@ def branch_summary(org: Organization, year: int, targets: Targets, today: dt.dat
     until = reference_day(year, today)
     branches: dict[int, BranchRow] = {}
     for org_id, name, path, n in (
-        members_in(org).order_by().values("org_id", "org__name", "org__path").annotate(n=Count("id"))
+        Member.objects.filter(members_q, state=MemberState.ACTIVE).order_by()
+        .values("org_id", "org__name", "org__path").annotate(n=Count("id"))
         .values_list("org_id", "org__name", "org__path", "n")
     ):
         branches[org_id] = BranchRow(org_id=org_id, name=name, path=path, members=n, short=n)
     leader = PostHolding.objects.filter(leader_q(year, until), member_id=OuterRef("member_id"))
     per_member: Any = (
         _year_participations(year)
-        .filter(subtree_q(org.path, "member__org__path"), member__state=MemberState.ACTIVE)
+        .filter(participations_q, member__state=MemberState.ACTIVE)
         .order_by().values("member_id", "member__org_id")
         .annotate(
             total=Sum("hours"),
@@ -372,3 +325,48 @@ def child_rows(org: Organization, year: int, targets: Targets, today: dt.date) -
 def is_centralized(kind: str, targets: Targets) -> bool:
     return kind in targets.centralized_kinds
 
+
+# --- registered measures ------------------------------------------------------------------------------------------
+
+
+@register(
+    "learning.hours.completion", label="学时达标率", unit="%", rules=tuple(TARGET_KEYS), periods=(YEAR,),
+    description="党组织本级在册正式党员中年度学时达标（书记、委员另需集中培训）的比例，附人数、未达标人数和学时合计；"
+                "上级的数字由下级相加。",
+)
+def hours_completion(orgs: QuerySet[Organization], period: Period) -> dict[int, RollupRow]:
+    """{org id: RollupRow(members, short, 学时)} for the orgs among `orgs` that hold active members."""
+    year = period.start.year
+    rows = completion_of(orgs, year, load_targets(year), timezone.localdate())
+    return {r.org_id: RollupRow(r.members, r.short, r.hours) for r in rows}
+
+
+def _hours_in(period: Period) -> Subquery:
+    rows = Participation.objects.filter(member_id=OuterRef("pk"), held_on__gte=period.start, held_on__lte=period.end)
+    return Subquery(rows.order_by().values("member_id").annotate(total=Sum("hours")).values("total"),
+                    output_field=_HOURS)
+
+
+@register(
+    "learning.hours.total", label="党员学时", unit="学时", subject=MEMBER, periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="党员在期间内完成的学时合计（一位小数）。",
+)
+def hours_total(members: QuerySet[Member], period: Period) -> dict[int, Decimal]:
+    """{member id: 学时 held in `period`} (0 for none): one statement on the (member, held_on) index."""
+    rows = members.annotate(period_hours=_hours_in(period)).values_list("pk", "period_hours").order_by()
+    return {pk: round_hours(total) for pk, total in rows}
+
+
+@register(
+    "learning.hours.short_by", label="学时缺口", unit="学时", subject=MEMBER, higher_is_better=False,
+    rules=tuple(TARGET_KEYS), periods=(YEAR,),
+    description="党员距年度学时目标还差的学时（达标为0；书记、委员目标为56学时）。",
+)
+def hours_short_by(members: QuerySet[Member], period: Period) -> dict[int, Decimal]:
+    """{member id: 学时 still missing for the year} from `member_totals` and `standing`."""
+    year = period.start.year
+    targets = load_targets(year)
+    annotated: Any = member_totals(members, year, targets, timezone.localdate())
+    rows = annotated.values_list("pk", "study_hours", "is_leader", "centralized").order_by()
+    return {pk: standing(hours, is_leader=leader, centralized=central, targets=targets).short_by
+            for pk, hours, leader, central in rows}

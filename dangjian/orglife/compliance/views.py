@@ -1,8 +1,8 @@
 """Compliance pages: the matrix (orgs × periods), the roll-up of rates, 红黄绿 and 静默支部, the rules in force, and
 the 组织设置 checks. Mounted at /orglife/compliance/ under the "orglife" namespace.
 
-The pages only parse input and render: every figure comes from dangjian.orglife.compliance and
-dangjian.orgs.checks, which the API, reminders and evaluation call too. A page is about one subtree root the user
+The pages only parse input and render: every figure comes from the registered measures (dangjian.orglife.measures,
+over the orgs the user may view) and dangjian.orgs.checks, which the API, reminders and evaluation read too. A page is about one subtree root the user
 may view (404 otherwise, the same answer as a missing org); users without a view scope — a plain 党员, the 三员 —
 get 404 on every page.
 """
@@ -22,12 +22,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangjian.core import rules
+from dangjian.core.measures import PeriodNotSupported
 from dangjian.core.models import RuleStatus
 from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
 from dangjian.leadership import checks
+from dangjian.lib.periods import Period
 from dangjian.orglife import compliance
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind
+from dangjian.orglife.measures import meetings_rate
 from dangjian.orgs import rules as org_rules
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
@@ -115,12 +118,13 @@ def rollup(request: HttpRequest) -> HttpResponse:
     root = _root(request)
     today = timezone.localdate()
     year = _year(request, today)
-    r = compliance.rollup(request.user, root, year, today)
     context = _common(request, root, today, year)
-    context.update(
-        sections=[(MeetingKind(k).label, cells) for k, cells in r.by_kind.items()],
-        levels=r.by_level,
-    )
+    try:
+        r = meetings_rate.total(compliance.subtree_orgs(request.user, root), Period.year(year))
+    except PeriodNotSupported as error:
+        context.update(error=str(error), sections=[], levels=[])
+    else:
+        context.update(sections=[(MeetingKind(k).label, cells) for k, cells in r.by_kind.items()], levels=r.by_level)
     return render(request, "orglife/compliance_rollup.html", context)
 
 

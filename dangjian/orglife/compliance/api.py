@@ -13,12 +13,15 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dangjian.core.measures import PeriodNotSupported
 from dangjian.core.scoping import get_for_user, require, scope_for
+from dangjian.lib.periods import Period
 from dangjian.orglife import compliance, talks
+from dangjian.orglife.measures import meetings_rate
 from dangjian.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -144,7 +147,8 @@ class ComplianceViewSet(viewsets.ViewSet):
 
     @extend_schema(
         summary="组织生活落实率",
-        description="子树内按类型和周期的落实率（已开展组织数÷应开展组织数），以及按组织层级汇总的已结束周期落实率。",
+        description="子树内按类型和周期的落实率（已开展组织数÷应开展组织数），以及按组织层级汇总的已结束周期落实率"
+                    "（指标 orglife.meetings.rate 的汇总）。尚未开始的年度答400。",
         parameters=[ComplianceQuerySerializer],
         responses=inline_serializer("ComplianceRollup", {
             "org": serializers.IntegerField(), "year": serializers.IntegerField(),
@@ -154,12 +158,18 @@ class ComplianceViewSet(viewsets.ViewSet):
     )
     @action(detail=False)
     def rollup(self, request: Request) -> Response:
-        """Rates by kind, period and tree level, from compliance.rollup."""
+        """Rates by kind, period and tree level: the summary of the measure orglife.meetings.rate."""
         root, params = self._params(request)
         today = timezone.localdate()
         config = compliance.load_config(today)
         kinds = [k for k in compliance.KINDS if "period" not in params or config.periods[k] == params["period"]]
-        r = compliance.rollup(request.user, root, params["year"], today, config, kinds or compliance.KINDS)
+        try:
+            meetings_rate.check(Period.year(params["year"]), today)
+        except PeriodNotSupported as error:
+            raise ValidationError({"year": [str(error)]}) from error
+        # The summary of the measure orglife.meetings.rate, narrowed to the kinds of one rule period.
+        r = compliance.rollup_of(compliance.subtree_orgs(request.user, root), params["year"], today, config,
+                                 kinds or compliance.KINDS)
         return Response({
             "org": root.pk, "year": params["year"],
             "by_kind": {

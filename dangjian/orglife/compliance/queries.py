@@ -1,0 +1,203 @@
+"""Compliance read for a user: the pages' and the API's entry points. Each checks that the user may view the root,
+scopes the orgs (`visible_to(user)` under the root) and asks the counting in `counts` or the registered measures —
+the figures themselves are computed there, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from dangjian.core.scoping import require, subtree_q
+from dangjian.lib.periods import MONTH, Period, periods_between, reference_day
+from dangjian.orglife.choices import MeetingStatus
+from dangjian.orglife.compliance.counts import (
+    MonthlyCounts,
+    Rollup,
+    _existed_in_year_q,
+    _existed_on_q,
+    _holdings_in_office,
+    counts,
+    last_held_subquery,
+    overdue_of,
+    rollup_of,
+)
+from dangjian.orglife.compliance.statuses import (
+    COLOUR_CSS,
+    COLOUR_LABELS,
+    KINDS,
+    OWNER_KIND,
+    Config,
+    Status,
+    colour_for,
+    health_window,
+    is_silent,
+    load_config,
+    rule_applies,
+    status_for,
+)
+from dangjian.orglife.models import Meeting
+from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+
+
+def subtree_orgs(user: Any, root: Organization) -> QuerySet[Organization]:
+    """The orgs of `root`'s subtree the user may view (404 unless they may view the root itself)."""
+    require(user, root.path, "view", root)
+    return Organization.objects.visible_to(user).filter(subtree_q(root.path))
+
+
+def list_url() -> str:
+    """The meetings list page (built by the meetings work); its URL name may not exist yet."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("orglife:list")
+    except NoReverseMatch:
+        return "/orglife/"
+
+
+def drill_down_url(base: str, org_id: int, kind: str, period: Period) -> str:
+    """The meetings list filtered to one cell: the org, the kind and the period's months (`month_from` and
+    `month_to` as YYYY-MM, the list's own filter fields)."""
+    return (f"{base}?org={org_id}&kind={kind}&month_from={period.start:%Y-%m}"
+            f"&month_to={period.end:%Y-%m}")
+
+
+@dataclass
+class Cell:
+    period: Period
+    status: Status
+    count: int
+    url: str = ""
+
+
+@dataclass
+class MatrixRow:
+    org: Organization
+    has_committee: bool
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+@dataclass
+class Matrix:
+    year: int
+    kinds: list[str]
+    periods: dict[str, list[Period]]
+    page: Page
+    rows: list[MatrixRow]
+    today: dt.date
+
+
+def matrix_orgs(user: Any, root: Organization, year: int, kinds: list[str]) -> QuerySet[Organization]:
+    """The orgs that owe any of `kinds` in the root's subtree and existed during `year`, in tree order."""
+    owner_kinds = sorted({OWNER_KIND[k] for k in kinds})
+    return subtree_orgs(user, root).filter(_existed_in_year_q(year), kind__in=owner_kinds).order_by("path")
+
+
+def matrix(
+    user: Any, root: Organization, year: int, kinds: list[str], page_number: Any = 1, per_page: int = 50,
+    today: dt.date | None = None, config: Config | None = None,
+) -> Matrix:
+    """A page of orgs × the periods of `year`, a status and a count per cell per kind. Queries: the rules, the
+    page count, the page, its committee holders and its records — the same number for 50 orgs or 100,000."""
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    page = Paginator(matrix_orgs(user, root, year, kinds), per_page).get_page(page_number)
+    orgs = list(page.object_list)
+    ids = [o.pk for o in orgs]
+    ref = reference_day(year, today)
+    committee_ids = set(_holdings_in_office(ref).filter(org_id__in=ids).values_list("org_id", flat=True))
+    monthly = (
+        counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
+               submitted_only=config.submitted_only)
+        if ids else MonthlyCounts(periods_between(MONTH, dt.date(year, 1, 1), dt.date(year, 12, 31)), {})
+    )
+    periods = {k: config.periods_of(k, year) for k in kinds}
+    base = list_url()
+    rows = []
+    for org in orgs:
+        row = MatrixRow(org=org, has_committee=org.pk in committee_ids)
+        for kind in kinds:
+            applicable = rule_applies(kind, org.kind, row.has_committee)
+            cells = []
+            for p in periods[kind]:
+                n = monthly.in_period(kind, org.pk, p)
+                status = status_for(p, today, n, 1, org.founded_on, org.dissolved_on, config.due_soon_days,
+                                    config.due_soon_from(kind, p), applicable)
+                cells.append(Cell(p, status, n, drill_down_url(base, org.pk, kind, p) if n else ""))
+            row.cells[kind] = cells
+        rows.append(row)
+    return Matrix(year=year, kinds=kinds, periods=periods, page=page, rows=rows, today=today)
+
+
+def rollup(user: Any, root: Organization, year: int, today: dt.date | None = None,
+           config: Config | None = None, kinds: list[str] | None = None) -> Rollup:
+    """落实率 over the user's view of the root's subtree: the summary of the measure `orglife.meetings.rate`."""
+    orgs = subtree_orgs(user, root)
+    today = today or timezone.localdate()
+    return rollup_of(orgs, year, today, config or load_config(today), kinds or KINDS)
+
+
+@dataclass
+class BranchHealth:
+    org: Organization
+    overdue: int
+    silent: bool
+    last_held_on: dt.date | None
+    colour: str
+
+    @property
+    def colour_label(self) -> str:
+        return COLOUR_LABELS[self.colour]
+
+    @property
+    def colour_css(self) -> str:
+        return COLOUR_CSS[self.colour]
+
+
+def active_branches(user: Any, root: Organization, today: dt.date) -> QuerySet[Organization]:
+    """The active branches of the root's subtree that exist today and the user may view, in tree order."""
+    return (subtree_orgs(user, root).filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)
+            .filter(_existed_on_q(today)).order_by("path"))
+
+
+def branch_health(user: Any, root: Organization, today: dt.date | None = None,
+                  config: Config | None = None) -> list[BranchHealth]:
+    """红/黄/绿 for every active branch of the subtree, worst first, from the measures `orglife.meetings.overdue`
+    (over the last three complete months) and `orglife.silent` (today): a fixed number of queries whatever the
+    subtree's size."""
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    branches = active_branches(user, root, today)
+    overdue = overdue_of(branches, Period.range(*health_window(today)), today, config)  # orglife.meetings.overdue
+    rows = branches.annotate(last_held_on=last_held_subquery(config)).only(
+        "id", "name", "path", "depth", "kind", "founded_on", "dissolved_on")
+    result = []
+    for org in rows:
+        # orglife.silent on today (`silent_of`), from the last meeting day these rows carry anyway.
+        late, quiet = overdue.get(org.pk, 0), is_silent(today, org.last_held_on, org.founded_on, config.silent_days)
+        result.append(BranchHealth(org, late, quiet, org.last_held_on, colour_for(late, quiet)))
+    order = {"red": 0, "yellow": 1, "green": 2}
+    result.sort(key=lambda h: (order[h.colour], -h.overdue, h.org.path))
+    return result
+
+
+def silent_branches(user: Any, root: Organization, today: dt.date | None = None,
+                    config: Config | None = None) -> QuerySet[Organization]:
+    """The 静默支部 list to paginate: active branches of the subtree silent today (the rows the measure
+    `orglife.silent` marks silent, as one NOT EXISTS so that the list pages in SQL), each with its last meeting day."""
+    today = today or timezone.localdate()
+    config = config or load_config(today)
+    since = today - dt.timedelta(days=config.silent_days - 1)
+    recent = Meeting.objects.filter(org_id=OuterRef("pk"), held_on__gte=since, held_on__lte=today)
+    if config.submitted_only:
+        recent = recent.filter(status=MeetingStatus.SUBMITTED)
+    return (
+        active_branches(user, root, today).exclude(founded_on__gte=since)
+        .filter(~Exists(recent)).annotate(last_held_on=last_held_subquery(config))
+    )

@@ -1,0 +1,66 @@
+"""Organizational life's measures: the meeting rate, overdue obligations and silent branches, per org.
+
+Each is the counting in `dangjian.orglife.compliance.counts` over the orgs the caller scoped, with the rules in
+force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
+from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
+from dangjian.orglife import rules as orglife_rules
+from dangjian.orglife.compliance.counts import Rollup, meeting_rates, overdue_of, rollup_of, silent_of
+from dangjian.orglife.compliance.statuses import KINDS, load_config
+from dangjian.orgs.models import Organization
+
+_PERIOD_RULES = tuple(orglife_rules.PERIOD_RULES.values())
+
+
+@register(
+    "orglife.meetings.rate", label="组织生活落实率", unit="%", rules=(*_PERIOD_RULES, "orglife.count_submitted_only"),
+    periods=(YEAR, HALF, QUARTER, MONTH),
+    description="应开展的组织生活（周期已结束、规则约束该组织、周期末该组织已成立）中已开展的比例；党支部和党小组。",
+)
+def meetings_rate(orgs: QuerySet[Organization], period: Period) -> dict[int, Ratio]:
+    """{branch or group id: Ratio(held, owed)} over the obligations whose rule period lies in `period` and ended."""
+    today = timezone.localdate()
+    return {pk: Ratio(done, owed) for pk, (done, owed) in
+            meeting_rates(orgs, period, today, load_config(today)).items()}
+
+
+def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> Rollup:
+    """The 落实率 page's figures over the set: per kind and period, done orgs / applicable orgs, and per tree level
+    over the periods already ended — the per-org rates of `orglife.meetings.rate` added up in SQL."""
+    if period.kind != YEAR:
+        raise PeriodNotSupported(f"组织生活落实率的汇总按年度计算，不能按{period.label}")
+    today = timezone.localdate()
+    return rollup_of(orgs, period.start.year, today, load_config(today), KINDS)
+
+
+meetings_rate = with_summary(meetings_rate, meetings_rollup)
+
+
+@register(
+    "orglife.meetings.overdue", label="逾期未开组织生活", unit="项", higher_is_better=False,
+    rules=(*_PERIOD_RULES, "orglife.count_submitted_only"), periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="周期在所选期间内结束（今天以前）、应开而未开的党支部组织生活项数（党小组会除外）；"
+                "红黄绿看最近三个完整月。",
+)
+def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, int]:
+    """{branch id: obligations overdue} whose rule period ended inside `period`."""
+    today = timezone.localdate()
+    return overdue_of(orgs, period, today, load_config(today))
+
+
+@register(
+    "orglife.silent", label="静默支部", unit="是/否", higher_is_better=False,
+    rules=("orglife.silent_days", "orglife.count_submitted_only"), periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="截至期间最后一天（当前期间为今天），党支部连续达到规定天数没有开展组织生活；成立不满规定天数的除外。",
+)
+def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
+    """{branch id: silent on the period's reference day}."""
+    today = timezone.localdate()
+    return silent_of(orgs, period, today, load_config(today))

@@ -1,0 +1,141 @@
+"""orglife's measures against hand-built records at their boundaries, their agreement with the 落实率 roll-up, and
+query counts that do not grow with the number of orgs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.core import measures
+from dangjian.core.measures import PeriodNotSupported, Ratio
+from dangjian.lib.periods import Period
+from dangjian.orglife.choices import MeetingKind
+from dangjian.orgs.models import Organization, OrgKind
+from tests.orglife.test_compliance_queries import branch, give_committee, meeting
+
+D = dt.date
+K = MeetingKind
+TODAY = dt.datetime(2025, 4, 10, 4, tzinfo=dt.UTC)  # 2025-04-10 in Beijing
+
+
+def orgs_of(world):
+    return Organization.objects.visible_to(world.admin)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_meeting_rate_counts_ended_obligations_held(world):
+    give_committee(world, world.a1)
+    meeting(world.a1, D(2025, 1, 6), K.THEME_DAY, K.COMMITTEE_MEETING)
+    meeting(world.a1, D(2025, 2, 6), K.THEME_DAY)
+    meeting(world.a1, D(2025, 2, 20), K.THEME_DAY)  # twice in a month: one obligation
+    meeting(world.a1, D(2025, 3, 31), K.BRANCH_ASSEMBLY)  # the quarter's last day
+    meeting(world.a1, D(2025, 4, 1), K.PARTY_LECTURE)  # Q2 has not ended: neither owed nor counted
+    meeting(world.a2, D(2025, 3, 6), K.THEME_DAY, submitted=False)  # a draft does not count
+    rate = measures.get("orglife.meetings.rate")
+    values = rate(orgs_of(world), Period.year(2025))
+    # a1 owes Jan–Mar 主题党日 and 支委会 (it has a committee), Q1 党员大会 and 党课: 8; held Jan and Feb
+    # 主题党日, the January 支委会 and the Q1 党员大会.
+    assert values[world.a1.pk] == Ratio(4, 8)
+    assert values[world.a2.pk] == Ratio(0, 5)  # no committee: 3 主题党日, 党员大会, 党课
+    assert values[world.a1_group.pk] == Ratio(0, 3)
+    assert world.root.pk not in values and world.general.pk not in values  # 党委 and 党总支 owe no meetings
+    assert rate(orgs_of(world), Period.month(2025, 2))[world.a1.pk] == Ratio(1, 2)
+    assert rate(orgs_of(world), Period.quarter(2025, 1))[world.a1.pk] == Ratio(4, 8)
+    assert rate(orgs_of(world), Period.month(2025, 4))[world.a1.pk] == Ratio(0, 0)  # nothing ended yet
+    assert rate(orgs_of(world), Period.half(2025, 1))[world.a1.pk] == Ratio(4, 8)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_meeting_rate_owes_only_the_periods_an_org_existed_at_the_end_of(world):
+    late = branch(world, world.root, "新支部", founded_on=D(2025, 2, 15))
+    gone = branch(world, world.root, "撤销支部")
+    Organization.objects.filter(pk=gone.pk).update(dissolved_on=D(2025, 2, 28))
+    meeting(late, D(2025, 2, 20), K.THEME_DAY)
+    meeting(gone, D(2025, 2, 10), K.THEME_DAY)  # dissolved on the month's last day: not owed, not counted
+    values = measures.get("orglife.meetings.rate")(orgs_of(world), Period.quarter(2025, 1))
+    assert values[late.pk] == Ratio(1, 2 + 1 + 1)  # Feb, Mar 主题党日; Q1 党员大会, 党课
+    assert values[gone.pk] == Ratio(0, 1)  # January only
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_meeting_rates_add_up_to_the_rollup_by_level(world):
+    give_committee(world, world.a1)
+    meeting(world.a1, D(2025, 1, 6), K.THEME_DAY, K.COMMITTEE_MEETING)
+    meeting(world.a2, D(2025, 1, 9), K.THEME_DAY, K.COMMITTEE_MEETING)
+    meeting(world.b, D(2025, 3, 3), K.BRANCH_ASSEMBLY)
+    meeting(world.a1_group, D(2025, 2, 3), K.GROUP_MEETING)
+    rate = measures.get("orglife.meetings.rate")
+    values = rate(orgs_of(world), Period.year(2025))
+    summary = rate.total(orgs_of(world), Period.year(2025))
+    depth = dict(Organization.objects.values_list("pk", "depth"))
+    for level in summary.by_level:
+        added = sum((v for pk, v in values.items() if depth[pk] == level.depth), Ratio())
+        assert added == Ratio(level.done, level.applicable)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_rollup_summary_takes_only_a_year_that_has_begun(world):
+    rate = measures.get("orglife.meetings.rate")
+    with pytest.raises(PeriodNotSupported):
+        rate.total(orgs_of(world), Period.quarter(2025, 1))
+    with pytest.raises(PeriodNotSupported, match="尚未开始"):
+        rate.total(orgs_of(world), Period.year(2026))
+    with pytest.raises(PeriodNotSupported, match="尚未开始"):
+        rate(orgs_of(world), Period.month(2025, 5))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_overdue_counts_obligations_ended_in_the_period_and_not_held(world):
+    give_committee(world, world.b)
+    for month in (1, 2, 3):
+        meeting(world.a1, D(2025, month, 20), K.THEME_DAY)
+        meeting(world.a2, D(2025, month, 25), K.THEME_DAY)
+    meeting(world.a1, D(2025, 3, 21), K.BRANCH_ASSEMBLY, K.PARTY_LECTURE)
+    meeting(world.a2, D(2025, 3, 26), K.BRANCH_ASSEMBLY)
+    overdue = measures.get("orglife.meetings.overdue")
+    window = Period.range(D(2025, 1, 1), D(2025, 3, 31))
+    values = overdue(orgs_of(world), window)
+    assert values == {world.a1.pk: 0, world.a2.pk: 1, world.b.pk: 8}  # b: 3 theme + 3 committee + assembly + lecture
+    assert overdue(orgs_of(world), Period.month(2025, 3))[world.b.pk] == 2 + 2  # March's two, Q1's two
+    assert overdue(orgs_of(world), Period.month(2025, 4))[world.b.pk] == 0  # April has not ended
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_silent_at_29_30_and_31_days_and_on_a_past_periods_last_day(world):
+    meeting(world.a1, D(2025, 3, 12), K.THEME_DAY)   # 29 days before 10 April
+    meeting(world.a2, D(2025, 3, 11), K.THEME_DAY)   # 30 days
+    meeting(world.b, D(2025, 3, 10), K.THEME_DAY)    # 31 days
+    silent = measures.get("orglife.silent")
+    assert silent(orgs_of(world), Period.month(2025, 4)) == {world.a1.pk: False, world.a2.pk: True, world.b.pk: True}
+    # On 28 February nobody had met since the world's founding long ago: all silent then.
+    assert silent(orgs_of(world), Period.month(2025, 2)) == {world.a1.pk: True, world.a2.pk: True, world.b.pk: True}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_branch_founded_less_than_the_silent_days_ago_is_not_silent(world):
+    Organization.objects.filter(pk=world.a1.pk).update(founded_on=D(2025, 3, 12))
+    values = measures.get("orglife.silent")(orgs_of(world), Period.month(2025, 4))
+    assert values[world.a1.pk] is False
+
+
+def _grow(world, n):
+    for i in range(n):
+        org = branch(world, world.general, f"新增支部{i}", kind=OrgKind.BRANCH)
+        meeting(org, D(2025, 1, 5), K.THEME_DAY)
+
+
+@pytest.mark.parametrize("key", ["orglife.meetings.rate", "orglife.meetings.overdue", "orglife.silent"])
+@time_machine.travel(TODAY, tick=False)
+def test_query_count_does_not_grow_with_the_orgs(world, key, django_assert_max_num_queries):
+    measure = measures.get(key)
+    few = Organization.objects.filter(pk__in=[world.a1.pk, world.a2.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        measure(few, Period.quarter(2025, 1))
+    _grow(world, 12)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        values = measure(Organization.objects.all(), Period.quarter(2025, 1))
+    assert len(values) >= 14
