@@ -82,3 +82,18 @@ def test_core_knows_the_tree_s_step_length():
 
     assert Organization.steplen == scoping.STEPLEN
     assert Organization.alphabet == scoping.ALPHABET
+
+
+def test_starting_with_a_duplicate_audit_code_fails():
+    """Two apps declaring one stored code is refused when Django starts, before any request is served."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.core.dup_audit_settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT.parent, env=env, capture_output=True,
+        text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "'orgs.create' is registered twice" in result.stderr
