@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from dangjian.core import rules as rule_registry
 from dangjian.core.measures import register
+from dangjian.leadership import rules
 from dangjian.leadership.models import PostHolding, Term
 from dangjian.leadership.rules import in_office_q, vacancies
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period, reference_day
-from dangjian.orgs import rules
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 _ALL = (YEAR, HALF, QUARTER, MONTH, CUSTOM)
