@@ -22,7 +22,7 @@ def totals_stay_exact(request: pytest.FixtureRequest, db: None) -> Iterator[None
     """
     yield
     if "world" in request.fixturenames:
-        from dangjian.orgs.counters import mismatches
+        from dangjian.members.counters import mismatches
 
         assert mismatches() == [], "subtree totals drifted from the rows"
 

@@ -9,8 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from dangjian.accounts.api import TokenViewSet
-from dangjian.api.base import IsApiAdministrator
 from dangjian.appraisal import api as appraisal_api
+from dangjian.core.api import IsApiAdministrator
 from dangjian.core.measures.api import MeasureViewSet
 from dangjian.dues import api as dues_api
 from dangjian.leadership.api import PostHoldingViewSet, TermViewSet

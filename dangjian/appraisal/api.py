@@ -22,10 +22,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.appraisal import actions, rules, stats
 from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
+from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orgs.models import Organization
 

@@ -20,11 +20,11 @@ from dangjian.appraisal.choices import FollowUpKind
 from dangjian.appraisal.measures import round_begun
 from dangjian.appraisal.models import AppraisalResult, FollowUp
 from dangjian.core import rules as rule_registry
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.lib.periods import Period
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 K = ReminderKind.APPRAISAL_FOLLOWUP
 

@@ -317,7 +317,7 @@ class Loader:
     def _write_member_totals(self, on_roll: dict[int, int]) -> None:
         """Set each org's on-roll member total (subtree included), as orgs.counters would have kept it.
 
-        One UPDATE per org that has members, sent as a batch; counters.recount() would give the same numbers
+        One UPDATE per org that has members, sent as a batch; members.counters.recount() would give the same numbers
         but its bulk_update takes about a minute at 100,000 orgs.
         """
         totals = _up_the_tree(self.plan, on_roll)

@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.dues import actions, calc, ledgers
 from dangjian.dues.choices import Basis, PaymentMethod

@@ -8,10 +8,10 @@ import datetime as dt
 
 from django.urls import reverse
 
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Group, Item, ReminderKind
 from dangjian.dues import calc, ledgers
 from dangjian.dues.choices import ArrearsLevel
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Group, Item, ReminderKind
 
 K = ReminderKind.DUES_ARREARS
 

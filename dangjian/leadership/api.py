@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedViewSetMixin
+from dangjian.core.api import ScopedViewSetMixin
 from dangjian.leadership import queries, rules
 from dangjian.leadership.models import ElectionStep, PostHolding, Term
 from dangjian.orgs.models import Organization

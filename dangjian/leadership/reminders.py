@@ -1,4 +1,4 @@
-"""班子 and 换届 reminders for the to-do list, registered with the reminder job (dangjian.reminders.registry).
+"""班子 and 换届 reminders for the to-do list, registered with the reminder job (dangjian.core.reminders.registry).
 
 换届即将到期 / 换届逾期 for open 届 of active orgs, and 班子空缺 for orgs without a 书记 in office. All the 班子 code
 of the reminders is here, in the leadership app that owns 届 and posts. Keys name the 届 and its due date, or the
@@ -15,11 +15,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Entry, Group, Item, ReminderKind, cn
 from dangjian.leadership import rules
 from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.orgs.models import Organization, OrgStatus
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Entry, Group, Item, ReminderKind, cn
 
 K = ReminderKind
 

@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.api import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind

@@ -14,11 +14,11 @@ import datetime as dt
 from django.urls import reverse
 
 from dangjian.core import rules as rule_registry
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.learning import measures, rules
 from dangjian.lib.periods import Period
 from dangjian.orgs.models import Organization
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 K = ReminderKind
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -237,6 +238,13 @@ def move_members_for_merge(
     return len(ids)
 
 
+def dissolve_blocker(org: Organization) -> str | None:
+    """An org with members on its roll (as their branch or their 党小组) cannot be dissolved."""
+    if Member.objects.on_roll().filter(org=org).exists() or Member.objects.on_roll().filter(group=org).exists():
+        return "该党组织还有在册党员，请先转接党员组织关系"
+    return None
+
+
 # --- Status events --------------------------------------------------------------------------------------------
 
 STATUS_EVENTS = {
@@ -319,11 +327,10 @@ def record_status_event(
 
 def _disable_login(member: Member, actor: Any) -> None:
     """A member who leaves the roll loses their login (SEC-08)."""
-    from dangjian.accounts.models import User
-
-    user = User.objects.filter(member=member, is_active=True).first()
+    user_model = get_user_model()  # accounts sits above members: a user may be linked to a member
+    user = user_model.objects.filter(member=member, is_active=True).first()
     if user is not None:
-        User.objects.filter(pk=user.pk).update(is_active=False)
+        user_model.objects.filter(pk=user.pk).update(is_active=False)
         audit.record("accounts.user_disable", actor=actor, obj=user, reason="党员不再在册")
 
 

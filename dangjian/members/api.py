@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.members.actions import create_member, transfer_member, update_member
 from dangjian.members.filters import MemberFilter
 from dangjian.members.models import Member

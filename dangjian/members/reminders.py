@@ -1,4 +1,4 @@
-"""党员 reminders for the to-do list, registered with the reminder job (dangjian.reminders.registry).
+"""党员 reminders for the to-do list, registered with the reminder job (dangjian.core.reminders.registry).
 
 预备期满待转正 for 预备党员 whose probation ends soon or has ended, and the 政治生日 of members in its month: the
 managers get one reminder each, the member's own user a personal one under the same key. Keys name the member and
@@ -13,13 +13,13 @@ from typing import Any
 
 from django.urls import reverse
 
+from dangjian.core.reminders import rules
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Entry, Group, Item, Own, ReminderKind, cn
 from dangjian.lib.dates import add_years
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.members.validation import PROBATION_YEARS
-from dangjian.reminders import rules
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Entry, Group, Item, Own, ReminderKind, cn
 
 K = ReminderKind
 

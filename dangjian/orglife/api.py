@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import subtree_q
 from dangjian.orglife import actions
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus

@@ -1,4 +1,4 @@
-"""组织生活 reminders for the to-do list, registered with the reminder job (dangjian.reminders.registry).
+"""组织生活 reminders for the to-do list, registered with the reminder job (dangjian.core.reminders.registry).
 
 会议即将到期 / 会议逾期未开 for every obligation of every active branch and group, from the same statuses as the
 落实情况 matrix (compliance.status_for), and 草稿未提交 for records left as drafts. Keys name the org, the meeting
@@ -15,14 +15,14 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.reminders import rules
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Entry, Group, Item, ReminderKind, cn
 from dangjian.orglife import compliance
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orglife.rules import COMPLIANCE_KEYS
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
-from dangjian.reminders import rules
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Entry, Group, Item, ReminderKind, cn
 
 K = ReminderKind
 PERIOD_WORD = {compliance.MONTH: "本月", compliance.QUARTER: "本季度", compliance.YEAR: "今年"}

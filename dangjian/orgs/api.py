@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedViewSetMixin
+from dangjian.core.api import ScopedViewSetMixin
 from dangjian.core.scoping import collapse_roots, scope_for, subtree_q
 from dangjian.orgs.models import Organization, OrganizationQuerySet, OrgKind, OrgStatus
 from dangjian.orgs.stats import subtree_counts

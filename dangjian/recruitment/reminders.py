@@ -12,12 +12,12 @@ import datetime as dt
 
 from django.urls import reverse
 
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.recruitment import rules
 from dangjian.recruitment.filters import DUE_OVERDUE, DUE_SOON, due_window
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant
 from dangjian.recruitment.steps import STEPS
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Group, Item, ReminderKind, cn
 
 
 @register(order=60)

@@ -26,9 +26,9 @@ class Training:
 
 def training_hours(applicant: Applicant) -> Training:
     """Days and 学时 of 集中培训 recorded for the applicant: the step's, plus the sessions' 学时 (zero when none)."""
-    from dangjian.learning.models import Trainee
     from dangjian.recruitment.steps import TRAINING
 
     totals = applicant.steps.filter(number=TRAINING).aggregate(days=Sum("training_days"), hours=Sum("training_hours"))
-    sessions = Trainee.objects.filter(applicant=applicant).aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
+    # learning.Trainee points at the applicant (learning sits above recruitment), so read it through that relation.
+    sessions = applicant.trainings.aggregate(hours=Sum("hours"))["hours"] or Decimal(0)
     return Training(days=totals["days"] or Decimal(0), hours=(totals["hours"] or Decimal(0)) + sessions)

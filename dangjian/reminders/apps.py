@@ -10,7 +10,7 @@ class RemindersConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         # Declare the reminder rules at start-up, so the rule list shows them before the first run.
-        from dangjian.reminders import rules  # noqa: F401
+        from dangjian.core.reminders import rules  # noqa: F401
 
-        # Each app registers its sources from its own `reminders` module (dangjian.reminders.registry).
+        # Each app registers its sources from its own `reminders` module (dangjian.core.reminders.registry).
         autodiscover_modules("reminders")

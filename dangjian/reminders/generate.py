@@ -7,7 +7,7 @@ one — inserts nothing twice; open reminders whose key this run did not produce
 Set-based (architecture.md, pattern 5): each source is ONE query over all orgs (never one per org or per user);
 the rows are then handed to users in Python by path prefix, with a binary search over the sorted org paths.
 
-The sources are the apps' own: each registers them in its `reminders` module (dangjian.reminders.registry), so
+The sources are the apps' own: each registers them in its `reminders` module (dangjian.core.reminders.registry), so
 this job imports none of the apps it reminds of. The rules the sources declare are loaded here in one query.
 
 Who gets what:
@@ -38,10 +38,10 @@ from django.utils import timezone
 from dangjian.accounts.models import RoleAssignment
 from dangjian.accounts.roles import CHANGE_ROLES, ORG_ROLES, SYSTEM_ROLES
 from dangjian.core import rules as rule_registry
+from dangjian.core.reminders import registry, rules
+from dangjian.core.reminders.types import Entry, Group, Item, Own, cn
 from dangjian.core.scoping import collapse_roots, path_upper_bound
-from dangjian.reminders import registry, rules
 from dangjian.reminders.models import Reminder, ReminderKind
-from dangjian.reminders.types import Entry, Group, Item, Own, cn
 
 __all__ = ["Group", "Item", "Result", "cn", "compute", "generate", "recipients", "summary_of"]
 

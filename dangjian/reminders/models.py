@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 
-from dangjian.reminders.types import ReminderKind
+from dangjian.core.reminders.types import ReminderKind
 
 __all__ = ["KIND_ORDER", "Reminder", "ReminderKind"]
 

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.api.base import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.members.api import MemberSerializer
 from dangjian.members.models import Member
 from dangjian.transfers import actions, rules

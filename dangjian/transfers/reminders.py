@@ -17,11 +17,11 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
+from dangjian.core.reminders.registry import register
+from dangjian.core.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orgs.models import OrgStatus
-from dangjian.reminders.registry import register
-from dangjian.reminders.types import Group, Item, ReminderKind, cn
 from dangjian.transfers import rules
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
 from dangjian.transfers.models import FloatingMember, LostContact, Transfer

@@ -16,12 +16,11 @@ from dangjian.accounts.roles import Role
 from dangjian.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
 from dangjian.lib import idcard, pinyin
 from dangjian.lib.dates import add_years, whole_years
-from dangjian.members import pii
+from dangjian.members import counters, pii
 from dangjian.members.choices import ON_ROLL_STATES, MemberEventKind, MemberState, PartyStatus
 from dangjian.members.demo import IdAllocator, branch_members
 from dangjian.members.models import Member, MemberEvent
 from dangjian.members.validation import check_member_data
-from dangjian.orgs import counters
 from dangjian.orgs.demo import PROVINCE_THRESHOLD, build_plan
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgKind
 

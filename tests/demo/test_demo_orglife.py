@@ -13,11 +13,11 @@ from django.core.management import call_command
 from dangjian.accounts.models import User
 from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.leadership.rules import TermState, term_state
+from dangjian.members import counters
 from dangjian.members.membership import members_on
 from dangjian.orglife.choices import MeetingKind
 from dangjian.orglife.compliance import silent_branches
 from dangjian.orglife.models import Attendance, Meeting, MeetingKindTag
-from dangjian.orgs import counters
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.reminders.models import Reminder
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from dangjian.members import actions as member_actions
+from dangjian.members import counters
 from dangjian.members.choices import MemberEventKind
-from dangjian.orgs import actions, counters
+from dangjian.orgs import actions
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.stats import subtree_counts
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.core.models import RuleParameter, RuleStatus
+from dangjian.core.reminders import rules
 from dangjian.core.rules import REGISTRY
 from dangjian.leadership.models import Post, PostHolding, Term
 from dangjian.lib.periods import add_months
@@ -19,7 +20,6 @@ from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.actions import create_org
 from dangjian.orgs.models import OrgKind
-from dangjian.reminders import rules
 from dangjian.reminders.generate import generate
 from dangjian.reminders.models import Reminder, ReminderKind
 

@@ -7,10 +7,10 @@ import pathlib
 
 import time_machine
 
-from dangjian.reminders import registry
+from dangjian.core.reminders import registry
+from dangjian.core.reminders.types import Group, Item, Own
 from dangjian.reminders.generate import generate
 from dangjian.reminders.models import Reminder, ReminderKind
-from dangjian.reminders.types import Group, Item, Own
 
 DAY = dt.date(2025, 4, 25)
 

@@ -12,8 +12,8 @@ import time_machine
 from django.core.management import call_command
 
 from dangjian.accounts.models import RoleAssignment
+from dangjian.members import counters
 from dangjian.members.choices import MemberState
-from dangjian.orgs import counters
 from dangjian.reminders.models import Reminder, ReminderKind
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
 from dangjian.transfers.models import Transfer

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangjian.orgs import counters
+from dangjian.members import counters
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
-from dangjian.reminders.types import Entry, Own
+from dangjian.core.reminders.types import Entry, Own
 
 Found = Iterable[Entry | Own]
 F = TypeVar("F", bound=Callable[..., Found])
