@@ -19,8 +19,8 @@ def test_every_app_source_is_registered_in_the_order_of_the_run():
     names = [s.name for s in registry.sources()]
     assert names == [
         "dangjian.orglife.reminders.meeting_items",
-        "dangjian.orgs.reminders.term_items",
-        "dangjian.orgs.reminders.vacancy_items",
+        "dangjian.leadership.reminders.term_items",
+        "dangjian.leadership.reminders.vacancy_items",
         "dangjian.orglife.reminders.draft_items",
         "dangjian.members.reminders.confirmation_items",
         "dangjian.recruitment.reminders.recruitment_items",
