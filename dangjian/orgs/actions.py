@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
-from dangjian.orgs import counters
+from dangjian.orgs import counters, hooks
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
 
 # Fields of an org that a plain edit may change (tree position, status and kind have their own actions).
@@ -208,8 +208,6 @@ def merge_org(
 
     Both must be of the same kind and inside the actor's scope. Member history records the move.
     """
-    from dangjian.members.actions import move_members_for_merge
-
     source = Organization.objects.select_for_update().get(pk=source.pk)
     target = Organization.objects.select_for_update().get(pk=target.pk)
     _require(source, actor)
@@ -222,7 +220,7 @@ def merge_org(
         raise ValidationError({"target": "只能合并同类型的党组织"})
     if target.path.startswith(source.path):
         raise ValidationError({"target": "不能并入本组织的下级组织"})
-    moved_members = move_members_for_merge(source, target, actor=actor, date=date, doc_no=doc_no)
+    moved_members = hooks.run_merge_handlers(source, target, actor=actor, date=date, doc_no=doc_no)
     children = list(Organization.objects.filter(parent=source, status=OrgStatus.ACTIVE).order_by("path"))
     for child in children:
         if Organization.objects.filter(parent=target, status=OrgStatus.ACTIVE, name=child.name).exists():
@@ -259,8 +257,6 @@ def merge_org(
 @transaction.atomic
 def dissolve_org(org: Organization, *, actor: Any, date: dt.date, doc_no: str, note: str = "") -> Organization:
     """Dissolve an org that no longer has members or active child orgs; the row and history stay."""
-    from dangjian.members.models import Member
-
     org = Organization.objects.select_for_update().get(pk=org.pk)
     _require(org, actor)
     if not org.is_active:
@@ -269,8 +265,9 @@ def dissolve_org(org: Organization, *, actor: Any, date: dt.date, doc_no: str, n
         raise ValidationError({"doc_no": "请填写撤销文号"})
     if Organization.objects.filter(parent=org, status=OrgStatus.ACTIVE).exists():
         raise ValidationError({NON_FIELD_ERRORS: "该党组织还有下级组织，请先调整或撤销下级组织"})
-    if Member.objects.on_roll().filter(org=org).exists() or Member.objects.on_roll().filter(group=org).exists():
-        raise ValidationError({NON_FIELD_ERRORS: "该党组织还有在册党员，请先转接党员组织关系"})
+    blockers = hooks.dissolve_blockers(org)
+    if blockers:
+        raise ValidationError({NON_FIELD_ERRORS: blockers[0]})
     if org.founded_on and date < org.founded_on:
         raise ValidationError({"date": "撤销日期不能早于成立日期"})
     if org.kind == OrgKind.BRANCH:

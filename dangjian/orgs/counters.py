@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, F
+from django.db.models import F
 
-from dangjian.members.choices import ON_ROLL_STATES
-from dangjian.members.models import Member
+from dangjian.orgs import hooks
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 
@@ -33,11 +32,10 @@ def shift(path: str, *, members: int = 0, branches: int = 0) -> None:
 
 
 def fresh_totals() -> dict[int, tuple[int, int]]:
-    """{org id: (members, branches)} counted from the rows: one GROUP BY per table, summed up the paths."""
-    direct_members = dict(
-        Member.objects.filter(state__in=ON_ROLL_STATES).values("org_id").annotate(n=Count("id"))
-        .values_list("org_id", "n").order_by()
-    )
+    """{org id: (members, branches)} counted from the rows: one GROUP BY per table, summed up the paths.
+
+    The members are counted by the source the members app registers (orgs.hooks), which orgs cannot import."""
+    direct_members = hooks.member_counts()
     paths = list(Organization.objects.values_list("pk", "path", "kind", "status").order_by())
     pk_by_path = {path: pk for pk, path, _kind, _status in paths}
     members: dict[int, int] = defaultdict(int)
