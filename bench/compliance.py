@@ -51,9 +51,9 @@ def seed(year: int, reseed: bool) -> str:
     """Insert one synthetic year of meetings and kind tags, set-based; returns what was done."""
     from django.db import connection, transaction
 
+    from dangjian.leadership.models import PostHolding
     from dangjian.orglife.choices import MeetingKind, MeetingStatus
     from dangjian.orglife.models import Meeting, MeetingKindTag
-    from dangjian.orgs.models import PostHolding
 
     vendor = connection.vendor
     existing = Meeting.objects.filter(title__startswith=MARK)

@@ -123,11 +123,12 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     from django.db import connection
 
     from dangjian.core.scoping import path_upper_bound
+    from dangjian.leadership.models import COMMITTEE_POSTS
     from dangjian.learning import totals
     from dangjian.learning.models import Participation, StudySession
     from dangjian.learning.reminders import study_items
     from dangjian.members.models import Member
-    from dangjian.orgs.models import COMMITTEE_POSTS, Organization
+    from dangjian.orgs.models import Organization
 
     label = args.label or connection.vendor
     year = dt.date.today().year - 1
