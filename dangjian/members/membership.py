@@ -5,15 +5,11 @@ expected where they belonged on the meeting's date, not where they are today."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from dangjian.members.choices import MemberEventKind
 from dangjian.members.models import Member, MemberEvent
-
-if TYPE_CHECKING:
-    from dangjian.orgs.models import Organization
 
 # Events after which a person is no longer on this system's roll (until a later RESTORED, for suspension).
 _OFF_ROLL = (MemberEventKind.TRANSFER_OUT, MemberEventKind.LEFT, MemberEventKind.DECEASED)
@@ -65,17 +61,3 @@ def members_on(org_id: int, day: dt.date, *, group_id: int | None = None) -> lis
             continue
         result.append(m)
     return result
-
-
-def on_roll_counts() -> dict[int, int]:
-    """{org id: on-roll members placed directly in it}, one GROUP BY: the source of the orgs' kept subtree
-    totals (registered with orgs.hooks, which cannot import members)."""
-    rows = Member.objects.on_roll().values("org_id").annotate(n=Count("id")).values_list("org_id", "n").order_by()
-    return dict(rows)
-
-
-def dissolve_check(org: Organization) -> str | None:
-    """Why `org` cannot be dissolved yet: members still on its roll, as its branch or its 党小组."""
-    if Member.objects.on_roll().filter(Q(org=org) | Q(group=org)).exists():
-        return "该党组织还有在册党员，请先转接党员组织关系"
-    return None

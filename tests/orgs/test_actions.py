@@ -111,14 +111,14 @@ def test_it_dissolves_only_an_empty_org(world):
     actions.dissolve_org(empty, actor=world.admin, date=D, doc_no="撤1")
     empty.refresh_from_db()
     assert empty.status == OrgStatus.DISSOLVED and Organization.objects.filter(pk=empty.pk).exists()
+    # Its name is free again among active siblings.
+    actions.create_org(actor=world.admin, parent=world.root, name="空支部", kind=OrgKind.BRANCH)
 
 
 def test_a_party_group_with_members_on_its_roll_is_not_dissolved(world):
     with pytest.raises(ValidationError) as exc:
         actions.dissolve_org(world.a1_group, actor=world.admin, date=D, doc_no="撤2")
     assert "在册党员" in str(exc.value)
-    # Its name is free again among active siblings.
-    actions.create_org(actor=world.admin, parent=world.root, name="空支部", kind=OrgKind.BRANCH)
 
 
 def test_temporary_and_joint_orgs_need_their_details(world):
