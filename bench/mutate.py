@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import fnmatch
 import os
 import shutil
@@ -86,9 +87,7 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Assert):
             mark(node)
-        elif isinstance(node, ast.AnnAssign):
-            mark(node.annotation)
-        elif isinstance(node, ast.arg):
+        elif isinstance(node, ast.AnnAssign | ast.arg):
             mark(node.annotation)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             mark(node.returns)
@@ -272,10 +271,8 @@ def preload(copy_root: Path, tests: list[str]) -> None:
     for name in names:
         if name.split(".")[0] in own or name == "__main__":
             continue
-        try:
+        with contextlib.suppress(BaseException):  # what cannot load early loads in the run
             __import__(name)
-        except BaseException:  # noqa: BLE001 - anything that cannot load early loads in the run
-            pass
     for name in list(sys.modules):
         if name.split(".")[0] in own:
             del sys.modules[name]
@@ -329,27 +326,71 @@ def _outcome(code: int) -> str:
     return "killed"
 
 
+TARGETS_FILE = ROOT / "bench" / "mutation-targets.txt"
+
+
+@dataclass(frozen=True)
+class Target:
+    module: str
+    tests: list[str]
+    functions: list[str]
+
+
+def load_targets(path: Path) -> list[Target]:
+    """`module | functions or * | tests…` per line, as bench/mutation-targets.txt lists the rule modules."""
+    targets = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        module, functions, tests = (part.strip() for part in line.split("|"))
+        targets.append(Target(module, tests.split(), [] if functions == "*" else functions.split(",")))
+    return targets
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("module", help="the module to mutate, e.g. dangjian/lib/votes.py")
-    parser.add_argument("tests", nargs="+", help="the test files or directories to run against each mutant")
+    parser.add_argument("module", nargs="?", help="the module to mutate, e.g. dangjian/lib/votes.py")
+    parser.add_argument("tests", nargs="*", help="the test files or directories to run against each mutant")
+    parser.add_argument("--all", action="store_true",
+                        help="every module of bench/mutation-targets.txt with its tests, then a table of scores")
+    parser.add_argument("--targets", type=Path, default=TARGETS_FILE, help="the module list --all reads")
     parser.add_argument("--functions", default="",
                         help="comma-separated function names or globs to mutate (default: all), e.g. status_for,Period.*")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="mutants run in parallel (default 1)")
     parser.add_argument("--timeout", type=float, default=0,
-                        help="seconds per mutant (default: 3 × the clean run + 10)")
+                        help="seconds per mutant (default: 3 × the clean run + 5)")
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, help="the list of equivalent mutants")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--subprocess", action="store_true",
                         help="start a fresh interpreter per mutant instead of forking a warm one (slower)")
     args = parser.parse_args(argv)
+    if args.all:
+        targets = load_targets(args.targets)
+    elif args.module and args.tests:
+        targets = [Target(args.module, args.tests, [p.strip() for p in args.functions.split(",") if p.strip()])]
+    else:
+        parser.error("give a module and its tests, or --all")
+    summaries = [mutate(t, args) for t in targets]
+    if len(targets) > 1:
+        print(f"\n{'module':<40} {'mutants':>7} {'killed':>6} {'equiv.':>6} {'survived':>8}  score")
+        for t, s in zip(targets, summaries, strict=True):
+            if s is None:
+                print(f"{t.module:<40} tests fail on the unmutated module")
+                continue
+            print(f"{t.module:<40} {s['mutants']:>7} {s['caught']:>6} {s['equivalent']:>6} {s['survived']:>8}  "
+                  f"{s['score']:.1f}%")
+    return 0 if all(s is not None for s in summaries) else 2
 
-    module = Path(args.module).as_posix()
-    module_path = ROOT / module
-    source = module_path.read_text(encoding="utf-8")
+
+def mutate(target: Target, args: argparse.Namespace) -> dict[str, float] | None:
+    """Run every mutant of one module against its tests; print each outcome and the survivors."""
+    module = Path(target.module).as_posix()
+    source = (ROOT / module).read_text(encoding="utf-8")
     source_lines = source.splitlines()
-    patterns = [p.strip() for p in args.functions.split(",") if p.strip()]
+    patterns = target.functions
+    tests = target.tests
     mutants = find_mutants(source, patterns)
     inline, listed = load_equivalent(module, source_lines, args.equivalent)
 
@@ -361,8 +402,9 @@ def main(argv: list[str] | None = None) -> int:
             mark = "  [equivalent]" if is_equivalent(m) else ""
             print(f"{module}:{m.line}: {m.description}  ({m.function}){mark}")
         print(f"{len(mutants)} mutants")
-        return 0
+        return {"mutants": len(mutants), "caught": 0, "equivalent": 0, "survived": 0, "score": 0.0}
 
+    results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         copies = [make_copy(Path(tmp)) for _ in range(max(1, args.jobs))]
         # The unmutated module as the mutants are written (unparsed), so a failure is the mutant's, not the format's.
@@ -372,17 +414,17 @@ def main(argv: list[str] | None = None) -> int:
         fork = not args.subprocess and hasattr(os, "fork")
         if fork:
             sys.dont_write_bytecode = True
-            preload(copies[0], args.tests)
-        outcome, seconds, output = run_tests(copies[0], args.tests, 600, fork)
+            preload(copies[0], tests)
+        outcome, seconds, output = run_tests(copies[0], tests, 600, fork)
         if outcome != "survived":
-            print(f"The tests do not pass on the unmutated module ({outcome}); nothing measured.\n{output[-3000:]}")
-            return 2
+            print(f"{module}: the tests do not pass on the unmutated module ({outcome}); nothing measured.\n"
+                  f"{output[-3000:]}")
+            return None
         timeout = args.timeout or seconds * 3 + 5
         print(f"{module}: {len(mutants)} mutants; clean run {seconds:.1f} s, timeout {timeout:.0f} s; "
-              f"tests: {' '.join(args.tests)}", flush=True)
+              f"tests: {' '.join(tests)}", flush=True)
 
         free = list(copies)
-        results: list[Result] = []
 
         def one(m: Mutant) -> Result:
             if is_equivalent(m):
@@ -390,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             root = free.pop()
             try:
                 (root / module).write_text(mutated_source(source, patterns, m), encoding="utf-8")
-                outcome, seconds, _ = run_tests(root, args.tests, timeout, fork)
+                outcome, seconds, _ = run_tests(root, tests, timeout, fork)
             finally:
                 (root / module).write_text(clean, encoding="utf-8")
                 free.append(root)
@@ -408,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     return report(module, source_lines, results)
 
 
-def report(module: str, source_lines: list[str], results: list[Result]) -> int:
+def report(module: str, source_lines: list[str], results: list[Result]) -> dict[str, float]:
     count = {k: sum(1 for r in results if r.outcome == k) for k in ("killed", "survived", "timeout", "equivalent",
                                                                     "error")}
     scored = len(results) - count["equivalent"] - count["error"]
@@ -426,7 +468,8 @@ def report(module: str, source_lines: list[str], results: list[Result]) -> int:
             m = r.mutant
             text = source_lines[m.line - 1].strip() if 0 < m.line <= len(source_lines) else ""
             print(f"  {module}:{m.line}: {m.description}  ({m.function})  | {text}")
-    return 0
+    return {"mutants": len(results), "caught": caught, "equivalent": count["equivalent"],
+            "survived": count["survived"], "score": score}
 
 
 if __name__ == "__main__":
