@@ -243,10 +243,17 @@ def make_copy(parent: Path) -> Path:
     sys.path and pytest runs from it)."""
     target = parent / f"copy{len(list(parent.iterdir()))}"
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE, symlinks=True)
+    # A test database in a file, migrated by the clean run and kept (--reuse-db), so a run that needs the database
+    # does not build it again for every mutant. Written into the copy's test settings only.
+    (target / "var").mkdir(exist_ok=True)
+    with (target / "dangjian" / "settings_test.py").open("a", encoding="utf-8") as settings:
+        settings.write(f"\nif DATABASES['default']['ENGINE'].endswith('sqlite3'):  # noqa: F405\n"
+                       f"    DATABASES['default']['TEST'] = {{'NAME': {str(target / 'var' / 'mutate.sqlite3')!r}}}"
+                       "  # noqa: F405\n")
     return target
 
 
-PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly"]
+PYTEST_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", "--reuse-db"]
 
 
 def preload(copy_root: Path, tests: list[str]) -> None:

@@ -30,6 +30,11 @@ ADMISSION_APPROVAL = "支部大会通过后3个月内审批"
 CONFIRMATION_APPROVAL = "支部大会讨论转正后3个月内审批"
 PROBATION = "预备期满及时讨论转正"
 
+@pytest.fixture(autouse=True)
+def _totals_stay_exact() -> None:
+    """Pure functions only: no database, so no kept subtree totals to check."""
+
+
 
 def after(n: int) -> Due:
     """What is due once the first `n` steps of the path are recorded."""
