@@ -41,6 +41,11 @@ def test_anything_else_is_not_a_month(text):
     assert calc.parse_month(text) is None
 
 
+def test_a_month_is_its_first_day():
+    assert calc.month_start(dt.date(2025, 3, 15)) == dt.date(2025, 3, 1)
+    assert calc.month_start(dt.date(2025, 3, 1)) == dt.date(2025, 3, 1)
+
+
 def test_months_between_counts_across_years_and_backwards():
     assert calc.months_between(dt.date(2024, 11, 1), dt.date(2026, 1, 1)) == 14
     assert calc.months_between(dt.date(2025, 3, 1), dt.date(2025, 1, 1)) == -2
