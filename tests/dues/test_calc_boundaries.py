@@ -64,6 +64,11 @@ def test_brackets_given_out_of_order_are_sorted_with_the_open_one_last():
     assert calc.rate_for(D("4000"), brackets) == D("0.01")
 
 
+def test_brackets_are_sorted_by_their_bounds_not_their_rates():
+    brackets = calc.parse_brackets([["5000", "0.01"], [None, "0.005"], ["3000", "0.02"]])
+    assert brackets == [(D("3000"), D("0.02")), (D("5000"), D("0.01")), (None, D("0.005"))]
+
+
 def test_a_zero_upper_bound_sorts_first():
     brackets = calc.parse_brackets([["0.5", "0.001"], [None, "0.02"], ["0", "0"]])
     assert [upper for upper, _ in brackets] == [D("0"), D("0.5"), None]
