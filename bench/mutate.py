@@ -186,9 +186,14 @@ def _apply(node: ast.AST, variant: int) -> ast.AST:
 def find_mutants(source: str, patterns: list[str]) -> list[Mutant]:
     tree = ast.parse(source)
     mutants: list[Mutant] = []
+    seen: dict[tuple[int, str], int] = {}
     for index, (node, function) in enumerate(_sites(tree, patterns)):
         for variant, description in enumerate(_changes(node)):
-            mutants.append(Mutant(index, variant, getattr(node, "lineno", 0), function, description))
+            line = getattr(node, "lineno", 0)
+            # The same change twice on a line (two 1s) is told apart by its place from the left: "1 → 2 [2]".
+            n = seen[line, description] = seen.get((line, description), 0) + 1
+            label = description if n == 1 else f"{description} [{n}]"
+            mutants.append(Mutant(index, variant, line, function, label))
     return mutants
 
 
