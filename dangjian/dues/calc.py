@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,15 +34,18 @@ def month_label(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+
+
 def parse_month(value: str) -> dt.date | None:
-    """dt.date(2025, 6, 1) from "2025-06", else None."""
-    try:
-        year, month = (int(p) for p in str(value).strip().split("-")[:2])
-        if len(str(value).strip()) != 7 or not 1 <= month <= 12 or not 1900 <= year <= 2999:
-            return None
-        return dt.date(year, month, 1)
-    except (TypeError, ValueError):
+    """dt.date(2025, 6, 1) from "2025-06" (four ASCII digits, a dash, two digits; years 1900–2999), else None."""
+    match = _MONTH.fullmatch(str(value).strip())
+    if match is None:
         return None
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12 or not 1900 <= year <= 2999:
+        return None
+    return dt.date(year, month, 1)
 
 
 # --- configuration -------------------------------------------------------------------------------------------------
@@ -193,8 +197,3 @@ def arrears_level(months: int, config: Config) -> str:
         return ArrearsLevel.WARNED
     return ArrearsLevel.NONE
 
-
-def cutoffs(owed_to: dt.date, config: Config) -> tuple[dt.date, dt.date]:
-    """(warn, flag): a member whose last covered month is on or before `warn` is warned, before `flag` flagged —
-    the same test as arrears_level(arrears_months(...)) written as date comparisons for SQL."""
-    return add_months(owed_to, -config.warn_months), add_months(owed_to, -config.flag_months)

@@ -20,7 +20,3 @@ def whole_years(start: dt.date, end: dt.date) -> int:
         years -= 1
     return years
 
-
-def born_on_or_before(today: dt.date, age: int) -> dt.date:
-    """Latest birth date of someone who is at least `age` on `today`."""
-    return add_years(today, -age)

@@ -267,7 +267,7 @@ def next_due(facts: list[Fact], limits: Limits) -> Due:
         return Due(following, approval_due(meeting, limits), f"支部大会通过后{limits.approval_months}个月内审批")
     if last.number == 23:
         return Due(24, approval_due(last.date, limits), f"支部大会讨论转正后{limits.approval_months}个月内审批")
-    if following in (22, 23) or (last.number == 24 and last.outcome == "extend"):
+    if following in (22, 23):  # in the probation, an extended one included (after 24 "extend" comes 21 or 22)
         end = current_probation_end(facts, limits)
         return Due(following, end, "预备期满及时讨论转正")
     return Due(following)
