@@ -39,9 +39,10 @@ from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.orglife.views import _apply_errors, _filter_orgs
+from dangjian.orglife.views import _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
 
 _HISTORY_LIMIT = 50
@@ -144,7 +145,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             appraisal = actions.create_round(actor=user, org=org, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
             return redirect("appraisal:sheet", pk=appraisal.pk)
@@ -168,7 +169,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("appraisal:detail", pk=appraisal.pk)
@@ -191,7 +192,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_round(appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             return redirect("appraisal:detail", pk=appraisal.pk)
@@ -217,7 +218,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             check = actions.set_results(appraisal, actor=user, entries=form.entries())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "评议情况已保存")
             if check.over:
@@ -297,7 +298,7 @@ def correct_result(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_result(result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             check = actions.excellent_check(result.round)
@@ -327,7 +328,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             followup = actions.record_followup(result, actor=user, data=form.action_data(),
                                                upload=form.cleaned_data.get("scan"))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记{followup.get_kind_display()}")
             warning = actions.followup_warning(followup)
@@ -353,7 +354,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.close_followup(followup, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "处置结果已登记")
             return redirect("appraisal:followup", pk=followup.pk)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, rules, totals
@@ -35,7 +36,7 @@ from dangjian.learning.models import StudySession
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
-from dangjian.orglife.views import _apply_errors, _filter_orgs
+from dangjian.orglife.views import _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
 
 MAX_OFFERED_MEMBERS = 300
@@ -190,7 +191,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         try:
             session = actions.create_session(actor=user, org=org, data=form.action_data(), participants=form.participants())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "学习培训已登记")
             return redirect("learning:detail", pk=session.pk)
@@ -214,7 +215,7 @@ def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         try:
             session = actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
             return redirect("learning:detail", pk=session.pk)

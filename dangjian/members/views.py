@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +25,7 @@ from django_otp import user_has_device
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.models import AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
@@ -41,13 +41,6 @@ from dangjian.members.validation import check_member_data
 _HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
 _HISTORY_LIMIT = 50
 _MIN_REASON = 4
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's {field: [messages]} on the form's fields (unknown fields on the form itself)."""
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 def _members(user: Any) -> Any:
@@ -297,7 +290,7 @@ def create(request: HttpRequest) -> HttpResponse:
             try:
                 member = actions.create_member(actor=request.user, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, f"已新增党员 {member.name}")
                 for warning in check_member_data(data, today=timezone.localdate()).warnings:
@@ -323,7 +316,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 member = actions.update_member(member, actor=request.user, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, "党员信息已保存")
                 merged = {f: getattr(member, f) for f in actions.PLAIN_FIELDS}
@@ -350,7 +343,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"], doc_no=form.cleaned_data["doc_no"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}")
             return redirect("members:detail", pk=member.pk)
@@ -371,7 +364,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
                 doc_no=data["doc_no"], leave_reason=data["leave_reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已记录 {member.name} 的{event.get_kind_display()}")
             return redirect("members:detail", pk=member.pk)
@@ -391,7 +384,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 member, actor=request.user, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             return render(request, "members/reveal_result.html", {
                 "member": member, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,

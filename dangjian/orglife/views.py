@@ -19,7 +19,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_workbook_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orglife import actions
@@ -49,18 +49,6 @@ _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
 # Action fields shown under another name on the pages (the date and time inputs, the photo input).
 _FIELD_ON_FORM = {"starts_at": "date", "file": "photos"}
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's {field: [messages]} on the form's fields (unknown fields on the form itself)."""
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = _FIELD_ON_FORM.get(field, field)
-        for msg in msgs:
-            form.add_error(target if target in form.fields else None, msg)
 
 
 def _orgs() -> Any:
@@ -194,7 +182,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = actions.record_meeting(actor=user, org=org, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "会议已保存为草稿，请登记出席情况")
             return redirect("orglife:attendance", pk=meeting.pk)
@@ -220,7 +208,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_meeting(meeting, actor=user, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "会议记录已保存")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -246,7 +234,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_meeting(meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -292,7 +280,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _save_sheet(meeting, user, form, files)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "出席情况已保存")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -385,7 +373,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = actions.record_vote(meeting, actor=user, **form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
             messages.success(request, f"表决已登记：{result.subject}，{outcome}")

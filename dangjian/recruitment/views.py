@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
@@ -38,17 +38,8 @@ from dangjian.recruitment.training import training_hours
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = "scans" if field == "file" else field
-        for msg in msgs:
-            form.add_error(target if target in form.fields else None, msg)
+# The action's upload field is the scans input on the pages.
+_FIELD_ON_FORM = {"file": "scans"}
 
 
 def _applicants(user: Any, action: str = "view") -> Any:
@@ -205,7 +196,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=form.action_data(), uploads=form.cleaned_data.get("scans") or []
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, f"已登记入党申请人 {applicant.name}")
                 return redirect("recruitment:detail", pk=applicant.pk)
@@ -226,7 +217,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.update_applicant(applicant, actor=request.user, data=form.action_data())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, "申请人信息已保存")
                 return redirect("recruitment:detail", pk=applicant.pk)
@@ -254,7 +245,7 @@ def record_step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                     uploads=form.cleaned_data.get("scans") or [],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, f"已记录“{step.number}. {step.label}”")
                 for flag in step.flags:
@@ -321,7 +312,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             value = actions.reveal(applicant, actor=request.user, field=form.cleaned_data["field"],
                                    reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             return render(request, "recruitment/reveal_result.html", {
                 "applicant": applicant, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
