@@ -18,7 +18,6 @@ the subtree totals and the login in step.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from typing import Any
 
@@ -30,14 +29,14 @@ from django.utils import timezone
 from dangjian.appraisal import rules
 from dangjian.appraisal.choices import OUTCOMES_BY_KIND, FollowUpKind, FollowUpOutcome, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.core.validation import Errors
 from dangjian.members import actions as member_actions
 from dangjian.members.choices import ON_ROLL_STATES, LeaveReason, MemberEventKind
 from dangjian.members.models import Member
-from dangjian.orglife.actions import check_upload, expected_members, meeting_kinds
+from dangjian.orglife.actions import expected_members, meeting_kinds
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
 from dangjian.orglife.models import Meeting
 from dangjian.orgs.models import Organization, OrgKind
@@ -472,12 +471,7 @@ def correct_result(result: AppraisalResult, *, actor: Any, data: dict[str, Any],
 
 
 def _store_scan(followup: FollowUp, upload: Any) -> None:
-    original = os.path.basename(str(getattr(upload, "name", "") or "扫描件"))[:200] or "扫描件"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = check_upload(original, size, head)
+    original, size, content_type, ext = uploads.check_file(upload, "扫描件")
     followup.scan.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     followup.scan_name, followup.scan_type, followup.scan_size = original, content_type, size
 
@@ -548,11 +542,7 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
         errors.add("note", f"{FollowUpKind(kind).label}须写明理由")
     if upload is not None and "kind" not in errors:
         try:
-            size = int(upload.size)
-            upload.seek(0)
-            head = upload.read(16)
-            upload.seek(0)
-            check_upload(str(getattr(upload, "name", "") or "扫描件"), size, head)
+            uploads.check_file(upload, "扫描件")
         except ValidationError as exc:
             for msg in exc.messages:
                 errors.add("scan", msg)

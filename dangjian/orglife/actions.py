@@ -13,7 +13,6 @@ or from the committee members in office that day.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import linebreaks
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.core.validation import Errors
 from dangjian.lib.votes import assembly_vote
@@ -84,15 +83,6 @@ ALLOWED_TAGS = frozenset({
 })
 ALLOWED_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
-# Attachments: photos and scans, recognised by their first bytes (never by name or declared type).
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"%PDF-", "application/pdf", ".pdf"),
-)
-ATTACHMENT_TYPE_ERROR = "仅支持 JPG、PNG 图片和 PDF 扫描件"
-
 
 def _who(actor: Any) -> Any:
     """The actor as a user row for foreign keys and history (None for anonymous/system callers)."""
@@ -114,25 +104,6 @@ def clean_rich_text(text: str | None) -> str:
     if "<" not in text:
         text = linebreaks(text, autoescape=True)
     return nh3.clean(text, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, link_rel=None).strip()
-
-
-def sniff_attachment(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a JPEG, PNG or PDF recognised by its first bytes, else None."""
-    for magic, content_type, ext in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
-
-
-def check_upload(name: str, size: int, head: bytes) -> tuple[str, str]:
-    """Refuse an upload that is too large or not a JPEG/PNG/PDF; used by the action and by views that check
-    every file before saving any."""
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": [f"“{name}”超过10MB，请压缩后上传"]})
-    found = sniff_attachment(head)
-    if found is None:
-        raise ValidationError({"file": [f"“{name}”：{ATTACHMENT_TYPE_ERROR}"]})
-    return found
 
 
 def default_title(kinds: Iterable[str]) -> str:
@@ -542,12 +513,7 @@ def add_attachment(meeting: Meeting, *, actor: Any, upload: Any) -> Attachment:
     meeting = _lock(meeting, actor)
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError({"file": ["已提交的记录不能再上传附件"]})
-    original = os.path.basename(str(getattr(upload, "name", "") or "附件"))[:200] or "附件"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = check_upload(original, size, head)
+    original, size, content_type, ext = uploads.check_file(upload, "附件")
     attachment = Attachment(
         meeting=meeting, original_name=original, content_type=content_type, size=size, uploaded_by=_who(actor)
     )

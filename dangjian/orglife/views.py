@@ -25,7 +25,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import audit, documents
+from dangjian.core import audit, documents, uploads
 from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
@@ -247,9 +247,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> None:
     """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
     for upload in files:
-        head = upload.read(16)
-        upload.seek(0)
-        actions.check_upload(upload.name, upload.size, head)
+        uploads.check_file(upload, "附件")
     with transaction.atomic():
         actions.set_attendance(meeting, actor=user, entries=form.entries(), guests=form.guests())
         if form.cleaned_data["minutes"] != meeting.minutes:

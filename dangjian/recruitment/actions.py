@@ -18,7 +18,6 @@ audit entry in one transaction:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core import uploads as core_uploads
 from dangjian.core.scoping import require
 from dangjian.core.validation import Errors
 from dangjian.lib import pinyin
@@ -279,26 +279,17 @@ def reveal(applicant: Applicant, *, actor: Any, field: str, reason: str) -> str:
 
 
 def _check_uploads(uploads: list[Any], errors: Errors) -> None:
-    """Type (by content) and size of every file before anything is saved (orglife.actions.check_upload)."""
+    """Type (by content) and size of every file before anything is saved (core.uploads)."""
     for upload in uploads:
-        name = os.path.basename(str(getattr(upload, "name", "") or "材料"))[:200] or "材料"
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
         try:
-            orglife_actions.check_upload(name, int(upload.size), head)
+            core_uploads.check_file(upload, "材料")
         except ValidationError as exc:
             for msg in exc.message_dict.get("file", exc.messages):
                 errors.add("file", msg)
 
 
 def _store(step: Step, upload: Any, actor: Any, title: str = "") -> StepDocument:
-    original = os.path.basename(str(getattr(upload, "name", "") or "材料"))[:200] or "材料"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = orglife_actions.check_upload(original, size, head)
+    original, size, content_type, ext = core_uploads.check_file(upload, "材料")
     document = StepDocument(
         step=step, title=(title.strip() or STEPS[step.number].document)[:100], original_name=original,
         content_type=content_type, size=size, uploaded_by=_who(actor),
