@@ -33,6 +33,7 @@ from dangjian.core import audit, uploads
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.core.validation import Errors
+from dangjian.lib.dates import cn_date
 from dangjian.members import actions as member_actions
 from dangjian.members.choices import ON_ROLL_STATES, LeaveReason, MemberEventKind
 from dangjian.members.models import Member
@@ -56,10 +57,6 @@ _TEXT_LIMIT = 500
 
 def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _reason(reason: str) -> str:
@@ -164,11 +161,11 @@ def _clean_round(org: Organization, data: dict[str, Any], *, exclude_pk: int | N
         if held_on > timezone.localdate():
             errors.add("held_on", "评议日期不能晚于今天")
         if org.founded_on and held_on < org.founded_on:
-            errors.add("held_on", f"评议日期不能早于{org.name}的成立日期（{_cn(org.founded_on)}）")
+            errors.add("held_on", f"评议日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            errors.add("held_on", f"{org.name}已于{_cn(org.dissolved_on)}撤销，不能登记此后的评议")
+            errors.add("held_on", f"{org.name}已于{cn_date(org.dissolved_on)}撤销，不能登记此后的评议")
         if meeting is not None and meeting.held_on != held_on:
-            errors.add("meeting", f"所选会议于{_cn(meeting.held_on)}召开，与评议日期不一致")
+            errors.add("meeting", f"所选会议于{cn_date(meeting.held_on)}召开，与评议日期不一致")
     year = errors.count(data.get("year"), "year", "评议年度")
     if year is None and "year" not in errors and held_on is not None:
         year = held_on.year
@@ -349,7 +346,7 @@ def set_results(appraisal: AppraisalRound, *, actor: Any, entries: list[dict[str
         result = results.get(member_id)
         if result is None:
             name = Member.objects.filter(pk=member_id).values_list("name", flat=True).first()
-            errors.add("results", f"{name or '所选党员'}不在{appraisal.org.name}{_cn(appraisal.held_on)}的党员名册上，不能评议")
+            errors.add("results", f"{name or '所选党员'}不在{appraisal.org.name}{cn_date(appraisal.held_on)}的党员名册上，不能评议")
             continue
         if member_id in seen:
             errors.add("results", f"{result.member.name}重复填写")
@@ -520,7 +517,7 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
     elif decided_on > today:
         errors.add("decided_on", "决定日期不能晚于今天")
     elif decided_on < appraisal.held_on:
-        errors.add("decided_on", f"决定日期不能早于民主评议日期（{_cn(appraisal.held_on)}）")
+        errors.add("decided_on", f"决定日期不能早于民主评议日期（{cn_date(appraisal.held_on)}）")
     doc_no = str(data.get("doc_no") or "").strip()
     if len(doc_no) > 100:
         errors.add("doc_no", "文号不能超过100个字")
@@ -531,7 +528,7 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
         if not isinstance(deadline, dt.date):
             errors.add("deadline", "限期改正须填写改正期限")
         elif decided_on is not None and deadline <= decided_on:
-            errors.add("deadline", f"改正期限须晚于决定日期（{_cn(decided_on)}）")
+            errors.add("deadline", f"改正期限须晚于决定日期（{cn_date(decided_on)}）")
     elif deadline:
         errors.add("deadline", "只有限期改正需要填写改正期限")
         deadline = None
@@ -588,10 +585,10 @@ def close_followup(followup: FollowUp, *, actor: Any, outcome: str, closed_on: d
     elif closed_on > today:
         errors.add("closed_on", "办结日期不能晚于今天")
     elif closed_on < followup.decided_on:
-        errors.add("closed_on", f"办结日期不能早于决定日期（{_cn(followup.decided_on)}）")
+        errors.add("closed_on", f"办结日期不能早于决定日期（{cn_date(followup.decided_on)}）")
     elif (outcome == FollowUpOutcome.NOT_CORRECTED and followup.deadline is not None
           and closed_on <= followup.deadline):
-        errors.add("outcome", f"改正期限（{_cn(followup.deadline)}）届满后才能认定逾期未改正")
+        errors.add("outcome", f"改正期限（{cn_date(followup.deadline)}）届满后才能认定逾期未改正")
     note = (note or "").strip()
     if len(note) > _TEXT_LIMIT:
         errors.add("note", f"不能超过{_TEXT_LIMIT}个字")

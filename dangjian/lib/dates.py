@@ -1,8 +1,10 @@
-"""Date helpers shared by rules and filters: whole years between dates, anniversaries."""
+"""Date helpers shared by rules and filters: whole years between dates, anniversaries, the written date."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils import formats
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -24,3 +26,9 @@ def whole_years(start: dt.date, end: dt.date) -> int:
 def born_on_or_before(today: dt.date, age: int) -> dt.date:
     """Latest birth date of someone who is at least `age` on `today`."""
     return add_years(today, -age)
+
+
+def cn_date(day: dt.date | None) -> str:
+    """2025年1月1日: a date as written in sentences, documents and exports, by the DATE_FORMAT of the settings
+    (whatever language is active), as the pages show it; "" for no date."""
+    return formats.date_format(day, "DATE_FORMAT", use_l10n=False) if day else ""

@@ -27,6 +27,7 @@ from django.utils.html import linebreaks
 from dangjian.core import audit, uploads
 from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.core.validation import Errors
+from dangjian.lib.dates import cn_date
 from dangjian.lib.votes import assembly_vote
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.membership import members_on
@@ -87,10 +88,6 @@ ALLOWED_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}
 def _who(actor: Any) -> Any:
     """The actor as a user row for foreign keys and history (None for anonymous/system callers)."""
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _cndate(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- pure helpers -------------------------------------------------------------------------------------------
@@ -242,9 +239,9 @@ def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], lis
         if starts_at > timezone.now():
             errors.add("starts_at", "会议时间不能晚于现在")
         if org.founded_on and held_on < org.founded_on:
-            errors.add("starts_at", f"会议日期不能早于{org.name}的成立日期（{_cndate(org.founded_on)}）")
+            errors.add("starts_at", f"会议日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            errors.add("starts_at", f"{org.name}已于{_cndate(org.dissolved_on)}撤销，不能登记此后的会议")
+            errors.add("starts_at", f"{org.name}已于{cn_date(org.dissolved_on)}撤销，不能登记此后的会议")
     values: dict[str, Any] = {
         "starts_at": starts_at, "held_on": held_on, "online": bool(data.get("online")),
     }
@@ -666,9 +663,9 @@ def record_talk(*, actor: Any, org: Organization, data: dict[str, Any]) -> Heart
         if held_on > timezone.localdate():
             errors.add("held_on", "谈话日期不能晚于今天")
         if org.founded_on and held_on < org.founded_on:
-            errors.add("held_on", f"谈话日期不能早于{org.name}的成立日期（{_cndate(org.founded_on)}）")
+            errors.add("held_on", f"谈话日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            errors.add("held_on", f"{org.name}已于{_cndate(org.dissolved_on)}撤销")
+            errors.add("held_on", f"{org.name}已于{cn_date(org.dissolved_on)}撤销")
         if not errors:
             roll = {m.pk: m for m in members_on(org.pk, held_on)}
             initiator = _talk_member(data.get("initiator"), roll, "initiator", org, errors)

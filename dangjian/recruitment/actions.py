@@ -31,6 +31,7 @@ from dangjian.core import uploads as core_uploads
 from dangjian.core.scoping import require
 from dangjian.core.validation import Errors
 from dangjian.lib import pinyin
+from dangjian.lib.dates import cn_date
 from dangjian.lib.votes import assembly_vote
 from dangjian.members import actions as member_actions
 from dangjian.members import pii
@@ -43,7 +44,7 @@ from dangjian.orglife.models import Meeting, Vote
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.recruitment import rules
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant, ApplicantStatus, Step, StepDocument
-from dangjian.recruitment.rules import Fact, Limits, cn
+from dangjian.recruitment.rules import Fact, Limits
 from dangjian.recruitment.steps import (
     ACTIVIST,
     ADMISSION_APPROVAL,
@@ -422,7 +423,7 @@ def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None,
                 errors.add(name, "请填写票数，或选择记录了该表决的支部党员大会")
         plan.tally = {k: v or 0 for k, v in counts.items()}
     if plan.meeting is not None and day is not None and day != plan.meeting.held_on:
-        errors.add("date", f"日期应为支部党员大会召开的日期（{cn(plan.meeting.held_on)}）")
+        errors.add("date", f"日期应为支部党员大会召开的日期（{cn_date(plan.meeting.held_on)}）")
     return plan
 
 
@@ -509,7 +510,7 @@ def record_step(applicant: Applicant, *, actor: Any, number: int, data: dict[str
     elif day > today:
         errors.add("date", "日期不能晚于今天")
     elif day < last.date:
-        errors.add("date", f"日期不能早于上一步骤“{last.label}”的日期（{cn(last.date)}）")
+        errors.add("date", f"日期不能早于上一步骤“{last.label}”的日期（{cn_date(last.date)}）")
     _check_texts(data, errors)
     _check_uploads(uploads or [], errors)
     step = Step(
@@ -624,7 +625,7 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         end = rules.current_probation_end(facts, limits)
         assert end is not None
         if day < end:
-            errors.add("date", f"预备期至{cn(end)}届满（预备期一年，从支部大会通过之日算起；党章第七条、发展党员工作细则"
+            errors.add("date", f"预备期至{cn_date(end)}届满（预备期一年，从支部大会通过之日算起；党章第七条、发展党员工作细则"
                                  "第三十二条），届满后方可讨论转正")
         outcome = data.get("outcome")
         if outcome not in Outcome.values:
@@ -644,7 +645,7 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         step.outcome, step.extension_months, step.approved = meeting.outcome, meeting.extension_months, True
         due = rules.approval_due(meeting.date, limits)
         if day > due:
-            flags.append(f"审批晚于支部大会讨论后{limits.approval_months}个月（{cn(due)}）：党委对预备党员转正的决议应当在"
+            flags.append(f"审批晚于支部大会讨论后{limits.approval_months}个月（{cn_date(due)}）：党委对预备党员转正的决议应当在"
                          f"{limits.approval_months}个月内审批（发展党员工作细则第三十四条）")
     return people, group
 
@@ -675,7 +676,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
     if number == ADMISSION_APPROVAL:
         if not step.approved:
             applicant.status = ApplicantStatus.STOPPED
-            applicant.stopped_reason = f"上级党委审批未同意接收（{cn(step.date)}）"
+            applicant.stopped_reason = f"上级党委审批未同意接收（{cn_date(step.date)}）"
             return
         meeting = _last(steps, ADMISSION_MEETING)
         assert meeting is not None
@@ -693,7 +694,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             assert end is not None
             member_actions.record_status_event(
                 member, actor=actor, kind=MemberEventKind.CONFIRMED, date=end, doc_no=step.doc_no,
-                reason=f"预备期满，经支部大会讨论、上级党委{cn(step.date)}审批，按期转为正式党员",
+                reason=f"预备期满，经支部大会讨论、上级党委{cn_date(step.date)}审批，按期转为正式党员",
             )
             applicant.status = ApplicantStatus.CONFIRMED
         elif step.outcome == Outcome.CANCEL:
@@ -709,7 +710,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             new_end = rules.probation_end(admitted, months, limits)
             MemberEvent.objects.create(
                 member=member, kind=MemberEventKind.PROBATION_EXTENDED, date=step.date, from_org=member.org,
-                doc_no=step.doc_no, reason=f"延长预备期{months}个月，至{cn(new_end)}", actor=_who(actor),
+                doc_no=step.doc_no, reason=f"延长预备期{months}个月，至{cn_date(new_end)}", actor=_who(actor),
             )
             audit.record("members.status", actor=actor, obj=member, org=member.org,
                          changes={"kind": MemberEventKind.PROBATION_EXTENDED.label, "date": step.date.isoformat(),

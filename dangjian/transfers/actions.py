@@ -25,6 +25,7 @@ from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import require
 from dangjian.core.validation import Errors
+from dangjian.lib.dates import cn_date
 from dangjian.members import pii
 from dangjian.members.actions import create_member, record_status_event, reveal_needs_otp, transfer_member
 from dangjian.members.choices import LeaveReason, MemberEventKind, MemberState
@@ -43,10 +44,6 @@ def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _check_day(errors: Errors, field: str, day: dt.date | None, today: dt.date, label: str,
                not_before: dt.date | None = None, before_label: str = "") -> None:
     """Required, not in the future, and (optionally) not before another date."""
@@ -55,7 +52,7 @@ def _check_day(errors: Errors, field: str, day: dt.date | None, today: dt.date, 
     elif day > today:
         errors.add(field, f"{label}不能晚于今天")
     elif not_before is not None and day < not_before:
-        errors.add(field, f"{label}不能早于{before_label}（{_cn(not_before)}）")
+        errors.add(field, f"{label}不能早于{before_label}（{cn_date(not_before)}）")
 
 
 def _member_for_update(member: Member) -> Member:
@@ -67,7 +64,7 @@ def _open_transfer_error(member: Member) -> str | None:
     if t is None:
         return None
     where = f"转往{t.destination}" if t.destination else ""
-    return f"该党员已有未办结的组织关系转接（{_cn(t.issued_on)}{where}），请先办结或撤回"
+    return f"该党员已有未办结的组织关系转接（{cn_date(t.issued_on)}{where}），请先办结或撤回"
 
 
 def receiving_branch_errors(
@@ -495,7 +492,7 @@ def record_lost_contact(
         errors.add("member", "该党员已有未结案的失联登记")
     suspension = current_suspension(member)
     if suspension is not None and last_contact_on is not None and last_contact_on > suspension.date:
-        errors.add("last_contact_on", f"该党员已于{_cn(suspension.date)}停止党籍，最后联系日期不能晚于此日")
+        errors.add("last_contact_on", f"该党员已于{cn_date(suspension.date)}停止党籍，最后联系日期不能晚于此日")
     errors.raise_if_any()
     assert last_contact_on is not None
     case = LostContact(member=member, last_contact_on=last_contact_on, search_notes=search_notes.strip(),
@@ -589,7 +586,7 @@ def suspend_lost_member(
     _check_day(errors, "date", date, today, "决定日期")
     if date is not None and "date" not in errors and date < due:
         errors.add("date", f"与党组织失去联系{months}个月以上方可停止党籍（党员教育管理工作条例第二十四条），"
-                             f"最后联系于{_cn(case.last_contact_on)}，{_cn(due)}起方可作出决定")
+                             f"最后联系于{cn_date(case.last_contact_on)}，{cn_date(due)}起方可作出决定")
     if not doc_no.strip():
         errors.add("doc_no", "停止党籍须填写决定文号")
     errors.raise_if_any()
@@ -624,7 +621,7 @@ def remove_lapsed_member(
         errors.add("member", "只有停止党籍的党员可以按照自行脱党予以除名")
     elif date is not None and "date" not in errors and date < (due := rules.removal_due(suspension.date, years)):
         errors.add("date", f"停止党籍{years}年后确实无法取得联系的方可按照自行脱党予以除名（党员教育管理工作条例第二十四条），"
-                             f"该党员于{_cn(suspension.date)}停止党籍，{_cn(due)}起方可作出决定")
+                             f"该党员于{cn_date(suspension.date)}停止党籍，{cn_date(due)}起方可作出决定")
     if not doc_no.strip():
         errors.add("doc_no", "除名须填写决定文号")
     errors.raise_if_any()

@@ -6,21 +6,24 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
+
+from dangjian.lib.dates import cn_date
 
 register = template.Library()
 
 
 @register.filter
 def cndate(value: Any) -> str:
-    """2025年1月1日; datetimes are shown in Asia/Shanghai with the time."""
+    """2025年1月1日 (the settings' DATE_FORMAT); datetimes are shown in Asia/Shanghai with the time
+    (DATETIME_FORMAT, 2025年1月1日 08:05)."""
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        return formats.date_format(local, "DATETIME_FORMAT", use_l10n=False)
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     return str(value)
 
 
