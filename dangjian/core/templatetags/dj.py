@@ -1,4 +1,4 @@
-"""Template filters used everywhere: Chinese dates, masks, audit action labels."""
+"""Template filters used everywhere: Chinese dates, audit action labels. (Query strings: Django's {% querystring %}.)"""
 
 from __future__ import annotations
 
@@ -33,14 +33,3 @@ def audit_label(code: str) -> str:
 
     return ACTIONS.get(code, code)
 
-
-@register.simple_tag(takes_context=True)
-def query_replace(context: Any, **kwargs: Any) -> str:
-    """The current query string with some parameters replaced (pagination, sorting)."""
-    params = context["request"].GET.copy()
-    for key, value in kwargs.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()
