@@ -42,8 +42,8 @@ from dangjian.core.exports import xlsx_response, xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.orglife.views import _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import filter_orgs_for
 
 _HISTORY_LIMIT = 50
 
@@ -86,7 +86,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    form = RoundFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = RoundFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     queryset = actions.rounds_for(user)
     if form.is_bound and not form.is_valid():
         queryset = queryset.none()
@@ -394,7 +394,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    form = FollowUpFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = FollowUpFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     followups = FollowUp.objects.visible_to(user)
     pending = actions.awaiting_followup(AppraisalResult.objects.visible_to(user))
     today = timezone.localdate()
@@ -455,7 +455,7 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = SummaryForm(request.GET or None, orgs=orgs)
     year = _default_year(timezone.localdate())
     org = Organization.objects.visible_to(user).filter(path=scope.view_roots[0]).first()

@@ -34,6 +34,7 @@ from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import default_root, get_org_for_user
 
 
 def _month(request: HttpRequest, today: dt.date) -> dt.date:
@@ -43,14 +44,13 @@ def _month(request: HttpRequest, today: dt.date) -> dt.date:
 def _root(request: HttpRequest) -> Organization:
     """The org named by ?org= (within the view scope), else the user's first view root; 404 without one."""
     user: Any = request.user
-    orgs: Any = Organization.objects.get_queryset()
     raw = request.GET.get("org") or request.POST.get("org")
     if raw:
-        return get_for_user(orgs, user, "view", pk=raw)
-    roots = sorted(scope_for(user).view_roots)
-    if not roots:
+        return get_org_for_user(user, raw)
+    root = default_root(user)
+    if root is None:
         raise Http404("没有可查看的党组织")
-    return orgs.get(path=roots[0])
+    return root
 
 
 def _export(request: HttpRequest, org: Organization, what: str, filename: str, header: list[str],

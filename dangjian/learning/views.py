@@ -36,8 +36,8 @@ from dangjian.learning.models import StudySession
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
-from dangjian.orglife.views import _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import default_root, filter_orgs_for
 
 MAX_OFFERED_MEMBERS = 300
 EXPORT_LIMIT = 100_000
@@ -91,7 +91,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     """学习培训记录: sessions the user may read, filtered, paginated; `?export=xlsx` for the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    form = SessionFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = SessionFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     data: dict[str, Any] = {}
     valid = not form.is_bound or form.is_valid()
     if form.is_bound and valid:
@@ -233,7 +233,7 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = YearOrgForm(request.GET or None, orgs=orgs)
     org_pk: Any = None
     short = False
@@ -248,7 +248,7 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     if org_pk:
         org = get_for_user(_orgs(), user, "view", pk=org_pk)
     else:
-        org = Organization.objects.visible_to(user).filter(path__in=scope.view_roots).order_by("path").first()
+        org = default_root(user)
         if org is None:
             raise Http404("未找到该页面")
     if not scope.covers(org.path, "view"):

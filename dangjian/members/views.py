@@ -21,8 +21,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods
-from django_otp import user_has_device
 
+from dangjian.accounts.otp import otp_links
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors
@@ -56,17 +56,6 @@ def _filter(request: HttpRequest) -> MemberFilter:
     return member_filter
 
 
-def _otp_links(request: HttpRequest) -> dict[str, Any]:
-    """Where to go to verify the session with a second factor (setup first if no device yet)."""
-    has_device = user_has_device(request.user)
-    return {
-        "otp_url": (
-            f"{reverse('accounts:otp_verify')}?next={request.path}" if has_device else reverse("accounts:otp_setup")
-        ),
-        "otp_has_device": has_device,
-    }
-
-
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     """党员名册: the filtered, scoped, paginated list with its filter form and export links."""
@@ -91,7 +80,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     }
     if scope.reveal_roots:
         context["reveal_needs_otp"] = actions.reveal_needs_otp(request.user)
-        context.update(_otp_links(request))
+        context.update(otp_links(request))
     return render(request, "members/list.html", context)
 
 
@@ -250,7 +239,7 @@ def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> 
         "can_reveal": may_reveal,
         "reveal_form": RevealForm() if may_reveal else None,
         "reveal_needs_otp": may_reveal and actions.reveal_needs_otp(request.user),
-        **(_otp_links(request) if may_reveal else {}),
+        **(otp_links(request) if may_reveal else {}),
         "sections": _lifecycle_sections(request, member),
     }
 
@@ -393,7 +382,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "member": member, "reveal_needs_otp": needs_otp, "person_name": member.name,
         "list_url": reverse("members:list"), "list_label": "党员名册",
         "detail_url": reverse("members:detail", args=[member.pk]),
-        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **_otp_links(request),
+        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **otp_links(request),
     })
 
 

@@ -44,6 +44,7 @@ from dangjian.orglife.forms import (
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import filter_orgs_for
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
@@ -67,17 +68,6 @@ def _kind_labels(meeting: Meeting) -> list[str]:
     return [MeetingKind(k).label for k in actions.meeting_kinds(meeting)]
 
 
-def _filter_orgs(user: Any) -> list[Organization]:
-    """Org choices for the filter: the user's view roots and two levels below (a full tree can be huge)."""
-    scope = scope_for(user)
-    if not scope.view_roots:
-        return []
-    visible = Organization.objects.visible_to(user).filter(path__in=scope.view_roots)
-    depth = min((len(p) // Organization.steplen for p in scope.view_roots), default=1)
-    below = Organization.objects.visible_to(user).filter(depth__lte=depth + 2)
-    return list((visible | below).order_by("path")[:500])
-
-
 def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
     """Host/recorder/vote choices: whoever an all-member sitting of the org would expect on `day`."""
     kinds = [MeetingKind.GROUP_MEETING] if org.kind == OrgKind.GROUP else [MeetingKind.BRANCH_ASSEMBLY]
@@ -93,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     """组织生活记录: meetings the user may read, filtered and paginated, with 应到/实到 counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = MeetingFilterForm(request.GET or None, orgs=orgs)
     queryset = actions.meetings_for(user)
     if form.is_bound and not form.is_valid():

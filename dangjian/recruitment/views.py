@@ -21,13 +21,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.accounts.otp import otp_links
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
-from dangjian.members.views import _otp_links
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
@@ -178,7 +178,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document_form": DocumentForm(steps=steps) if may_change and steps else None,
         "stop_form": StopForm() if may_change else None,
         "forms": [(name, f.title) for name, f in FORMS.items() if applicant.step >= f.after],
-        **(_otp_links(request) if may_reveal else {}),
+        **(otp_links(request) if may_reveal else {}),
     })
 
 
@@ -320,7 +320,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "includes/reveal_page.html", {
         "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, "person_name": applicant.name,
         "list_url": reverse("recruitment:list"), "list_label": "发展党员",
-        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **_otp_links(request),
+        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **otp_links(request),
     })
 
 
