@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from dangjian.core import document_views, rule_views, views
+from dangjian.core import views
+from dangjian.core.documents import views as document_views
+from dangjian.core.rules import views as rule_views
 
 app_name = "core"
 urlpatterns = [

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from dangjian.orglife import compliance_views, talk_views, views
+from dangjian.orglife import compliance_views, views
+from dangjian.orglife.talks import views as talk_views
 
 app_name = "orglife"
 urlpatterns = [
