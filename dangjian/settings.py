@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "template_partials",
     "treebeard",
     "simple_history",
     "axes",

@@ -19,7 +19,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from dangjian.accounts.forms import (
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
 from dangjian.core import audit
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.models import AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_for
@@ -66,17 +66,6 @@ def duty(role: str) -> Callable[[View], View]:
         return login_required(wrapper)
 
     return decorator
-
-
-def _apply_errors(form: Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Put an action's refusal on the form: on its field where the form has one, else on the form."""
-    rename = rename or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = rename.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:
@@ -160,7 +149,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"], member=form.member, must_change_password=True,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"member": "id_card", "password": "password1"})
+            apply_action_errors(form, exc, {"member": "id_card", "password": "password1"})
         else:
             text = f"已创建账号 {account.username}，首次登录须修改密码"
             if account.member_id:
@@ -220,7 +209,7 @@ def user_link(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             account = actions.link_member(account, actor=request.user, member=form.member)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已关联：{form.member.name}（{form.member.org.name}）")
             return redirect("accounts:user_detail", pk=account.pk)
@@ -255,7 +244,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
         try:
             assignment = actions.grant_role(form.user, actor=request.user, role=data["role"], org=data["org"])
         except ValidationError as exc:
-            _apply_errors(form, exc, {"user": "username"})
+            apply_action_errors(form, exc, {"user": "username"})
         else:
             messages.success(request, f"已授予：{assignment}")
             return redirect(f"{reverse('accounts:roles')}?{urlencode({'q': form.user.username})}")
@@ -292,7 +281,7 @@ def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.reset_otp(account, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已重置账号 {account.username} 的动态口令，其下次登录时须重新绑定")
             return redirect(f"{reverse('accounts:roles')}?{urlencode({'q': account.username})}")

@@ -18,7 +18,6 @@ the subtree totals and the login in step.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from typing import Any
 
@@ -30,13 +29,15 @@ from django.utils import timezone
 from dangjian.appraisal import rules
 from dangjian.appraisal.choices import OUTCOMES_BY_KIND, FollowUpKind, FollowUpOutcome, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for
+from dangjian.core.validation import Errors
+from dangjian.lib.dates import cn_date
 from dangjian.members import actions as member_actions
 from dangjian.members.choices import ON_ROLL_STATES, LeaveReason, MemberEventKind
 from dangjian.members.models import Member
-from dangjian.orglife.actions import check_upload, expected_members, meeting_kinds
+from dangjian.orglife.actions import expected_members, meeting_kinds
 from dangjian.orglife.choices import AttendanceStatus, MeetingKind
 from dangjian.orglife.models import Meeting
 from dangjian.orgs.models import Organization, OrgKind
@@ -56,14 +57,6 @@ _TEXT_LIMIT = 500
 
 def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _reason(reason: str) -> str:
@@ -134,21 +127,7 @@ def review_meetings(org: Organization) -> Any:
 # --- validation -----------------------------------------------------------------------------------------------
 
 
-def _int(value: Any, field: str, errors: dict[str, list[str]], label: str = "") -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        _add(errors, field, f"{label}请填写整数")
-        return None
-    if number < 0:
-        _add(errors, field, f"{label}不能为负数")
-        return None
-    return number
-
-
-def _meeting(value: Any, org: Organization, errors: dict[str, list[str]]) -> Meeting | None:
+def _meeting(value: Any, org: Organization, errors: Errors) -> Meeting | None:
     if value in (None, ""):
         return None
     meeting_id = value.pk if isinstance(value, Meeting) else value
@@ -157,10 +136,10 @@ def _meeting(value: Any, org: Organization, errors: dict[str, list[str]]) -> Mee
     except (TypeError, ValueError):
         meeting = None
     if meeting is None:
-        _add(errors, "meeting", "所选会议记录不存在或不是该党支部的会议")
+        errors.add("meeting", "所选会议记录不存在或不是该党支部的会议")
         return None
     if MeetingKind.MEMBER_REVIEW not in meeting_kinds(meeting):
-        _add(errors, "meeting", "所选会议记录不是“民主评议党员”类型的会议")
+        errors.add("meeting", "所选会议记录不是“民主评议党员”类型的会议")
         return None
     return meeting
 
@@ -168,54 +147,53 @@ def _meeting(value: Any, org: Organization, errors: dict[str, list[str]]) -> Mee
 def _clean_round(org: Organization, data: dict[str, Any], *, exclude_pk: int | None = None
                  ) -> tuple[dict[str, Any], list[Member]]:
     """Validate a round's data for `org`: (model field values, the members appraised)."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     for name in sorted(set(data) - set(ROUND_FIELDS)):
-        _add(errors, name, "未知字段")
+        errors.add(name, "未知字段")
     if org.kind != OrgKind.BRANCH:
-        _add(errors, "org", f"民主评议党员由党支部开展，{OrgKind(org.kind).label}不能登记")
+        errors.add("org", f"民主评议党员由党支部开展，{OrgKind(org.kind).label}不能登记")
     meeting = _meeting(data.get("meeting"), org, errors)
     held_on = data.get("held_on") or (meeting.held_on if meeting is not None else None)
     if isinstance(held_on, dt.datetime) or not isinstance(held_on, dt.date):
-        _add(errors, "held_on", "请填写评议日期")
+        errors.add("held_on", "请填写评议日期")
         held_on = None
     else:
         if held_on > timezone.localdate():
-            _add(errors, "held_on", "评议日期不能晚于今天")
+            errors.add("held_on", "评议日期不能晚于今天")
         if org.founded_on and held_on < org.founded_on:
-            _add(errors, "held_on", f"评议日期不能早于{org.name}的成立日期（{_cn(org.founded_on)}）")
+            errors.add("held_on", f"评议日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            _add(errors, "held_on", f"{org.name}已于{_cn(org.dissolved_on)}撤销，不能登记此后的评议")
+            errors.add("held_on", f"{org.name}已于{cn_date(org.dissolved_on)}撤销，不能登记此后的评议")
         if meeting is not None and meeting.held_on != held_on:
-            _add(errors, "meeting", f"所选会议于{_cn(meeting.held_on)}召开，与评议日期不一致")
-    year = _int(data.get("year"), "year", errors, "评议年度")
+            errors.add("meeting", f"所选会议于{cn_date(meeting.held_on)}召开，与评议日期不一致")
+    year = errors.count(data.get("year"), "year", "评议年度")
     if year is None and "year" not in errors and held_on is not None:
         year = held_on.year
     if year is None:
-        _add(errors, "year", "请填写评议年度")
+        errors.add("year", "请填写评议年度")
     elif held_on is not None and not rules.round_year_ok(year, held_on):
-        _add(errors, "year", f"{year}年度的民主评议应在{year}年内或次年开展")
+        errors.add("year", f"{year}年度的民主评议应在{year}年内或次年开展")
     elif AppraisalRound.objects.filter(org=org, year=year).exclude(pk=exclude_pk or 0).exists():
-        _add(errors, "year", f"{org.name}{year}年度已有民主评议，每个党支部每年一次")
+        errors.add("year", f"{org.name}{year}年度已有民主评议，每个党支部每年一次")
     note = str(data.get("note") or "").strip()
     if len(note) > _TEXT_LIMIT:
-        _add(errors, "note", f"不能超过{_TEXT_LIMIT}个字")
+        errors.add("note", f"不能超过{_TEXT_LIMIT}个字")
     members: list[Member] = []
     if held_on is not None and "org" not in errors and "held_on" not in errors:
         members = roll(org, held_on)
         if not members:
-            _add(errors, "held_on", "该党支部评议日没有在册党员，无法开展民主评议")
-    participants = _int(data.get("participants"), "participants", errors, "参加民主测评人数")
+            errors.add("held_on", "该党支部评议日没有在册党员，无法开展民主评议")
+    participants = errors.count(data.get("participants"), "participants", "参加民主测评人数")
     if participants is None and "participants" not in errors and meeting is not None:
         participants = meeting.attendance.filter(dual=False, status=AttendanceStatus.PRESENT).count()
     if participants is None:
         if "participants" not in errors:
-            _add(errors, "participants", "请填写参加民主测评人数")
+            errors.add("participants", "请填写参加民主测评人数")
     elif participants <= 0:
-        _add(errors, "participants", "参加民主测评人数须大于0")
+        errors.add("participants", "参加民主测评人数须大于0")
     elif members and participants > len(members):
-        _add(errors, "participants", f"参加民主测评人数（{participants}）不能多于评议名单人数（{len(members)}）")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("participants", f"参加民主测评人数（{participants}）不能多于评议名单人数（{len(members)}）")
+    errors.raise_if_any()
     return {"year": year, "held_on": held_on, "meeting": meeting, "participants": participants, "note": note}, members
 
 
@@ -242,39 +220,39 @@ def _lock_round(appraisal: AppraisalRound, actor: Any) -> AppraisalRound:
     return locked
 
 
-def _clean_result(entry: dict[str, Any], participants: int, name: str, errors: dict[str, list[str]],
+def _clean_result(entry: dict[str, Any], participants: int, name: str, errors: Errors,
                   field: str = "results") -> dict[str, Any]:
     """A result's values from `entry` (the keys of RESULT_FIELDS it holds); errors prefixed with the name."""
     values: dict[str, Any] = {}
     for key in sorted(set(entry) - set(RESULT_FIELDS) - {"member"}):
-        _add(errors, field, f"{name}：未知字段 {key}")
+        errors.add(field, f"{name}：未知字段 {key}")
     for key in ("self_rating", "rating"):
         if key in entry:
             value = entry.get(key) or ""
             if value and value not in Rating.values:
-                _add(errors, field, f"{name}：请选择优秀、合格、基本合格或不合格")
+                errors.add(field, f"{name}：请选择优秀、合格、基本合格或不合格")
             values[key] = value
     for key in ("peer_opinion", "reason"):
         if key in entry:
             text = str(entry.get(key) or "").strip()
             if len(text) > _TEXT_LIMIT:
-                _add(errors, field, f"{name}：{'党员互评意见' if key == 'peer_opinion' else '评定意见'}不能超过{_TEXT_LIMIT}个字")
+                errors.add(field, f"{name}：{'党员互评意见' if key == 'peer_opinion' else '评定意见'}不能超过{_TEXT_LIMIT}个字")
             values[key] = text
     for key in VOTE_FIELDS:
         if key in entry:
-            number = _int(entry.get(key), field, errors, f"{name}：{VOTE_LABELS[key]}")
+            number = errors.count(entry.get(key), field, f"{name}：{VOTE_LABELS[key]}")
             values[key] = number or 0
     return values
 
 
-def _check_result(values: dict[str, Any], participants: int, name: str, errors: dict[str, list[str]],
+def _check_result(values: dict[str, Any], participants: int, name: str, errors: Errors,
                   field: str = "results") -> None:
     """Rules on a result's full values: votes within the participants, a reason for 不合格."""
     votes = [int(values.get(k) or 0) for k in VOTE_FIELDS]
     if not rules.votes_within(votes, participants):
-        _add(errors, field, f"{name}：测评票数合计（{sum(votes)}）不能多于参加民主测评人数（{participants}）")
+        errors.add(field, f"{name}：测评票数合计（{sum(votes)}）不能多于参加民主测评人数（{participants}）")
     if values.get("rating") == Rating.UNQUALIFIED and not values.get("reason"):
-        _add(errors, field, f"{name}：评定为不合格须填写评定意见")
+        errors.add(field, f"{name}：评定为不合格须填写评定意见")
 
 
 def _result_snapshot(result: AppraisalResult) -> dict[str, Any]:
@@ -355,7 +333,7 @@ def set_results(appraisal: AppraisalRound, *, actor: Any, entries: list[dict[str
     # The sheet follows the roll of the day, should a 党籍变动 dated before it have been recorded since drafting.
     _sync_results(appraisal, roll(appraisal.org, appraisal.held_on))
     results = {r.member_id: r for r in appraisal.results.select_related("member")}
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     seen: set[int] = set()
     changed: list[AppraisalResult] = []
     for entry in entries:
@@ -363,15 +341,15 @@ def set_results(appraisal: AppraisalRound, *, actor: Any, entries: list[dict[str
         try:
             member_id = int(raw.pk if isinstance(raw, Member) else raw)
         except (TypeError, ValueError):
-            _add(errors, "results", "所选党员不存在")
+            errors.add("results", "所选党员不存在")
             continue
         result = results.get(member_id)
         if result is None:
             name = Member.objects.filter(pk=member_id).values_list("name", flat=True).first()
-            _add(errors, "results", f"{name or '所选党员'}不在{appraisal.org.name}{_cn(appraisal.held_on)}的党员名册上，不能评议")
+            errors.add("results", f"{name or '所选党员'}不在{appraisal.org.name}{cn_date(appraisal.held_on)}的党员名册上，不能评议")
             continue
         if member_id in seen:
-            _add(errors, "results", f"{result.member.name}重复填写")
+            errors.add("results", f"{result.member.name}重复填写")
             continue
         seen.add(member_id)
         values = _clean_result(entry, appraisal.participants, result.member.name, errors)
@@ -380,8 +358,7 @@ def set_results(appraisal: AppraisalRound, *, actor: Any, entries: list[dict[str
         for key, value in values.items():
             setattr(result, key, value)
         changed.append(result)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if changed:
         AppraisalResult.objects.bulk_update(changed, list(RESULT_FIELDS))
     check = excellent_check(appraisal)
@@ -463,17 +440,16 @@ def correct_result(result: AppraisalResult, *, actor: Any, data: dict[str, Any],
     if appraisal.is_draft:
         raise ValidationError({NON_FIELD_ERRORS: ["草稿可直接修改，无需更正"]})
     reason = _reason(reason)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     values = _clean_result(data, appraisal.participants, result.member.name, errors, field=NON_FIELD_ERRORS)
     merged = {k: getattr(result, k) for k in RESULT_FIELDS} | values
     if not merged["rating"]:
-        _add(errors, "rating", "请选择评定等次")
+        errors.add("rating", "请选择评定等次")
     _check_result(merged, appraisal.participants, result.member.name, errors, field=NON_FIELD_ERRORS)
     if (result.rating == Rating.UNQUALIFIED and merged["rating"] != Rating.UNQUALIFIED
             and result.followups.exists()):
-        _add(errors, "rating", "该党员已有组织处置记录，不能更正为其他等次")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("rating", "该党员已有组织处置记录，不能更正为其他等次")
+    errors.raise_if_any()
     before = _result_snapshot(result)
     for key, value in values.items():
         setattr(result, key, value)
@@ -492,12 +468,7 @@ def correct_result(result: AppraisalResult, *, actor: Any, data: dict[str, Any],
 
 
 def _store_scan(followup: FollowUp, upload: Any) -> None:
-    original = os.path.basename(str(getattr(upload, "name", "") or "扫描件"))[:200] or "扫描件"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = check_upload(original, size, head)
+    original, size, content_type, ext = uploads.check_file(upload, "扫描件")
     followup.scan.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     followup.scan_name, followup.scan_type, followup.scan_size = original, content_type, size
 
@@ -525,9 +496,9 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
     result = AppraisalResult.objects.select_for_update(of=("self",)).select_related("round__org", "member").get(pk=result.pk)
     appraisal = result.round
     require(actor, appraisal.org.path, "change", appraisal)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     for name in sorted(set(data) - set(FOLLOWUP_FIELDS)):
-        _add(errors, name, "未知字段")
+        errors.add(name, "未知字段")
     if appraisal.is_draft or result.rating != Rating.UNQUALIFIED:
         raise ValidationError({NON_FIELD_ERRORS: ["只有已确认评定为“不合格”的党员需要组织处置"]})
     open_one = result.followups.filter(outcome="").first()
@@ -537,47 +508,42 @@ def record_followup(result: AppraisalResult, *, actor: Any, data: dict[str, Any]
         raise ValidationError({NON_FIELD_ERRORS: [f"{result.member.name}已不在册，无需再作组织处置"]})
     kind = data.get("kind")
     if kind not in FollowUpKind.values:
-        _add(errors, "kind", "请选择限期改正、劝退或除名")
+        errors.add("kind", "请选择限期改正、劝退或除名")
     decided_on = data.get("decided_on")
     today = timezone.localdate()
     if not isinstance(decided_on, dt.date):
-        _add(errors, "decided_on", "请填写决定日期")
+        errors.add("decided_on", "请填写决定日期")
         decided_on = None
     elif decided_on > today:
-        _add(errors, "decided_on", "决定日期不能晚于今天")
+        errors.add("decided_on", "决定日期不能晚于今天")
     elif decided_on < appraisal.held_on:
-        _add(errors, "decided_on", f"决定日期不能早于民主评议日期（{_cn(appraisal.held_on)}）")
+        errors.add("decided_on", f"决定日期不能早于民主评议日期（{cn_date(appraisal.held_on)}）")
     doc_no = str(data.get("doc_no") or "").strip()
     if len(doc_no) > 100:
-        _add(errors, "doc_no", "文号不能超过100个字")
+        errors.add("doc_no", "文号不能超过100个字")
     elif kind in (FollowUpKind.PERSUADE, FollowUpKind.REMOVE) and not doc_no:
-        _add(errors, "doc_no", f"{FollowUpKind(kind).label}须填写决定文号")
+        errors.add("doc_no", f"{FollowUpKind(kind).label}须填写决定文号")
     deadline = data.get("deadline")
     if kind == FollowUpKind.CORRECTION:
         if not isinstance(deadline, dt.date):
-            _add(errors, "deadline", "限期改正须填写改正期限")
+            errors.add("deadline", "限期改正须填写改正期限")
         elif decided_on is not None and deadline <= decided_on:
-            _add(errors, "deadline", f"改正期限须晚于决定日期（{_cn(decided_on)}）")
+            errors.add("deadline", f"改正期限须晚于决定日期（{cn_date(decided_on)}）")
     elif deadline:
-        _add(errors, "deadline", "只有限期改正需要填写改正期限")
+        errors.add("deadline", "只有限期改正需要填写改正期限")
         deadline = None
     note = str(data.get("note") or "").strip()
     if len(note) > _TEXT_LIMIT:
-        _add(errors, "note", f"不能超过{_TEXT_LIMIT}个字")
+        errors.add("note", f"不能超过{_TEXT_LIMIT}个字")
     elif kind in (FollowUpKind.PERSUADE, FollowUpKind.REMOVE) and not note:
-        _add(errors, "note", f"{FollowUpKind(kind).label}须写明理由")
+        errors.add("note", f"{FollowUpKind(kind).label}须写明理由")
     if upload is not None and "kind" not in errors:
         try:
-            size = int(upload.size)
-            upload.seek(0)
-            head = upload.read(16)
-            upload.seek(0)
-            check_upload(str(getattr(upload, "name", "") or "扫描件"), size, head)
+            uploads.check_file(upload, "扫描件")
         except ValidationError as exc:
             for msg in exc.messages:
-                _add(errors, "scan", msg)
-    if errors:
-        raise ValidationError(errors)
+                errors.add("scan", msg)
+    errors.raise_if_any()
     assert decided_on is not None and kind is not None
     followup = FollowUp(result=result, kind=kind, decided_on=decided_on, doc_no=doc_no,
                         deadline=deadline if kind == FollowUpKind.CORRECTION else None, note=note,
@@ -609,25 +575,24 @@ def close_followup(followup: FollowUp, *, actor: Any, outcome: str, closed_on: d
     require(actor, appraisal.org.path, "change", followup)
     if not followup.is_open:
         raise ValidationError({NON_FIELD_ERRORS: ["该组织处置已办结"]})
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if outcome not in OUTCOMES_BY_KIND[followup.kind] or outcome == FollowUpOutcome.REMOVED:
         allowed = "、".join(FollowUpOutcome(o).label for o in OUTCOMES_BY_KIND[followup.kind])
-        _add(errors, "outcome", f"{followup.get_kind_display()}的结果应为：{allowed}")
+        errors.add("outcome", f"{followup.get_kind_display()}的结果应为：{allowed}")
     today = timezone.localdate()
     if not isinstance(closed_on, dt.date):
-        _add(errors, "closed_on", "请填写办结日期")
+        errors.add("closed_on", "请填写办结日期")
     elif closed_on > today:
-        _add(errors, "closed_on", "办结日期不能晚于今天")
+        errors.add("closed_on", "办结日期不能晚于今天")
     elif closed_on < followup.decided_on:
-        _add(errors, "closed_on", f"办结日期不能早于决定日期（{_cn(followup.decided_on)}）")
+        errors.add("closed_on", f"办结日期不能早于决定日期（{cn_date(followup.decided_on)}）")
     elif (outcome == FollowUpOutcome.NOT_CORRECTED and followup.deadline is not None
           and closed_on <= followup.deadline):
-        _add(errors, "outcome", f"改正期限（{_cn(followup.deadline)}）届满后才能认定逾期未改正")
+        errors.add("outcome", f"改正期限（{cn_date(followup.deadline)}）届满后才能认定逾期未改正")
     note = (note or "").strip()
     if len(note) > _TEXT_LIMIT:
-        _add(errors, "note", f"不能超过{_TEXT_LIMIT}个字")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("note", f"不能超过{_TEXT_LIMIT}个字")
+    errors.raise_if_any()
     if outcome == FollowUpOutcome.LEFT:
         followup.member_event = _leave(followup.result.member, actor=actor, reason=LeaveReason.PERSUADED,
                                        date=closed_on, doc_no=followup.doc_no,

@@ -39,10 +39,11 @@ from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.orglife.views import _apply_errors, _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import filter_orgs_for
 
 _HISTORY_LIMIT = 50
 
@@ -85,7 +86,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    form = RoundFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = RoundFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     queryset = actions.rounds_for(user)
     if form.is_bound and not form.is_valid():
         queryset = queryset.none()
@@ -144,7 +145,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             appraisal = actions.create_round(actor=user, org=org, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
             return redirect("appraisal:sheet", pk=appraisal.pk)
@@ -168,7 +169,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("appraisal:detail", pk=appraisal.pk)
@@ -191,7 +192,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_round(appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             return redirect("appraisal:detail", pk=appraisal.pk)
@@ -217,7 +218,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             check = actions.set_results(appraisal, actor=user, entries=form.entries())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "评议情况已保存")
             if check.over:
@@ -297,7 +298,7 @@ def correct_result(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_result(result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             check = actions.excellent_check(result.round)
@@ -327,7 +328,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             followup = actions.record_followup(result, actor=user, data=form.action_data(),
                                                upload=form.cleaned_data.get("scan"))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记{followup.get_kind_display()}")
             warning = actions.followup_warning(followup)
@@ -353,7 +354,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.close_followup(followup, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "处置结果已登记")
             return redirect("appraisal:followup", pk=followup.pk)
@@ -393,7 +394,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    form = FollowUpFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = FollowUpFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     followups = FollowUp.objects.visible_to(user)
     pending = actions.awaiting_followup(AppraisalResult.objects.visible_to(user))
     today = timezone.localdate()
@@ -454,7 +455,7 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = SummaryForm(request.GET or None, orgs=orgs)
     year = _default_year(timezone.localdate())
     org = Organization.objects.visible_to(user).filter(path=scope.view_roots[0]).first()

@@ -1,7 +1,9 @@
 from django.urls import include, path
 
-from dangjian.core import document_views, rule_views, views
+from dangjian.core import views
+from dangjian.core.documents import views as document_views
 from dangjian.core.measures import views as measure_views
+from dangjian.core.rules import views as rule_views
 
 app_name = "core"
 urlpatterns = [

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
+from dangjian.core.validation import Errors
 from dangjian.dues import calc
 from dangjian.dues.choices import BASES_BY_CATEGORY, FIXED_BASES, INCOME_BASES, Basis, PaymentMethod, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
@@ -29,10 +30,6 @@ from dangjian.orgs.models import Organization
 
 def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def to_decimal(value: Any, field: str, label: str) -> Decimal | None:
@@ -102,29 +99,29 @@ def due_for(member_id: int, month: dt.date) -> tuple[Decimal, DuesBase, DuesReli
 
 def _clean_base(member: Member, data: dict[str, Any], config: calc.Config) -> dict[str, Any]:
     """Validated base values for `member`: month_from, basis, income, fixed_amount, rate, amount, quarterly, note."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     values: dict[str, Any] = {"quarterly": bool(data.get("quarterly")), "note": str(data.get("note") or "").strip()}
     if len(values["note"]) > 200:
-        _add(errors, "note", "说明不能超过200个字")
+        errors.add("note", "说明不能超过200个字")
     try:
         month_from = _month(data.get("month_from"), "month_from")
         values["month_from"] = month_from
         if month_from < calc.month_start(member.joined_on):
-            _add(errors, "month_from", f"起始月份不能早于入党（接收为预备党员）当月{calc.month_label(member.joined_on)}：党费从入党之日起交纳")
+            errors.add("month_from", f"起始月份不能早于入党（接收为预备党员）当月{calc.month_label(member.joined_on)}：党费从入党之日起交纳")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     basis = str(data.get("basis") or "")
     allowed = BASES_BY_CATEGORY.get(member.person_category, ())
     if basis not in Basis.values:
-        _add(errors, "basis", "请选择计算方式")
+        errors.add("basis", "请选择计算方式")
     elif basis not in allowed:
         category = PersonCategory(member.person_category).label
-        _add(errors, "basis", f"人员类别为“{category}”的党员不能按“{Basis(basis).label}”计算（可选：{'、'.join(Basis(b).label for b in allowed)}）")
+        errors.add("basis", f"人员类别为“{category}”的党员不能按“{Basis(basis).label}”计算（可选：{'、'.join(Basis(b).label for b in allowed)}）")
     income = fixed = None
     try:
         income = to_decimal(data.get("income"), "income", "计算基数")
         if income is not None and income < 0:
-            _add(errors, "income", "计算基数不能为负数")
+            errors.add("income", "计算基数不能为负数")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
@@ -133,7 +130,7 @@ def _clean_base(member: Member, data: dict[str, Any], config: calc.Config) -> di
         errors.update(exc.message_dict)
     if not errors:
         if basis in INCOME_BASES and income is None:
-            _add(errors, "income", f"按“{Basis(basis).label}”计算须填写计算基数（元/月）")
+            errors.add("income", f"按“{Basis(basis).label}”计算须填写计算基数（元/月）")
         elif basis in FIXED_BASES:
             income = fixed = None
         elif basis == Basis.FARMER:
@@ -144,11 +141,10 @@ def _clean_base(member: Member, data: dict[str, Any], config: calc.Config) -> di
         try:
             due = calc.monthly_due(basis, income, fixed, config)
         except ValueError as exc:
-            _add(errors, "fixed_amount" if basis == Basis.FARMER else "income", str(exc))
+            errors.add("fixed_amount" if basis == Basis.FARMER else "income", str(exc))
         else:
             values.update(basis=basis, income=income, fixed_amount=fixed, rate=due.rate, amount=due.amount)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return values
 
 
@@ -205,12 +201,12 @@ def rebase_branch(*, actor: Any, org: Organization, month_from: Any, entries: It
     ids = [int(e["member"]) for e in entries]
     members = {m.pk: m for m in Member.objects.select_for_update().select_related("org").filter(
         pk__in=ids, org=org, state__in=ON_ROLL_STATES)}
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     written: list[DuesBase] = []
     for entry in entries:
         member = members.get(int(entry["member"]))
         if member is None:
-            _add(errors, f"{entry['member']}.member", "该党员不在本支部在册名单中")
+            errors.add(f"{entry['member']}.member", "该党员不在本支部在册名单中")
             continue
         try:
             values = _clean_base(member, {**entry, "month_from": month}, config)
@@ -218,11 +214,10 @@ def rebase_branch(*, actor: Any, org: Organization, month_from: Any, entries: It
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 for msg in msgs:
-                    _add(errors, f"{member.pk}.{field}", f"{member.name}：{msg}")
+                    errors.add(f"{member.pk}.{field}", f"{member.name}：{msg}")
             continue
         written.append(base)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     audit.record("dues.rebase", actor=actor, obj=org, org=org,
                  changes={"month_from": month.isoformat(), "members": len(written)})
     return written
@@ -237,10 +232,10 @@ def grant_relief(*, actor: Any, member: Member, data: dict[str, Any]) -> DuesRel
     """登记少交或免交: 交纳党费确有困难的党员，经党支部研究，报上一级党委批准. The approval (批准的党委, 文号,
     日期) is required; months may not overlap another relief of the member."""
     member = _lock_member(member, actor)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     kind = str(data.get("kind") or "")
     if kind not in ReliefKind.values:
-        _add(errors, "kind", "请选择少交或免交")
+        errors.add("kind", "请选择少交或免交")
     months: dict[str, dt.date] = {}
     for name in ("month_from", "month_to"):
         try:
@@ -248,16 +243,16 @@ def grant_relief(*, actor: Any, member: Member, data: dict[str, Any]) -> DuesRel
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if len(months) == 2 and months["month_to"] < months["month_from"]:
-        _add(errors, "month_to", "截止月份不能早于起始月份")
+        errors.add("month_to", "截止月份不能早于起始月份")
     amount = None
     try:
         amount = to_decimal(data.get("amount"), "amount", "少交后每月交纳金额")
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if kind == ReliefKind.REDUCE and amount is None and "amount" not in errors:
-        _add(errors, "amount", "少交须填写批准后每月交纳的金额")
+        errors.add("amount", "少交须填写批准后每月交纳的金额")
     if amount is not None and amount < 0:
-        _add(errors, "amount", "金额不能为负数")
+        errors.add("amount", "金额不能为负数")
     if kind == ReliefKind.EXEMPT:
         amount = None
     texts: dict[str, str] = {}
@@ -265,22 +260,21 @@ def grant_relief(*, actor: Any, member: Member, data: dict[str, Any]) -> DuesRel
                                ("approval_no", "批准文号", 100)):
         texts[name] = str(data.get(name) or "").strip()
         if not texts[name]:
-            _add(errors, name, f"请填写{label}（少交、免交须经党支部研究，报上一级党委批准）")
+            errors.add(name, f"请填写{label}（少交、免交须经党支部研究，报上一级党委批准）")
         elif len(texts[name]) > limit:
-            _add(errors, name, f"不能超过{limit}个字")
+            errors.add(name, f"不能超过{limit}个字")
     approved_on: Any = data.get("approved_on")
     if not isinstance(approved_on, dt.date):
-        _add(errors, "approved_on", "请填写批准日期")
+        errors.add("approved_on", "请填写批准日期")
     elif approved_on > timezone.localdate():
-        _add(errors, "approved_on", "批准日期不能晚于今天")
+        errors.add("approved_on", "批准日期不能晚于今天")
     if len(months) == 2 and not errors:
         overlap = DuesRelief.objects.filter(member=member, month_from__lte=months["month_to"],
                                             month_to__gte=months["month_from"]).first()
         if overlap is not None:
-            _add(errors, "month_from", f"与已登记的{overlap.get_kind_display()}（{calc.month_label(overlap.month_from)}至"
+            errors.add("month_from", f"与已登记的{overlap.get_kind_display()}（{calc.month_label(overlap.month_from)}至"
                                        f"{calc.month_label(overlap.month_to)}）重叠")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     relief = DuesRelief.objects.create(
         member=member, kind=kind, month_from=months["month_from"], month_to=months["month_to"], amount=amount,
         approved_on=approved_on, recorded_by=_who(actor), **texts,
@@ -298,25 +292,24 @@ def grant_relief(*, actor: Any, member: Member, data: dict[str, Any]) -> DuesRel
 def _clean_payment(member: Member, month: dt.date, amount: Decimal | None, reason: str, paid_on: dt.date,
                    config: calc.Config, taken: set[dt.date]) -> dict[str, Any]:
     """One month's payment for `member`, checked against every rule; the field named in each message."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     label = calc.month_label(month)
     if member.state not in ON_ROLL_STATES:
-        _add(errors, "member", f"{member.name}不在册，不能登记党费")
+        errors.add("member", f"{member.name}不在册，不能登记党费")
     if month < calc.month_start(member.joined_on):
-        _add(errors, "month", f"{label}早于{member.name}入党（接收为预备党员）的月份{calc.month_label(member.joined_on)}："
+        errors.add("month", f"{label}早于{member.name}入党（接收为预备党员）的月份{calc.month_label(member.joined_on)}："
                               "党费从支部大会通过其为预备党员之日起交纳")
     if month in taken:
-        _add(errors, "month", f"{member.name}{label}的党费已交纳，不能重复登记")
+        errors.add("month", f"{member.name}{label}的党费已交纳，不能重复登记")
     earliest, latest = calc.payment_window(paid_on, config)
     if month < earliest:
-        _add(errors, "month", f"{label}距交纳月份超过{config.max_back}个月：补交党费的时间一般不得超过{config.max_back}个月")
+        errors.add("month", f"{label}距交纳月份超过{config.max_back}个月：补交党费的时间一般不得超过{config.max_back}个月")
     if month > latest:
-        _add(errors, "month", f"{label}超出预交期限：预交党费的时间一般不得超过{config.max_prepay}个月")
+        errors.add("month", f"{label}超出预交期限：预交党费的时间一般不得超过{config.max_prepay}个月")
     found = due_for(member.pk, month) if not errors else None
     if not errors and found is None:
-        _add(errors, "month", f"{member.name}{label}尚无党费基数，请先设置基数")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("month", f"{member.name}{label}尚无党费基数，请先设置基数")
+    errors.raise_if_any()
     assert found is not None
     due = found[0]
     if amount is None:
@@ -346,20 +339,19 @@ def record_payments(*, actor: Any, member: Member, months: Iterable[Any], amount
         member = _lock_member(member, actor)
     today = timezone.localdate()
     paid_on = paid_on or today
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if paid_on > today:
-        _add(errors, "paid_on", "交纳日期不能晚于今天")
+        errors.add("paid_on", "交纳日期不能晚于今天")
     if method not in PaymentMethod.values:
-        _add(errors, "method", "请选择交纳方式")
+        errors.add("method", "请选择交纳方式")
     reason = (reason or "").strip()
     if len(reason) > 200:
-        _add(errors, "reason", "原因不能超过200个字")
+        errors.add("reason", "原因不能超过200个字")
     month_list = sorted({_month(m, "month") for m in months})
     if not month_list:
-        _add(errors, "month", "请选择交纳的月份")
+        errors.add("month", "请选择交纳的月份")
     per_month = to_decimal(amount, "amount", "实交金额")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     config = config or calc.load_config(paid_on)
     taken = set(DuesPayment.objects.filter(member=member, month__in=month_list).values_list("month", flat=True))
     rows = [_clean_payment(member, m, per_month, reason, paid_on, config, taken) for m in month_list]
@@ -394,12 +386,12 @@ def collect(*, actor: Any, org: Organization, month: Any, member_ids: Iterable[i
     ids = sorted({int(i) for i in member_ids})
     members = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids, org=org)}
     already = set(DuesPayment.objects.filter(member_id__in=ids, month=month).values_list("member_id", flat=True))
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     new: list[DuesPayment] = []
     for member_id in ids:
         member = members.get(member_id)
         if member is None:
-            _add(errors, str(member_id), "该党员不在本支部")
+            errors.add(str(member_id), "该党员不在本支部")
             continue
         if member_id in already:
             continue
@@ -408,12 +400,11 @@ def collect(*, actor: Any, org: Organization, month: Any, member_ids: Iterable[i
         except ValidationError as exc:
             for msgs in exc.message_dict.values():
                 for msg in msgs:
-                    _add(errors, str(member_id), msg)
+                    errors.add(str(member_id), msg)
             continue
         new.append(DuesPayment(member=member, org=org, month=month, due=row["due"], amount=row["amount"],
                                paid_on=paid_on, method=PaymentMethod.BRANCH, recorded_by=_who(actor)))
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     DuesPayment.objects.bulk_create(new)
     if new:
         audit.record("dues.collect", actor=actor, obj=org, org=org, changes={

@@ -21,12 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import subtree_q
 from dangjian.dues import actions, calc, ledgers
 from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.models import DuesBase, DuesPayment
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
+from dangjian.orgs.queries import default_root, get_org_for_user
 
 MONTH_HELP = "月份，格式 YYYY-MM"
 
@@ -206,13 +207,12 @@ def _root(request: Request) -> tuple[Organization, dict[str, Any]]:
     query = RootQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     params = dict(query.validated_data)
-    scope = scope_for(request.user)
-    orgs: Any = Organization.objects.get_queryset()
     if "org" in params:
-        return get_for_user(orgs, request.user, "view", pk=params["org"]), params
-    if not scope.view_roots:
+        return get_org_for_user(request.user, params["org"]), params
+    root = default_root(request.user)
+    if root is None:
         raise NotFound()
-    return orgs.get(path=sorted(scope.view_roots)[0]), params
+    return root, params
 
 
 class ArrearsRowSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers
@@ -33,16 +34,7 @@ from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
+from dangjian.orgs.queries import default_root, get_org_for_user
 
 
 def _month(request: HttpRequest, today: dt.date) -> dt.date:
@@ -52,14 +44,13 @@ def _month(request: HttpRequest, today: dt.date) -> dt.date:
 def _root(request: HttpRequest) -> Organization:
     """The org named by ?org= (within the view scope), else the user's first view root; 404 without one."""
     user: Any = request.user
-    orgs: Any = Organization.objects.get_queryset()
     raw = request.GET.get("org") or request.POST.get("org")
     if raw:
-        return get_for_user(orgs, user, "view", pk=raw)
-    roots = sorted(scope_for(user).view_roots)
-    if not roots:
+        return get_org_for_user(user, raw)
+    root = default_root(user)
+    if root is None:
         raise Http404("没有可查看的党组织")
-    return orgs.get(path=roots[0])
+    return root
 
 
 def _export(request: HttpRequest, org: Organization, what: str, filename: str, header: list[str],
@@ -231,7 +222,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
                                         reason=d["reason"], paid_on=d["paid_on"],
                                         method=PaymentMethod.SELF if self_service else d["method"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, "交纳记录已保存")
                 return redirect("dues:statement", pk=member.pk)
@@ -275,7 +266,7 @@ def relief(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.grant_relief(actor=request.user, member=member, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "少交、免交已登记")
             return redirect("dues:statement", pk=member.pk)

@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.leadership import actions, queries
 from dangjian.leadership.forms import AdjustTermForm, AppointForm, EndPostForm, OpenTermForm, StepForm
 from dangjian.orgs.models import Organization, OrgKind
-from dangjian.orgs.views import _add_action_errors
 
 
 def _orgs() -> Any:
@@ -116,7 +116,7 @@ def _form_page(
         try:
             message = run(form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("orgs:leadership_org", pk=org.pk)

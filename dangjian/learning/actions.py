@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
+from dangjian.core.validation import Errors
 from dangjian.learning import rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.learning.models import Participation, StudySession, Trainee
@@ -46,10 +46,6 @@ def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -60,32 +56,32 @@ def _decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _check_session(data: dict[str, Any], errors: dict[str, list[str]], *, from_meeting: bool) -> None:
+def _check_session(data: dict[str, Any], errors: Errors, *, from_meeting: bool) -> None:
     """The session's own fields: kind, title, a day not in the future, a positive length in tenths."""
     kind = data.get("kind")
     if kind not in SessionKind.values:
-        _add(errors, "kind", "请选择学习形式")
+        errors.add("kind", "请选择学习形式")
     elif from_meeting and kind not in MEETING_SESSION_KINDS:
-        _add(errors, "kind", f"“{SessionKind(kind).label}”不是组织生活中的集体学习，请直接登记学习培训并填写参学人员")
+        errors.add("kind", f"“{SessionKind(kind).label}”不是组织生活中的集体学习，请直接登记学习培训并填写参学人员")
     if not str(data.get("title") or "").strip():
-        _add(errors, "title", "请填写学习主题")
+        errors.add("title", "请填写学习主题")
     for name, limit in _TEXT_LIMITS.items():
         if len(str(data.get(name) or "")) > limit:
-            _add(errors, name, f"不能超过{limit}个字")
+            errors.add(name, f"不能超过{limit}个字")
     held_on = data.get("held_on")
     if not isinstance(held_on, dt.date):
-        _add(errors, "held_on", "请填写学习日期")
+        errors.add("held_on", "请填写学习日期")
     elif held_on > timezone.localdate():
-        _add(errors, "held_on", "学习日期不能晚于今天：学时只记已经完成的学习培训")
+        errors.add("held_on", "学习日期不能晚于今天：学时只记已经完成的学习培训")
     hours = _decimal(data.get("hours"))
     if hours is None:
-        _add(errors, "hours", "请填写学时（数字）")
+        errors.add("hours", "请填写学时（数字）")
     elif hours <= 0:
-        _add(errors, "hours", "学时须大于0")
+        errors.add("hours", "学时须大于0")
     elif hours > MAX_SESSION_HOURS:
-        _add(errors, "hours", f"学时不能超过{MAX_SESSION_HOURS}")
+        errors.add("hours", f"学时不能超过{MAX_SESSION_HOURS}")
     elif hours != hours.quantize(TENTH):
-        _add(errors, "hours", "学时最多保留一位小数")
+        errors.add("hours", "学时最多保留一位小数")
 
 
 def _session_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +95,7 @@ def _session_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def _check_participants(
     org: Organization, held_on: Any, session_hours: Any, entries: Iterable[tuple[Any, Any]],
-    errors: dict[str, list[str]],
+    errors: Errors,
 ) -> list[tuple[Member, Decimal]]:
     """Each (member id, hours): an active member of the org's subtree, once, with 0 < hours ≤ the session's."""
     pairs = list(entries)
@@ -108,7 +104,7 @@ def _check_participants(
         try:
             ids.append(int(raw_id))
         except (TypeError, ValueError):
-            _add(errors, "participants", f"党员编号“{raw_id}”无效")
+            errors.add("participants", f"党员编号“{raw_id}”无效")
     members = {
         m.pk: m for m in Member.objects.filter(pk__in=ids).select_related("org")
     }
@@ -121,27 +117,27 @@ def _check_participants(
             continue
         member = members.get(member_id)
         if member is None:
-            _add(errors, "participants", f"党员编号{member_id}不存在")
+            errors.add("participants", f"党员编号{member_id}不存在")
             continue
         if member_id in seen:
-            _add(errors, "participants", f"{member.name}重复登记")
+            errors.add("participants", f"{member.name}重复登记")
             continue
         seen.add(member_id)
         if not member.org.path.startswith(org.path):
-            _add(errors, "participants", f"{member.name}（{member.org.name}）不在{org.name}及其下级党组织中，不能计入本次学习")
+            errors.add("participants", f"{member.name}（{member.org.name}）不在{org.name}及其下级党组织中，不能计入本次学习")
             continue
         if member.state != MemberState.ACTIVE:
-            _add(errors, "participants", f"{member.name}不是在册党员（{member.get_state_display()}），不能计入学时")
+            errors.add("participants", f"{member.name}不是在册党员（{member.get_state_display()}），不能计入学时")
             continue
         if isinstance(held_on, dt.date) and member.joined_on > held_on:
-            _add(errors, "participants", f"{member.name}的入党日期晚于学习日期")
+            errors.add("participants", f"{member.name}的入党日期晚于学习日期")
             continue
         hours = _decimal(raw_hours)
         problems = hours_errors(hours, session_hours) if session_hours is not None else []
         if hours is None and not problems:
             problems = ["请填写完成学时"]
         for problem in problems:
-            _add(errors, "participants", f"{member.name}：{problem}")
+            errors.add("participants", f"{member.name}：{problem}")
         if not problems and hours is not None:
             result.append((member, hours))
     return result
@@ -169,14 +165,13 @@ def create_session(
 ) -> StudySession:
     """登记学习培训 (not a meeting): the session and each participant's completed 学时, all or nothing."""
     require(actor, org.path, "change", obj=org)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_session(data, errors, from_meeting=False)
     if not org.is_active:
-        _add(errors, "org", f"{org.name}已撤销，不能登记学习培训")
+        errors.add("org", f"{org.name}已撤销，不能登记学习培训")
     session_hours = _decimal(data.get("hours")) if "hours" not in errors else None
     rows = _check_participants(org, data.get("held_on"), session_hours, participants, errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     session = StudySession.objects.create(org=org, created_by=_who(actor), **_session_values(data))
     _write_participants(session, [(m.pk, h) for m, h in rows])
     audit.record("learning.create", actor=actor, obj=session, org=org, changes=_audit_changes(session, len(rows)))
@@ -196,16 +191,16 @@ def create_from_meeting(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -
     the day are the meeting's."""
     require(actor, meeting.org.path, "change", obj=meeting)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if locked.status != MeetingStatus.SUBMITTED:
-        _add(errors, "meeting", "只有已提交的组织生活记录才能生成学习记录（出席情况须已确定）")
+        errors.add("meeting", "只有已提交的组织生活记录才能生成学习记录（出席情况须已确定）")
     if StudySession.objects.filter(meeting=locked).exists():
-        _add(errors, "meeting", "该组织生活记录已生成过学习记录，同一次会议不能重复计算学时")
+        errors.add("meeting", "该组织生活记录已生成过学习记录，同一次会议不能重复计算学时")
     kinds = set(MeetingKindTag.objects.filter(meeting=locked).values_list("kind", flat=True))
     allowed = meeting_kinds_allowed(locked.held_on)
     if not kinds & set(allowed):
         labels = "、".join(MeetingKind(k).label for k in allowed if k in MeetingKind.values)
-        _add(errors, "meeting", f"只有{labels}可以生成学习记录（规则 {rules.MEETING_KINDS}）")
+        errors.add("meeting", f"只有{labels}可以生成学习记录（规则 {rules.MEETING_KINDS}）")
     values = {
         "kind": data.get("kind") or SessionKind.BRANCH_STUDY,
         "title": (data.get("title") or locked.lecture_topic or locked.title),
@@ -215,8 +210,7 @@ def create_from_meeting(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -
         "provider": data.get("provider") or "",
     }
     _check_session(values, errors, from_meeting=True)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     session = StudySession.objects.create(org=locked.org, meeting=locked, created_by=_who(actor), **_session_values(values))
     present = list(
         Attendance.objects.filter(meeting=locked, status=AttendanceStatus.PRESENT, member__state=MemberState.ACTIVE)
@@ -234,12 +228,11 @@ def create_from_meeting(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -
 def set_participants(session: StudySession, *, actor: Any, participants: Iterable[tuple[Any, Any]]) -> StudySession:
     """Replace the participants of a session entered directly (a meeting's come from its attendance)."""
     require(actor, session.org.path, "change", obj=session)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if session.meeting_id is not None:
-        _add(errors, "participants", "该学习记录由组织生活记录生成，参学人员以会议出席情况为准，请更正会议记录")
+        errors.add("participants", "该学习记录由组织生活记录生成，参学人员以会议出席情况为准，请更正会议记录")
     rows = _check_participants(session.org, session.held_on, session.hours, participants, errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     before = Participation.objects.filter(session=session).count()
     Participation.objects.filter(session=session).delete()
     _write_participants(session, [(m.pk, h) for m, h in rows])
@@ -257,26 +250,25 @@ def add_trainee(session: StudySession, *, actor: Any, applicant: Any, hours: Any
     from dangjian.recruitment.steps import Stage
 
     require(actor, session.org.path, "change", obj=session)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if session.meeting_id is not None:
-        _add(errors, "applicant", "由组织生活记录生成的学习记录只计党员学时，发展对象培训请另行登记")
+        errors.add("applicant", "由组织生活记录生成的学习记录只计党员学时，发展对象培训请另行登记")
     applicant_id = getattr(applicant, "pk", applicant)
     found = None
     if isinstance(applicant_id, int) or (isinstance(applicant_id, str) and applicant_id.isdigit()):
         found = Applicant.objects.visible_to(actor, "change").select_related("org").filter(pk=int(applicant_id)).first()
     if found is None:
-        _add(errors, "applicant", "请选择本单位的入党积极分子或发展对象")
+        errors.add("applicant", "请选择本单位的入党积极分子或发展对象")
     elif not found.org.path.startswith(session.org.path):
-        _add(errors, "applicant", f"{found.name}不在{session.org.name}及其下级党组织中")
+        errors.add("applicant", f"{found.name}不在{session.org.name}及其下级党组织中")
     elif found.status != ApplicantStatus.IN_PROGRESS or found.stage not in (Stage.ACTIVIST, Stage.CANDIDATE):
-        _add(errors, "applicant", f"{found.name}目前为“{found.get_stage_display()}”阶段，只有入党积极分子和发展对象登记培训")
+        errors.add("applicant", f"{found.name}目前为“{found.get_stage_display()}”阶段，只有入党积极分子和发展对象登记培训")
     elif Trainee.objects.filter(session=session, applicant=found).exists():
-        _add(errors, "applicant", f"{found.name}已登记过本次培训")
+        errors.add("applicant", f"{found.name}已登记过本次培训")
     value = _decimal(hours)
     for problem in (hours_errors(value, session.hours) if value is not None else ["请填写完成学时"]):
-        _add(errors, "hours", problem)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("hours", problem)
+    errors.raise_if_any()
     assert found is not None and value is not None
     trainee = Trainee.objects.create(session=session, applicant=found, hours=value, held_on=session.held_on)
     audit.record("learning.trainee", actor=actor, obj=session, org=session.org,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
@@ -35,8 +36,8 @@ from dangjian.learning.models import StudySession
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
-from dangjian.orglife.views import _apply_errors, _filter_orgs
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import default_root, filter_orgs_for
 
 MAX_OFFERED_MEMBERS = 300
 EXPORT_LIMIT = 100_000
@@ -90,7 +91,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     """学习培训记录: sessions the user may read, filtered, paginated; `?export=xlsx` for the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    form = SessionFilterForm(request.GET or None, orgs=_filter_orgs(user))
+    form = SessionFilterForm(request.GET or None, orgs=filter_orgs_for(user))
     data: dict[str, Any] = {}
     valid = not form.is_bound or form.is_valid()
     if form.is_bound and valid:
@@ -190,7 +191,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         try:
             session = actions.create_session(actor=user, org=org, data=form.action_data(), participants=form.participants())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "学习培训已登记")
             return redirect("learning:detail", pk=session.pk)
@@ -214,7 +215,7 @@ def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
         try:
             session = actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
             return redirect("learning:detail", pk=session.pk)
@@ -232,7 +233,7 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = YearOrgForm(request.GET or None, orgs=orgs)
     org_pk: Any = None
     short = False
@@ -247,7 +248,7 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     if org_pk:
         org = get_for_user(_orgs(), user, "view", pk=org_pk)
     else:
-        org = Organization.objects.visible_to(user).filter(path__in=scope.view_roots).order_by("path").first()
+        org = default_root(user)
         if org is None:
             raise Http404("未找到该页面")
     if not scope.covers(org.path, "view"):

@@ -1,8 +1,10 @@
-"""Date helpers shared by rules and filters: whole years between dates, anniversaries."""
+"""Date helpers shared by rules and filters: whole years between dates, anniversaries, the written date."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils import formats
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -20,3 +22,8 @@ def whole_years(start: dt.date, end: dt.date) -> int:
         years -= 1
     return years
 
+
+def cn_date(day: dt.date | None) -> str:
+    """2025年1月1日: a date as written in sentences, documents and exports, by the DATE_FORMAT of the settings
+    (whatever language is active), as the pages show it; "" for no date."""
+    return formats.date_format(day, "DATE_FORMAT", use_l10n=False) if day else ""

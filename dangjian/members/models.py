@@ -13,17 +13,13 @@ from simple_history.models import HistoricalRecords
 from dangjian.core.scoping import ScopedQuerySet
 from dangjian.lib.dates import whole_years
 from dangjian.members.choices import (
-    ETHNICITY_CHOICES,
     ON_ROLL_STATES,
-    Education,
     LeaveReason,
     MemberEventKind,
     MemberState,
-    Occupation,
     PartyStatus,
-    PersonCategory,
-    Sex,
 )
+from dangjian.members.identity import IDENTITY_HISTORY_EXCLUDED, PersonalIdentity
 
 if TYPE_CHECKING:
     from dangjian.core.scoping import Scope
@@ -37,9 +33,9 @@ class MemberQuerySet(ScopedQuerySet["Member"]):
         return self.filter(state__in=ON_ROLL_STATES)
 
 
-class Member(models.Model):
-    """A 党员. The 身份证号 and phone are stored only encrypted (SM4-GCM) with a masked copy for display and
-    a blind index for exact lookup; birth date and sex are stored apart so lists never decrypt.
+class Member(PersonalIdentity):
+    """A 党员. The personal data (身份证号 and phone only encrypted, with a masked copy and a blind index) is
+    the `PersonalIdentity` an 入党申请人 is recorded with too.
 
     党龄 is derived from 转正日期, age from birth date: neither is stored.
     """
@@ -53,22 +49,6 @@ class Member(models.Model):
         "orgs.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="group_members",
         verbose_name="所在党小组",
     )
-    name = models.CharField("姓名", max_length=50)
-    name_pinyin = models.CharField("姓名拼音", max_length=200, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=50, db_index=True)
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField("民族", max_length=16, choices=ETHNICITY_CHOICES, default="汉族")
-    birth_date = models.DateField("出生日期")
-    id_card_cipher = models.TextField("身份证号（密文）")
-    id_card_index = models.CharField("身份证号索引", max_length=64, db_index=True)
-    id_card_masked = models.CharField("身份证号", max_length=18)
-    phone_cipher = models.TextField("手机号（密文）", blank=True)
-    phone_masked = models.CharField("手机号", max_length=20, blank=True)
-    education = models.CharField("学历", max_length=24, choices=Education.choices)
-    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices)
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
-    post = models.CharField("职务", max_length=100, blank=True)
-    person_category = models.CharField("人员类别", max_length=16, choices=PersonCategory.choices)
     party_status = models.CharField("党员类别", max_length=16, choices=PartyStatus.choices)
     joined_on = models.DateField("入党日期", help_text="支部大会通过接收为预备党员的日期")
     confirmed_on = models.DateField("转正日期", null=True, blank=True)
@@ -78,7 +58,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["id_card_cipher", "phone_cipher", "name_pinyin", "name_initials", "updated_at"],
+        excluded_fields=[*IDENTITY_HISTORY_EXCLUDED, "updated_at"],
         user_model=settings.AUTH_USER_MODEL,
     )
 
@@ -111,9 +91,6 @@ class Member(models.Model):
     @property
     def on_roll(self) -> bool:
         return self.state in ON_ROLL_STATES
-
-    def age(self, today: dt.date) -> int:
-        return whole_years(self.birth_date, today)
 
     def party_years(self, today: dt.date) -> int | None:
         """党龄: whole years since 转正; None for a 预备党员."""

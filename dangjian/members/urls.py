@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from dangjian.members import import_views, views
+from dangjian.members import views
+from dangjian.members.imports import views as import_views
 
 app_name = "members"
 urlpatterns = [

@@ -14,17 +14,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_otp import user_has_device
 
+from dangjian.accounts.otp import otp_links
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.models import AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
@@ -43,13 +43,6 @@ _HISTORY_LIMIT = 50
 _MIN_REASON = 4
 
 
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's {field: [messages]} on the form's fields (unknown fields on the form itself)."""
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-
-
 def _members(user: Any) -> Any:
     """The member records the user may read, with their branch (one join, no per-row queries)."""
     return Member.objects.visible_to(user).select_related("org")
@@ -61,17 +54,6 @@ def _filter(request: HttpRequest) -> MemberFilter:
     member_filter = MemberFilter(request.GET, queryset=_members(request.user), user=request.user)
     member_filter.form.fields["org"].widget.choices = org_choices(request.user, request.GET.get("org"))
     return member_filter
-
-
-def _otp_links(request: HttpRequest) -> dict[str, Any]:
-    """Where to go to verify the session with a second factor (setup first if no device yet)."""
-    has_device = user_has_device(request.user)
-    return {
-        "otp_url": (
-            f"{reverse('accounts:otp_verify')}?next={request.path}" if has_device else reverse("accounts:otp_setup")
-        ),
-        "otp_has_device": has_device,
-    }
 
 
 @login_required
@@ -98,7 +80,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     }
     if scope.reveal_roots:
         context["reveal_needs_otp"] = actions.reveal_needs_otp(request.user)
-        context.update(_otp_links(request))
+        context.update(otp_links(request))
     return render(request, "members/list.html", context)
 
 
@@ -247,7 +229,7 @@ def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> 
         "can_reveal": may_reveal,
         "reveal_form": RevealForm() if may_reveal else None,
         "reveal_needs_otp": may_reveal and actions.reveal_needs_otp(request.user),
-        **(_otp_links(request) if may_reveal else {}),
+        **(otp_links(request) if may_reveal else {}),
         "sections": _lifecycle_sections(request, member),
     }
 
@@ -287,7 +269,7 @@ def create(request: HttpRequest) -> HttpResponse:
             try:
                 member = actions.create_member(actor=request.user, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, f"已新增党员 {member.name}")
                 for warning in check_member_data(data, today=timezone.localdate()).warnings:
@@ -313,7 +295,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 member = actions.update_member(member, actor=request.user, data=data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, "党员信息已保存")
                 merged = {f: getattr(member, f) for f in actions.PLAIN_FIELDS}
@@ -340,7 +322,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"], doc_no=form.cleaned_data["doc_no"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}")
             return redirect("members:detail", pk=member.pk)
@@ -361,7 +343,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
                 doc_no=data["doc_no"], leave_reason=data["leave_reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已记录 {member.name} 的{event.get_kind_display()}")
             return redirect("members:detail", pk=member.pk)
@@ -381,7 +363,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 member, actor=request.user, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             return render(request, "members/reveal_result.html", {
                 "member": member, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
@@ -390,7 +372,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form, "member": member, "reveal_needs_otp": needs_otp, "person_name": member.name,
         "list_url": reverse("members:list"), "list_label": "党员名册",
         "detail_url": reverse("members:detail", args=[member.pk]),
-        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **_otp_links(request),
+        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **otp_links(request),
     })
 
 

@@ -13,7 +13,6 @@ or from the committee members in office that day.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -25,10 +24,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import linebreaks
 
-from dangjian.core import audit
+from dangjian.core import audit, uploads
 from dangjian.core.scoping import get_for_user, require, scope_for
+from dangjian.core.validation import Errors
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.leadership.rules import in_office_q
+from dangjian.lib.dates import cn_date
 from dangjian.lib.votes import assembly_vote
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.membership import members_on
@@ -84,27 +85,10 @@ ALLOWED_TAGS = frozenset({
 })
 ALLOWED_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
-# Attachments: photos and scans, recognised by their first bytes (never by name or declared type).
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"%PDF-", "application/pdf", ".pdf"),
-)
-ATTACHMENT_TYPE_ERROR = "仅支持 JPG、PNG 图片和 PDF 扫描件"
-
 
 def _who(actor: Any) -> Any:
     """The actor as a user row for foreign keys and history (None for anonymous/system callers)."""
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _cndate(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- pure helpers -------------------------------------------------------------------------------------------
@@ -118,25 +102,6 @@ def clean_rich_text(text: str | None) -> str:
     if "<" not in text:
         text = linebreaks(text, autoescape=True)
     return nh3.clean(text, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, link_rel=None).strip()
-
-
-def sniff_attachment(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a JPEG, PNG or PDF recognised by its first bytes, else None."""
-    for magic, content_type, ext in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    return None
-
-
-def check_upload(name: str, size: int, head: bytes) -> tuple[str, str]:
-    """Refuse an upload that is too large or not a JPEG/PNG/PDF; used by the action and by views that check
-    every file before saving any."""
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": [f"“{name}”超过10MB，请压缩后上传"]})
-    found = sniff_attachment(head)
-    if found is None:
-        raise ValidationError({"file": [f"“{name}”：{ATTACHMENT_TYPE_ERROR}"]})
-    return found
 
 
 def default_title(kinds: Iterable[str]) -> str:
@@ -250,47 +215,47 @@ def _member_id(value: Any) -> int | None:
 
 def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[Member]]:
     """Validate a meeting's data for `org`: (model field values, kinds, expected members)."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     unknown = sorted(set(data) - set(MEETING_FIELDS))
     for name in unknown:
-        _add(errors, name, "未知字段")
+        errors.add(name, "未知字段")
     kinds = [k for k in MeetingKind.values if k in set(data.get("kinds") or [])]
     for k in set(data.get("kinds") or []) - set(MeetingKind.values):
-        _add(errors, "kinds", f"未知的会议类型：{k}")
+        errors.add("kinds", f"未知的会议类型：{k}")
     if not data.get("kinds"):
-        _add(errors, "kinds", "请至少选择一种会议类型")
+        errors.add("kinds", "请至少选择一种会议类型")
     for k in kinds:
         if k not in ALLOWED_ORG_KINDS:
-            _add(errors, "kinds", f"{MeetingKind(k).label}不作为会议登记")
+            errors.add("kinds", f"{MeetingKind(k).label}不作为会议登记")
         elif org.kind not in ALLOWED_ORG_KINDS[k]:
-            _add(errors, "kinds", f"{OrgKind(org.kind).label}不能召开{MeetingKind(k).label}")
+            errors.add("kinds", f"{OrgKind(org.kind).label}不能召开{MeetingKind(k).label}")
     starts_at = data.get("starts_at")
     held_on: dt.date | None = None
     if not isinstance(starts_at, dt.datetime):
-        _add(errors, "starts_at", "请填写会议时间")
+        errors.add("starts_at", "请填写会议时间")
     else:
         if timezone.is_naive(starts_at):
             starts_at = timezone.make_aware(starts_at)
         held_on = timezone.localdate(starts_at)
         if starts_at > timezone.now():
-            _add(errors, "starts_at", "会议时间不能晚于现在")
+            errors.add("starts_at", "会议时间不能晚于现在")
         if org.founded_on and held_on < org.founded_on:
-            _add(errors, "starts_at", f"会议日期不能早于{org.name}的成立日期（{_cndate(org.founded_on)}）")
+            errors.add("starts_at", f"会议日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            _add(errors, "starts_at", f"{org.name}已于{_cndate(org.dissolved_on)}撤销，不能登记此后的会议")
+            errors.add("starts_at", f"{org.name}已于{cn_date(org.dissolved_on)}撤销，不能登记此后的会议")
     values: dict[str, Any] = {
         "starts_at": starts_at, "held_on": held_on, "online": bool(data.get("online")),
     }
     for name, limit in _TEXT_LIMITS.items():
         text = str(data.get(name) or "").strip()
         if len(text) > limit:
-            _add(errors, name, f"不能超过{limit}个字")
+            errors.add(name, f"不能超过{limit}个字")
         values[name] = text
     if MeetingKind.PARTY_LECTURE in kinds:
         if not values["lecturer"]:
-            _add(errors, "lecturer", "党课须填写主讲人")
+            errors.add("lecturer", "党课须填写主讲人")
         if not values["lecture_topic"]:
-            _add(errors, "lecture_topic", "党课须填写题目")
+            errors.add("lecture_topic", "党课须填写题目")
     values["title"] = values["title"] or default_title(kinds)
     for name in RICH_TEXT_FIELDS:
         values[name] = clean_rich_text(data.get(name))
@@ -299,20 +264,19 @@ def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], lis
         expected = expected_members(org, held_on, kinds)
         if not expected:
             committee = set(kinds) <= COMMITTEE_ONLY_KINDS or org.kind != OrgKind.BRANCH
-            _add(errors, "kinds", "该组织当日没有在任的委员，无法登记" if committee and org.kind != OrgKind.GROUP
+            errors.add("kinds", "该组织当日没有在任的委员，无法登记" if committee and org.kind != OrgKind.GROUP
                  else "该组织当日没有党员，无法登记")
     expected_ids = {m.pk for m in expected}
     for name, label in (("host", "主持人"), ("recorder", "记录人")):
         try:
             member_id = _member_id(data.get(name))
         except ValidationError:
-            _add(errors, name, "所选党员不存在")
+            errors.add(name, "所选党员不存在")
             continue
         if member_id is not None and expected and member_id not in expected_ids:
-            _add(errors, name, f"{label}须是该组织当日的应到人员")
+            errors.add(name, f"{label}须是该组织当日的应到人员")
         values[f"{name}_id"] = member_id
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     return values, kinds, expected
 
 
@@ -468,16 +432,15 @@ def set_attendance(
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError({NON_FIELD_ERRORS: ["已提交的记录不能修改出席情况"]})
     expected_ids = {m.pk for m in expected_members(meeting.org, meeting.held_on, meeting_kinds(meeting))}
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     ids: list[int] = []
     for entry in entries:
         try:
             raw: Any = entry.get("member")
             ids.append(int(raw.pk if isinstance(raw, Member) else raw))
         except (TypeError, ValueError):
-            _add(errors, "attendance", "所选党员不存在")
-    if errors:
-        raise ValidationError(errors)
+            errors.add("attendance", "所选党员不存在")
+    errors.raise_if_any()
     names = dict(Member.objects.filter(pk__in=ids).values_list("pk", "name"))
     dual_ok = dual_allowed_ids(meeting, actor, [i for i, e in zip(ids, entries, strict=True) if e.get("dual")])
     seen: set[int] = set()
@@ -485,10 +448,10 @@ def set_attendance(
     for member_id, entry in zip(ids, entries, strict=True):
         name = names.get(member_id)
         if name is None:
-            _add(errors, "attendance", "所选党员不存在")
+            errors.add("attendance", "所选党员不存在")
             continue
         if member_id in seen:
-            _add(errors, "attendance", f"{name}重复登记")
+            errors.add("attendance", f"{name}重复登记")
             continue
         seen.add(member_id)
         status = entry.get("status")
@@ -496,21 +459,21 @@ def set_attendance(
         written = bool(entry.get("written_opinion"))
         reason = str(entry.get("leave_reason") or "").strip()
         if status not in AttendanceStatus.values:
-            _add(errors, "attendance", f"{name}：请选择出席、请假或缺席")
+            errors.add("attendance", f"{name}：请选择出席、请假或缺席")
             continue
         if dual:
             if member_id in expected_ids:
-                _add(errors, "attendance", f"{name}是本次会议的应到人员，不应登记为双重组织生活")
+                errors.add("attendance", f"{name}是本次会议的应到人员，不应登记为双重组织生活")
             elif member_id not in dual_ok:
-                _add(errors, "attendance", f"{name}不能以双重组织生活身份登记")
+                errors.add("attendance", f"{name}不能以双重组织生活身份登记")
         elif member_id not in expected_ids:
-            _add(errors, "attendance", f"{name}不是该组织当日的党员")
+            errors.add("attendance", f"{name}不是该组织当日的党员")
         if status == AttendanceStatus.LEAVE and not reason:
-            _add(errors, "attendance", f"{name}：请假须填写事由")
+            errors.add("attendance", f"{name}：请假须填写事由")
         if len(reason) > 200:
-            _add(errors, "attendance", f"{name}：请假事由不能超过200个字")
+            errors.add("attendance", f"{name}：请假事由不能超过200个字")
         if written and status == AttendanceStatus.PRESENT:
-            _add(errors, "attendance", f"{name}已出席，无需标记会前书面意见")
+            errors.add("attendance", f"{name}已出席，无需标记会前书面意见")
         rows.append(Attendance(
             meeting=meeting, member_id=member_id, status=status, dual=dual, written_opinion=written,
             leave_reason=reason if status == AttendanceStatus.LEAVE else "",
@@ -521,14 +484,13 @@ def set_attendance(
         unit = str(guest.get("unit") or "").strip()
         role = guest.get("role") or GuestRole.SUPERIOR
         if not name:
-            _add(errors, "guests", "请填写列席人员姓名")
+            errors.add("guests", "请填写列席人员姓名")
         elif len(name) > 50 or len(unit) > 100:
-            _add(errors, "guests", f"{name[:50]}：姓名不超过50字、单位不超过100字")
+            errors.add("guests", f"{name[:50]}：姓名不超过50字、单位不超过100字")
         if role not in GuestRole.values:
-            _add(errors, "guests", f"{name}：请选择列席身份")
+            errors.add("guests", f"{name}：请选择列席身份")
         guest_rows.append(Guest(meeting=meeting, name=name, unit=unit, role=role))
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(rows)
     if guests is not None:
@@ -549,12 +511,7 @@ def add_attachment(meeting: Meeting, *, actor: Any, upload: Any) -> Attachment:
     meeting = _lock(meeting, actor)
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError({"file": ["已提交的记录不能再上传附件"]})
-    original = os.path.basename(str(getattr(upload, "name", "") or "附件"))[:200] or "附件"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = check_upload(original, size, head)
+    original, size, content_type, ext = uploads.check_file(upload, "附件")
     attachment = Attachment(
         meeting=meeting, original_name=original, content_type=content_type, size=size, uploaded_by=_who(actor)
     )
@@ -592,20 +549,6 @@ def submit_meeting(meeting: Meeting, *, actor: Any) -> Meeting:
     return meeting
 
 
-def _count(value: Any, field: str, errors: dict[str, list[str]]) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        _add(errors, field, "请填写整数")
-        return None
-    if number < 0:
-        _add(errors, field, "不能为负数")
-        return None
-    return number
-
-
 @audit.records_denials
 @transaction.atomic
 def record_vote(
@@ -621,14 +564,14 @@ def record_vote(
         raise ValidationError({NON_FIELD_ERRORS: ["已提交的记录不能再登记表决"]})
     if MeetingKind.BRANCH_ASSEMBLY not in meeting_kinds(meeting):
         raise ValidationError({NON_FIELD_ERRORS: ["只有支部党员大会可以进行表决"]})
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     subject = (subject or "").strip()
     if not subject:
-        _add(errors, "subject", "请填写表决事项")
+        errors.add("subject", "请填写表决事项")
     elif len(subject) > 200:
-        _add(errors, "subject", "不能超过200个字")
+        errors.add("subject", "不能超过200个字")
     counts = {
-        name: _count(value, name, errors)
+        name: errors.count(value, name)
         for name, value in (("entitled", entitled), ("present", present), ("yes", yes), ("no", no),
                             ("abstain", abstain), ("written_yes", written_yes))
     }
@@ -639,31 +582,29 @@ def record_vote(
     ]
     if counts["entitled"] is None and "entitled" not in errors:
         if not voters:
-            _add(errors, "entitled", "请先登记出席情况，或填写应到会有表决权人数")
+            errors.add("entitled", "请先登记出席情况，或填写应到会有表决权人数")
         counts["entitled"] = len(voters)
     if counts["present"] is None and "present" not in errors:
         counts["present"] = sum(1 for row in voters if row.status == AttendanceStatus.PRESENT)
     for name in ("yes", "no", "abstain", "written_yes"):
         if counts[name] is None and name not in errors:
-            _add(errors, name, "请填写票数")
+            errors.add(name, "请填写票数")
     member_id = member.pk if isinstance(member, Member) else member
     if member_id is not None:
         expected_ids = {m.pk for m in expected_members(meeting.org, day, meeting_kinds(meeting))}
         if member_id not in expected_ids:
-            _add(errors, "member", "所涉党员须是该组织当日的党员")
-    if errors:
-        raise ValidationError(errors)
+            errors.add("member", "所涉党员须是该组织当日的党员")
+    errors.raise_if_any()
     n: dict[str, int] = {k: int(v or 0) for k, v in counts.items()}
     if n["entitled"] <= 0:
-        _add(errors, "entitled", "应到会有表决权人数须大于0")
+        errors.add("entitled", "应到会有表决权人数须大于0")
     if n["present"] > n["entitled"]:
-        _add(errors, "present", "实到人数不能多于应到人数")
+        errors.add("present", "实到人数不能多于应到人数")
     if n["yes"] + n["no"] + n["abstain"] > n["present"]:
-        _add(errors, "yes", "赞成、反对、弃权票合计不能多于实到会有表决权人数")
+        errors.add("yes", "赞成、反对、弃权票合计不能多于实到会有表决权人数")
     if n["written_yes"] > n["entitled"] - n["present"]:
-        _add(errors, "written_yes", "书面意见赞成票不能多于未到会的有表决权党员人数")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("written_yes", "书面意见赞成票不能多于未到会的有表决权党员人数")
+    errors.raise_if_any()
     decision = assembly_vote(entitled=n["entitled"], present=n["present"], yes=n["yes"], written_yes=n["written_yes"])
     vote = Vote.objects.create(
         meeting=meeting, subject=subject, member_id=member_id, entitled=n["entitled"], present=n["present"],
@@ -694,13 +635,13 @@ def dual_candidates(meeting: Meeting) -> list[Member]:
 
 
 def _talk_member(value: Any, roll: dict[int, Member], field: str, org: Organization,
-                 errors: dict[str, list[str]]) -> Member | None:
+                 errors: Errors) -> Member | None:
     member_id = _member_id(value)
     if member_id is None:
-        _add(errors, field, "请选择党员")
+        errors.add(field, "请选择党员")
         return None
     if member_id not in roll:
-        _add(errors, field, f"该党员在谈话当日不是{org.name}的在册党员")
+        errors.add(field, f"该党员在谈话当日不是{org.name}的在册党员")
         return None
     return roll[member_id]
 
@@ -712,36 +653,35 @@ def record_talk(*, actor: Any, org: Organization, data: dict[str, Any]) -> Heart
     Both must be on the branch's roll that day; the date may not be in the future or outside the branch's life."""
     org = Organization.objects.get(pk=org.pk)
     require(actor, org.path, "change", org)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if org.kind != OrgKind.BRANCH:
-        _add(errors, "org", "谈心谈话按党支部登记")
+        errors.add("org", "谈心谈话按党支部登记")
     held_on = data.get("held_on")
     initiator = counterpart = None
     if not isinstance(held_on, dt.date):
-        _add(errors, "held_on", "请填写谈话日期")
+        errors.add("held_on", "请填写谈话日期")
     else:
         if held_on > timezone.localdate():
-            _add(errors, "held_on", "谈话日期不能晚于今天")
+            errors.add("held_on", "谈话日期不能晚于今天")
         if org.founded_on and held_on < org.founded_on:
-            _add(errors, "held_on", f"谈话日期不能早于{org.name}的成立日期（{_cndate(org.founded_on)}）")
+            errors.add("held_on", f"谈话日期不能早于{org.name}的成立日期（{cn_date(org.founded_on)}）")
         if org.dissolved_on and held_on > org.dissolved_on:
-            _add(errors, "held_on", f"{org.name}已于{_cndate(org.dissolved_on)}撤销")
+            errors.add("held_on", f"{org.name}已于{cn_date(org.dissolved_on)}撤销")
         if not errors:
             roll = {m.pk: m for m in members_on(org.pk, held_on)}
             initiator = _talk_member(data.get("initiator"), roll, "initiator", org, errors)
             counterpart = _talk_member(data.get("counterpart"), roll, "counterpart", org, errors)
             if initiator is not None and initiator == counterpart:
-                _add(errors, "counterpart", "谈话双方不能是同一人")
+                errors.add("counterpart", "谈话双方不能是同一人")
     topic = (data.get("topic") or "").strip()
     follow_up = (data.get("follow_up") or "").strip()
     if not topic:
-        _add(errors, "topic", "请填写谈话主题")
+        errors.add("topic", "请填写谈话主题")
     elif len(topic) > 200:
-        _add(errors, "topic", "谈话主题不能超过200字")
+        errors.add("topic", "谈话主题不能超过200字")
     if len(follow_up) > 500:
-        _add(errors, "follow_up", "后续跟进不能超过500字")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("follow_up", "后续跟进不能超过500字")
+    errors.raise_if_any()
     assert isinstance(held_on, dt.date)
     talk = HeartTalk(org=org, held_on=held_on, initiator=initiator, counterpart=counterpart, topic=topic,
                      follow_up=follow_up, recorded_by=_who(actor))

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.core.documents import DocTemplate, Heading, Para, Table, register
+from dangjian.lib.dates import cn_date
 from dangjian.orglife.ledgers import MEETING_HEADER, REGISTER_HEADER, compliance_sheet, meeting_rows, register_rows
 from dangjian.orgs.models import Organization
 
@@ -23,7 +24,7 @@ assert len(MEETING_KEYS) == len(MEETING_HEADER) and len(REGISTER_KEYS) == len(RE
 
 def _text(value: Any) -> str:
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     return "" if value is None else str(value)
 
 

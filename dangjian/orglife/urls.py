@@ -1,7 +1,8 @@
 from django.urls import include, path
 
-from dangjian.orglife import talk_views, views
+from dangjian.orglife import views
 from dangjian.orglife.compliance import views as compliance_views
+from dangjian.orglife.talks import views as talk_views
 
 app_name = "orglife"
 urlpatterns = [

@@ -19,15 +19,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.core import audit, documents
+from dangjian.core import audit, documents, uploads
 from dangjian.core.exports import xlsx_workbook_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orglife import actions
@@ -44,23 +44,12 @@ from dangjian.orglife.forms import (
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.queries import filter_orgs_for
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
 # Action fields shown under another name on the pages (the date and time inputs, the photo input).
 _FIELD_ON_FORM = {"starts_at": "date", "file": "photos"}
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    """Put an action's {field: [messages]} on the form's fields (unknown fields on the form itself)."""
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = _FIELD_ON_FORM.get(field, field)
-        for msg in msgs:
-            form.add_error(target if target in form.fields else None, msg)
 
 
 def _orgs() -> Any:
@@ -79,17 +68,6 @@ def _kind_labels(meeting: Meeting) -> list[str]:
     return [MeetingKind(k).label for k in actions.meeting_kinds(meeting)]
 
 
-def _filter_orgs(user: Any) -> list[Organization]:
-    """Org choices for the filter: the user's view roots and two levels below (a full tree can be huge)."""
-    scope = scope_for(user)
-    if not scope.view_roots:
-        return []
-    visible = Organization.objects.visible_to(user).filter(path__in=scope.view_roots)
-    depth = min((len(p) // Organization.steplen for p in scope.view_roots), default=1)
-    below = Organization.objects.visible_to(user).filter(depth__lte=depth + 2)
-    return list((visible | below).order_by("path")[:500])
-
-
 def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
     """Host/recorder/vote choices: whoever an all-member sitting of the org would expect on `day`."""
     kinds = [MeetingKind.GROUP_MEETING] if org.kind == OrgKind.GROUP else [MeetingKind.BRANCH_ASSEMBLY]
@@ -105,7 +83,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     """组织生活记录: meetings the user may read, filtered and paginated, with 应到/实到 counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    orgs = _filter_orgs(user)
+    orgs = filter_orgs_for(user)
     form = MeetingFilterForm(request.GET or None, orgs=orgs)
     queryset = actions.meetings_for(user)
     if form.is_bound and not form.is_valid():
@@ -194,7 +172,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             meeting = actions.record_meeting(actor=user, org=org, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "会议已保存为草稿，请登记出席情况")
             return redirect("orglife:attendance", pk=meeting.pk)
@@ -220,7 +198,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_meeting(meeting, actor=user, data=form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "会议记录已保存")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -246,7 +224,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.correct_meeting(meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "更正已保存，原因已记入修改记录")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -259,9 +237,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> None:
     """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
     for upload in files:
-        head = upload.read(16)
-        upload.seek(0)
-        actions.check_upload(upload.name, upload.size, head)
+        uploads.check_file(upload, "附件")
     with transaction.atomic():
         actions.set_attendance(meeting, actor=user, entries=form.entries(), guests=form.guests())
         if form.cleaned_data["minutes"] != meeting.minutes:
@@ -292,7 +268,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _save_sheet(meeting, user, form, files)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             messages.success(request, "出席情况已保存")
             return redirect("orglife:detail", pk=meeting.pk)
@@ -385,7 +361,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             result = actions.record_vote(meeting, actor=user, **form.action_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
             messages.success(request, f"表决已登记：{result.subject}，{outcome}")

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
 from dangjian.orgs import actions
@@ -92,17 +93,6 @@ def _child_kinds(scope: Scope, parent: Organization) -> list[str]:
         kind for kind in OrgKind.values
         if parent.kind in ALLOWED_PARENTS[kind] and (may_structure or (kind == OrgKind.GROUP and may_change))
     ]
-
-
-def _add_action_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _render_form(request: HttpRequest, org: Organization, form: BaseForm, **context: Any) -> HttpResponse:
@@ -246,7 +236,7 @@ def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
         try:
             org = actions.create_org(actor=request.user, parent=parent, name=name, kind=kind, doc_no=doc_no, **fields)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已新建“{org.name}”")
             return redirect("orgs:detail", pk=org.pk)
@@ -264,7 +254,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_org(org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, "党组织信息已保存")
             return redirect("orgs:detail", pk=org.pk)
@@ -281,7 +271,7 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.rename_org(org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已更名为“{form.cleaned_data['name']}”")
             return redirect("orgs:detail", pk=org.pk)
@@ -303,7 +293,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.move_org(org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下")
             return redirect("orgs:detail", pk=org.pk)
@@ -327,7 +317,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             target = actions.merge_org(org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"“{org.name}”已并入“{target.name}”")
             return redirect("orgs:detail", pk=target.pk)
@@ -348,7 +338,7 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.dissolve_org(org, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"“{org.name}”已撤销")
             return redirect("orgs:detail", pk=org.pk)

@@ -18,7 +18,6 @@ audit entry in one transaction:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,8 +27,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core import uploads as core_uploads
 from dangjian.core.scoping import require
+from dangjian.core.validation import Errors
 from dangjian.lib import pinyin
+from dangjian.lib.dates import cn_date
 from dangjian.lib.votes import assembly_vote
 from dangjian.members import actions as member_actions
 from dangjian.members import pii
@@ -42,7 +44,7 @@ from dangjian.orglife.models import Meeting, Vote
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.recruitment import rules
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant, ApplicantStatus, Step, StepDocument
-from dangjian.recruitment.rules import Fact, Limits, cn
+from dangjian.recruitment.rules import Fact, Limits
 from dangjian.recruitment.steps import (
     ACTIVIST,
     ADMISSION_APPROVAL,
@@ -76,10 +78,6 @@ _MIN_REASON = 4
 
 def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def _lock(applicant: Applicant, actor: Any) -> Applicant:
@@ -118,12 +116,12 @@ def refresh(applicant: Applicant, facts: list[Fact], limits: Limits) -> None:
 # --- the person ------------------------------------------------------------------------------------------------
 
 
-def check_person(data: dict[str, Any], *, today: dt.date, require_id_card: bool = True) -> dict[str, list[str]]:
+def check_person(data: dict[str, Any], *, today: dt.date, require_id_card: bool = True) -> Errors:
     """The person's fields, checked by the member registry's own rules (members.validation): 身份证号 checksum,
     birth date and sex against it, name, phone, value lists. The 入党 fields are not the applicant's yet."""
     probe = {**data, "party_status": PartyStatus.PROBATIONARY, "joined_on": None, "confirmed_on": None}
     checked = check_member_data(probe, today=today, require_id_card=require_id_card)
-    return {k: v for k, v in checked.errors.items() if k not in ("party_status", "joined_on", "confirmed_on")}
+    return Errors({k: v for k, v in checked.errors.items() if k not in ("party_status", "joined_on", "confirmed_on")})
 
 
 def _duplicates(number: str, exclude_pk: int | None) -> dict[str, list[str]]:
@@ -165,7 +163,7 @@ def create_applicant(*, actor: Any, data: dict[str, Any], uploads: list[Any] | N
     org: Organization | None = data.get("org")
     if org is not None:
         require(actor, org.path, "change", org)
-    errors = member_actions.check_placement(org, None)
+    errors = Errors(member_actions.check_placement(org, None))
     for k, v in check_person(data, today=today).items():
         errors.setdefault(k, []).extend(v)
     if "id_card" not in errors and data.get("id_card"):
@@ -173,17 +171,16 @@ def create_applicant(*, actor: Any, data: dict[str, Any], uploads: list[Any] | N
     limits = rules.load(today)
     applied_on: dt.date | None = data.get("applied_on")
     if applied_on is None:
-        _add(errors, "applied_on", "请填写递交入党申请书的日期")
+        errors.add("applied_on", "请填写递交入党申请书的日期")
     elif applied_on > today:
-        _add(errors, "applied_on", "递交入党申请书的日期不能晚于今天")
+        errors.add("applied_on", "递交入党申请书的日期不能晚于今天")
     elif data.get("birth_date") and "birth_date" not in errors:
         message = rules.age_error(data["birth_date"], applied_on, limits)
         if message:
-            _add(errors, "birth_date", message)
+            errors.add("birth_date", message)
     _check_texts(data, errors)
     _check_uploads(uploads or [], errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert org is not None and applied_on is not None
     applicant = Applicant(org=org, status=ApplicantStatus.IN_PROGRESS, step=1, stage=1)
     _apply_person(applicant, data)
@@ -220,8 +217,7 @@ def update_applicant(applicant: Applicant, *, actor: Any, data: dict[str, Any], 
     errors = check_person(merged, today=today)
     if data.get("id_card") and "id_card" not in errors:
         errors.update(_duplicates(data["id_card"], applicant.pk))
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     before = _safe_snapshot(applicant)
     _apply_person(applicant, data)
     applicant._history_user = _who(actor)  # type: ignore[attr-defined]
@@ -283,27 +279,18 @@ def reveal(applicant: Applicant, *, actor: Any, field: str, reason: str) -> str:
 # --- documents -------------------------------------------------------------------------------------------------
 
 
-def _check_uploads(uploads: list[Any], errors: dict[str, list[str]]) -> None:
-    """Type (by content) and size of every file before anything is saved (orglife.actions.check_upload)."""
+def _check_uploads(uploads: list[Any], errors: Errors) -> None:
+    """Type (by content) and size of every file before anything is saved (core.uploads)."""
     for upload in uploads:
-        name = os.path.basename(str(getattr(upload, "name", "") or "材料"))[:200] or "材料"
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
         try:
-            orglife_actions.check_upload(name, int(upload.size), head)
+            core_uploads.check_file(upload, "材料")
         except ValidationError as exc:
             for msg in exc.message_dict.get("file", exc.messages):
-                _add(errors, "file", msg)
+                errors.add("file", msg)
 
 
 def _store(step: Step, upload: Any, actor: Any, title: str = "") -> StepDocument:
-    original = os.path.basename(str(getattr(upload, "name", "") or "材料"))[:200] or "材料"
-    size = int(upload.size)
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, ext = orglife_actions.check_upload(original, size, head)
+    original, size, content_type, ext = core_uploads.check_file(upload, "材料")
     document = StepDocument(
         step=step, title=(title.strip() or STEPS[step.number].document)[:100], original_name=original,
         content_type=content_type, size=size, uploaded_by=_who(actor),
@@ -318,12 +305,11 @@ def _store(step: Step, upload: Any, actor: Any, title: str = "") -> StepDocument
 def add_document(step: Step, *, actor: Any, upload: Any, title: str = "") -> StepDocument:
     """A scan or photo of a step's paper, added after the step was recorded (JPG, PNG or PDF, ≤ 10 MB)."""
     applicant = _lock(step.applicant, actor)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if len(title.strip()) > 100:
-        _add(errors, "title", "材料名称不能超过100个字")
+        errors.add("title", "材料名称不能超过100个字")
     _check_uploads([upload], errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     document = _store(step, upload, actor, title)
     audit.record("recruitment.document", actor=actor, obj=applicant, org=applicant.org,
                  changes={"step": step.number, "title": document.title, "type": document.content_type,
@@ -334,14 +320,14 @@ def add_document(step: Step, *, actor: Any, upload: Any, title: str = "") -> Ste
 # --- steps -----------------------------------------------------------------------------------------------------
 
 
-def _check_texts(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+def _check_texts(data: dict[str, Any], errors: Errors) -> None:
     for name, limit in _TEXT_LIMITS.items():
         if len(str(data.get(name) or "").strip()) > limit:
-            _add(errors, name, f"不能超过{limit}个字")
+            errors.add(name, f"不能超过{limit}个字")
 
 
 def _people(data: dict[str, Any], actor: Any, on: dt.date, field: str, role: str, rule: str,
-            low: int, high: int, errors: dict[str, list[str]]) -> list[Member]:
+            low: int, high: int, errors: Errors) -> list[Member]:
     """Mentors or introducers: `low`–`high` distinct members the actor can see, each a 正式党员 on the day."""
     raw = list(data.get("people") or [])
     ids: list[int] = []
@@ -349,54 +335,40 @@ def _people(data: dict[str, Any], actor: Any, on: dt.date, field: str, role: str
         try:
             ids.append(int(item.pk if isinstance(item, Member) else item))
         except (TypeError, ValueError):
-            _add(errors, field, "所选党员不存在")
+            errors.add(field, "所选党员不存在")
             return []
     if len(set(ids)) != len(ids):
-        _add(errors, field, f"{role}不能重复")
+        errors.add(field, f"{role}不能重复")
         return []
     count = f"{low}名" if low == high else f"{low}至{high}名"
     if not low <= len(ids) <= high:
-        _add(errors, field, f"须有{count}{role}（{rule}），现为{len(ids)}名")
+        errors.add(field, f"须有{count}{role}（{rule}），现为{len(ids)}名")
         return []
     found = {m.pk: m for m in Member.objects.visible_to(actor).filter(pk__in=ids)}
     people: list[Member] = []
     for pk in ids:
         member = found.get(pk)
         if member is None:
-            _add(errors, field, "所选党员不存在或不在您的管理范围内")
+            errors.add(field, "所选党员不存在或不在您的管理范围内")
             continue
         if member.state != MemberState.ACTIVE:
-            _add(errors, field, f"{member.name}{member.get_state_display()}，不能担任{role}")
+            errors.add(field, f"{member.name}{member.get_state_display()}，不能担任{role}")
         elif member.party_status != PartyStatus.FULL or member.confirmed_on is None or member.confirmed_on > on:
-            _add(errors, field, f"{member.name}是预备党员，不能担任{role}：{role}须是正式党员（{rule}）")
+            errors.add(field, f"{member.name}是预备党员，不能担任{role}：{role}须是正式党员（{rule}）")
         people.append(member)
     return people
 
 
-def _count(value: Any, field: str, errors: dict[str, list[str]]) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        _add(errors, field, "请填写整数")
-        return None
-    if number < 0:
-        _add(errors, field, "不能为负数")
-        return None
-    return number
-
-
-def _decimal(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
+def _decimal(value: Any, field: str, errors: Errors) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        _add(errors, field, "请填写数字")
+        errors.add(field, "请填写数字")
         return None
     if number < 0 or number > 1000 or number != number.quantize(Decimal("0.1")):
-        _add(errors, field, "请填写0至1000之间、最多一位小数的数字")
+        errors.add(field, "请填写0至1000之间、最多一位小数的数字")
         return None
     return number
 
@@ -412,21 +384,21 @@ class _VotePlan:
 
 
 def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None,
-               errors: dict[str, list[str]]) -> _VotePlan:
+               errors: Errors) -> _VotePlan:
     """Check the vote's source before anything is written; the counts' arithmetic is lib.votes'."""
     plan = _VotePlan()
     raw_vote, raw_meeting = data.get("vote"), data.get("meeting")
     if raw_vote not in (None, ""):
         vote = raw_vote if isinstance(raw_vote, Vote) else Vote.objects.filter(pk=_int_or_none(raw_vote) or 0).first()
         if vote is None or vote.meeting.org_id != applicant.org_id:
-            _add(errors, "vote", "所选表决不存在，或不是本支部党员大会的表决")
+            errors.add("vote", "所选表决不存在，或不是本支部党员大会的表决")
             return plan
         if Step.objects.filter(vote=vote).exists():
-            _add(errors, "vote", "该表决已用于另一名同志：支部大会讨论两个以上发展对象时，必须逐个讨论和表决")
+            errors.add("vote", "该表决已用于另一名同志：支部大会讨论两个以上发展对象时，必须逐个讨论和表决")
         if vote.member_id not in (None, applicant.member_id):
-            _add(errors, "vote", "该表决涉及的是另一名党员")
+            errors.add("vote", "该表决涉及的是另一名党员")
         if not vote.passed:
-            _add(errors, "vote", "该表决未通过：" + "；".join(
+            errors.add("vote", "该表决未通过：" + "；".join(
                 assembly_vote(entitled=vote.entitled, present=vote.present, yes=vote.yes,
                               written_yes=vote.written_yes).reasons))
         plan.vote, plan.meeting = vote, vote.meeting
@@ -434,24 +406,24 @@ def _plan_vote(applicant: Applicant, data: dict[str, Any], day: dt.date | None,
         meeting = (raw_meeting if isinstance(raw_meeting, Meeting)
                    else Meeting.objects.filter(pk=_int_or_none(raw_meeting) or 0).first())
         if meeting is None or meeting.org_id != applicant.org_id:
-            _add(errors, "meeting", "所选会议不存在，或不是本党支部的会议")
+            errors.add("meeting", "所选会议不存在，或不是本党支部的会议")
             return plan
         if MeetingKind.BRANCH_ASSEMBLY not in orglife_actions.meeting_kinds(meeting):
-            _add(errors, "meeting", "所选会议不是支部党员大会（支部工作条例第十一条：接收预备党员、预备党员转正由党员大会表决）")
+            errors.add("meeting", "所选会议不是支部党员大会（支部工作条例第十一条：接收预备党员、预备党员转正由党员大会表决）")
         elif meeting.status != MeetingStatus.DRAFT:
-            _add(errors, "meeting", "该会议记录已提交，不能再登记表决：请选择会上已登记的表决")
+            errors.add("meeting", "该会议记录已提交，不能再登记表决：请选择会上已登记的表决")
         for name in ("yes", "no", "abstain"):
-            if _count(data.get(name), name, errors) is None and name not in errors:
-                _add(errors, name, "请填写票数")
+            if errors.count(data.get(name), name) is None and name not in errors:
+                errors.add(name, "请填写票数")
         plan.meeting = meeting
     else:
-        counts = {name: _count(data.get(name), name, errors) for name in TALLY_FIELDS}
+        counts = {name: errors.count(data.get(name), name) for name in TALLY_FIELDS}
         for name in ("entitled", "present", "yes"):
             if counts[name] is None and name not in errors:
-                _add(errors, name, "请填写票数，或选择记录了该表决的支部党员大会")
+                errors.add(name, "请填写票数，或选择记录了该表决的支部党员大会")
         plan.tally = {k: v or 0 for k, v in counts.items()}
     if plan.meeting is not None and day is not None and day != plan.meeting.held_on:
-        _add(errors, "date", f"日期应为支部党员大会召开的日期（{cn(plan.meeting.held_on)}）")
+        errors.add("date", f"日期应为支部党员大会召开的日期（{cn_date(plan.meeting.held_on)}）")
     return plan
 
 
@@ -482,17 +454,16 @@ def _carry_out_vote(plan: _VotePlan, step: Step, applicant: Applicant, data: dic
         step.vote, step.meeting, step.passed = vote, plan.meeting, True
         return
     t = plan.tally
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if t["present"] > t["entitled"]:
-        _add(errors, "present", "实到人数不能多于应到人数")
+        errors.add("present", "实到人数不能多于应到人数")
     if t["yes"] + t["no"] + t["abstain"] > t["present"]:
-        _add(errors, "yes", "赞成、反对、弃权票合计不能多于实到会有表决权人数")
+        errors.add("yes", "赞成、反对、弃权票合计不能多于实到会有表决权人数")
     if t["written_yes"] > t["entitled"] - t["present"]:
-        _add(errors, "written_yes", "书面意见赞成票不能多于未到会的有表决权党员人数")
+        errors.add("written_yes", "书面意见赞成票不能多于未到会的有表决权党员人数")
     if t["entitled"] <= 0:
-        _add(errors, "entitled", "应到会有表决权人数须大于0")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("entitled", "应到会有表决权人数须大于0")
+    errors.raise_if_any()
     decision = assembly_vote(entitled=t["entitled"], present=t["present"], yes=t["yes"], written_yes=t["written_yes"])
     if not decision.passed:
         raise ValidationError({"yes": ["表决未通过：" + "；".join(decision.reasons) + "（支部工作条例第十一条）"]})
@@ -511,7 +482,7 @@ def record_step(applicant: Applicant, *, actor: Any, number: int, data: dict[str
     today = today or timezone.localdate()
     applicant = _lock(applicant, actor)
     limits = rules.load(today)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if applicant.status not in OPEN_STATUSES and not (
         applicant.status in (ApplicantStatus.CONFIRMED, ApplicantStatus.CANCELLED) and applicant.next_step == number
     ):
@@ -535,11 +506,11 @@ def record_step(applicant: Applicant, *, actor: Any, number: int, data: dict[str
             day = plan.meeting.held_on
     last = steps[-1]
     if day is None:
-        _add(errors, "date", "请填写日期")
+        errors.add("date", "请填写日期")
     elif day > today:
-        _add(errors, "date", "日期不能晚于今天")
+        errors.add("date", "日期不能晚于今天")
     elif day < last.date:
-        _add(errors, "date", f"日期不能早于上一步骤“{last.label}”的日期（{cn(last.date)}）")
+        errors.add("date", f"日期不能早于上一步骤“{last.label}”的日期（{cn_date(last.date)}）")
     _check_texts(data, errors)
     _check_uploads(uploads or [], errors)
     step = Step(
@@ -552,8 +523,7 @@ def record_step(applicant: Applicant, *, actor: Any, number: int, data: dict[str
     group: Organization | None = None
     if day is not None and "date" not in errors:
         people, group = _check_rules(applicant, steps, facts, step, data, actor, limits, flags, errors)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     if plan is not None:
         _carry_out_vote(plan, step, applicant, data, actor, _subject(applicant, number, data))
     step.flags = flags
@@ -590,7 +560,7 @@ def _last(steps: list[Step], number: int) -> Step | None:
 
 
 def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], step: Step, data: dict[str, Any],
-                 actor: Any, limits: Limits, flags: list[str], errors: dict[str, list[str]]
+                 actor: Any, limits: Limits, flags: list[str], errors: Errors
                  ) -> tuple[list[Member], Organization | None]:
     """The time and count rules of step `step.number` (date already checked): errors refuse, flags are noted."""
     number, day = step.number, step.date
@@ -614,7 +584,7 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         assert activist is not None
         message = rules.candidate_error(activist.date, day, limits)
         if message:
-            _add(errors, "date", message)
+            errors.add("date", message)
         previous = _last(steps, ASSESSMENT)
         if previous is not None:
             flag = rules.assessment_flag(previous.date, day, limits)
@@ -627,7 +597,7 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         step.training_days = _decimal(data.get("training_days"), "training_days", errors)
         step.training_hours = _decimal(data.get("training_hours"), "training_hours", errors)
         if not step.training_days and not step.training_hours and "training_days" not in errors:
-            _add(errors, "training_days", "请填写培训天数或学时")
+            errors.add("training_days", "请填写培训天数或学时")
         elif not errors:
             message = rules.training_error(float(step.training_days or 0), float(step.training_hours or 0), limits)
             if message:
@@ -636,17 +606,17 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         trained = training_hours(applicant)
         message = rules.training_error(float(trained.days), float(trained.hours), limits)
         if message:
-            _add(errors, NON_FIELD_ERRORS, "未经培训的，除个别特殊情况外，不能发展入党：" + message)
+            errors.add(NON_FIELD_ERRORS, "未经培训的，除个别特殊情况外，不能发展入党：" + message)
         age = rules.age_error(applicant.birth_date, day, limits)
         if age:
-            _add(errors, "date", age.replace("申请入党", "接收为预备党员"))
+            errors.add("date", age.replace("申请入党", "接收为预备党员"))
     elif number == ADMISSION_APPROVAL:
         step.approved = _approved(data, errors)
         meeting = _last(steps, ADMISSION_MEETING)
         assert meeting is not None
         error, flag = rules.approval_check(meeting.date, day, step.delay_reason, limits)
         if error:
-            _add(errors, "delay_reason" if "须填写" in error else "date", error)
+            errors.add("delay_reason" if "须填写" in error else "date", error)
         if flag:
             flags.append(flag)
     elif number == PLACEMENT:
@@ -655,19 +625,19 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         end = rules.current_probation_end(facts, limits)
         assert end is not None
         if day < end:
-            _add(errors, "date", f"预备期至{cn(end)}届满（预备期一年，从支部大会通过之日算起；党章第七条、发展党员工作细则"
+            errors.add("date", f"预备期至{cn_date(end)}届满（预备期一年，从支部大会通过之日算起；党章第七条、发展党员工作细则"
                                  "第三十二条），届满后方可讨论转正")
         outcome = data.get("outcome")
         if outcome not in Outcome.values:
-            _add(errors, "outcome", "请选择讨论结论：按期转正、延长预备期或取消预备党员资格")
+            errors.add("outcome", "请选择讨论结论：按期转正、延长预备期或取消预备党员资格")
         else:
             step.outcome = outcome
         if outcome == Outcome.EXTEND:
-            months = _count(data.get("extension_months"), "extension_months", errors)
+            months = errors.count(data.get("extension_months"), "extension_months")
             extended_before = rules.extension_months(facts) > 0
             message = rules.extension_error(months, extended_before, limits)
             if message:
-                _add(errors, "extension_months", message)
+                errors.add("extension_months", message)
             step.extension_months = months
     elif number == CONFIRMATION_APPROVAL:
         meeting = _last(steps, CONFIRMATION_MEETING)
@@ -675,26 +645,26 @@ def _check_rules(applicant: Applicant, steps: list[Step], facts: list[Fact], ste
         step.outcome, step.extension_months, step.approved = meeting.outcome, meeting.extension_months, True
         due = rules.approval_due(meeting.date, limits)
         if day > due:
-            flags.append(f"审批晚于支部大会讨论后{limits.approval_months}个月（{cn(due)}）：党委对预备党员转正的决议应当在"
+            flags.append(f"审批晚于支部大会讨论后{limits.approval_months}个月（{cn_date(due)}）：党委对预备党员转正的决议应当在"
                          f"{limits.approval_months}个月内审批（发展党员工作细则第三十四条）")
     return people, group
 
 
-def _approved(data: dict[str, Any], errors: dict[str, list[str]]) -> bool:
+def _approved(data: dict[str, Any], errors: Errors) -> bool:
     value = data.get("approved", True)
     if value not in (True, False):
-        _add(errors, "approved", "请选择审批意见")
+        errors.add("approved", "请选择审批意见")
         return True
     return bool(value)
 
 
-def _group(applicant: Applicant, data: dict[str, Any], errors: dict[str, list[str]]) -> Organization | None:
+def _group(applicant: Applicant, data: dict[str, Any], errors: Errors) -> Organization | None:
     raw = data.get("group")
     if raw in (None, ""):
         return None
     group = raw if isinstance(raw, Organization) else Organization.objects.filter(pk=_int_or_none(raw) or 0).first()
     if group is None or group.kind != OrgKind.GROUP or group.parent_id != applicant.org_id:
-        _add(errors, "group", "党小组须属于申请人所在党支部")
+        errors.add("group", "党小组须属于申请人所在党支部")
         return None
     return group
 
@@ -706,7 +676,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
     if number == ADMISSION_APPROVAL:
         if not step.approved:
             applicant.status = ApplicantStatus.STOPPED
-            applicant.stopped_reason = f"上级党委审批未同意接收（{cn(step.date)}）"
+            applicant.stopped_reason = f"上级党委审批未同意接收（{cn_date(step.date)}）"
             return
         meeting = _last(steps, ADMISSION_MEETING)
         assert meeting is not None
@@ -724,7 +694,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             assert end is not None
             member_actions.record_status_event(
                 member, actor=actor, kind=MemberEventKind.CONFIRMED, date=end, doc_no=step.doc_no,
-                reason=f"预备期满，经支部大会讨论、上级党委{cn(step.date)}审批，按期转为正式党员",
+                reason=f"预备期满，经支部大会讨论、上级党委{cn_date(step.date)}审批，按期转为正式党员",
             )
             applicant.status = ApplicantStatus.CONFIRMED
         elif step.outcome == Outcome.CANCEL:
@@ -740,7 +710,7 @@ def _effects(applicant: Applicant, steps: list[Step], step: Step, actor: Any, gr
             new_end = rules.probation_end(admitted, months, limits)
             MemberEvent.objects.create(
                 member=member, kind=MemberEventKind.PROBATION_EXTENDED, date=step.date, from_org=member.org,
-                doc_no=step.doc_no, reason=f"延长预备期{months}个月，至{cn(new_end)}", actor=_who(actor),
+                doc_no=step.doc_no, reason=f"延长预备期{months}个月，至{cn_date(new_end)}", actor=_who(actor),
             )
             audit.record("members.status", actor=actor, obj=member, org=member.org,
                          changes={"kind": MemberEventKind.PROBATION_EXTENDED.label, "date": step.date.isoformat(),

@@ -7,13 +7,13 @@ audited reveal. Each form is offered once the step it belongs to is reached (`FO
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from dangjian.core.documents import DocTemplate, Heading, Para, Table, register
+from dangjian.lib.dates import cn_date
 from dangjian.recruitment.models import Applicant
 from dangjian.recruitment.steps import STEPS
 from dangjian.recruitment.training import training_hours
@@ -35,33 +35,29 @@ FORMS: dict[str, Form] = {f.key.split(".")[1]: f for f in [
 ]}
 
 
-def _cn(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
 def form_context(applicant: Applicant) -> dict[str, Any]:
     """What the forms show, from the applicant and the steps recorded (two queries and the training sum)."""
     steps = list(applicant.steps.order_by("id").prefetch_related("people"))
     dates: dict[str, str] = {}
     for s in steps:
-        dates[f"s{s.number}"] = _cn(s.date)  # a repeated step: the latest
+        dates[f"s{s.number}"] = cn_date(s.date)  # a repeated step: the latest
     mentors = next((s for s in reversed(steps) if s.number == 5), None)
     introducers = next((s for s in reversed(steps) if s.number == 9), None)
-    assessments = [_cn(s.date) for s in steps if s.number == 6]
+    assessments = [cn_date(s.date) for s in steps if s.number == 6]
     trained = training_hours(applicant)
     today = timezone.localdate()
     return {
         "name": applicant.name, "sex": applicant.get_sex_display(), "ethnicity": applicant.ethnicity,
-        "birth_date": _cn(applicant.birth_date), "id_card": applicant.id_card_masked,
+        "birth_date": cn_date(applicant.birth_date), "id_card": applicant.id_card_masked,
         "education": applicant.get_education_display(), "work_unit": applicant.work_unit, "post": applicant.post,
         "org": applicant.org.name, "dates": dates,
         "mentors": "、".join(m.name for m in mentors.people.all()) if mentors else "",
         "introducers": "、".join(m.name for m in introducers.people.all()) if introducers else "",
         "assessments": "、".join(assessments),
         "training_days": f"{trained.days.normalize():f}", "training_hours": f"{trained.hours.normalize():f}",
-        "steps": [{"number": s.number, "label": STEPS[s.number].label, "date": _cn(s.date), "handled_by": s.handled_by,
+        "steps": [{"number": s.number, "label": STEPS[s.number].label, "date": cn_date(s.date), "handled_by": s.handled_by,
                    "note": s.note} for s in steps],
-        "generated": _cn(today),
+        "generated": cn_date(today),
     }
 
 

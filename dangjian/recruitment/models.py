@@ -19,7 +19,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from dangjian.core.scoping import ScopedQuerySet
-from dangjian.members.choices import ETHNICITY_CHOICES, Education, Occupation, PersonCategory, Sex
+from dangjian.members.identity import IDENTITY_HISTORY_EXCLUDED, PersonalIdentity
 from dangjian.recruitment.steps import STEP_CHOICES, STEPS, Outcome, Stage
 
 
@@ -40,30 +40,15 @@ class ApplicantQuerySet(ScopedQuerySet["Applicant"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Applicant(models.Model):
-    """An 入党申请人, from the application to the archive of the 转正 papers."""
+class Applicant(PersonalIdentity):
+    """An 入党申请人, from the application to the archive of the 转正 papers, with the same `PersonalIdentity`
+    as a 党员 (the member record created on admission starts from it)."""
 
     scope_path_field = "org__path"
 
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="applicants", verbose_name="所在党支部"
     )
-    name = models.CharField("姓名", max_length=50)
-    name_pinyin = models.CharField("姓名拼音", max_length=200, db_index=True)
-    name_initials = models.CharField("拼音首字母", max_length=50, db_index=True)
-    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField("民族", max_length=16, choices=ETHNICITY_CHOICES, default="汉族")
-    birth_date = models.DateField("出生日期")
-    id_card_cipher = models.TextField("身份证号（密文）")
-    id_card_index = models.CharField("身份证号索引", max_length=64, db_index=True)
-    id_card_masked = models.CharField("身份证号", max_length=18)
-    phone_cipher = models.TextField("手机号（密文）", blank=True)
-    phone_masked = models.CharField("手机号", max_length=20, blank=True)
-    education = models.CharField("学历", max_length=24, choices=Education.choices)
-    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices)
-    person_category = models.CharField("人员类别", max_length=16, choices=PersonCategory.choices)
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
-    post = models.CharField("职务", max_length=100, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=ApplicantStatus.choices, default=ApplicantStatus.IN_PROGRESS
     )
@@ -81,7 +66,7 @@ class Applicant(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["id_card_cipher", "phone_cipher", "name_pinyin", "name_initials", "updated_at"],
+        excluded_fields=[*IDENTITY_HISTORY_EXCLUDED, "updated_at"],
         user_model=settings.AUTH_USER_MODEL,
     )
 

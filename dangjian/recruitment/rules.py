@@ -16,7 +16,7 @@ from typing import Any
 
 from dangjian.core.models import RuleStatus
 from dangjian.core.rules import Rule, register, values
-from dangjian.lib.dates import add_years
+from dangjian.lib.dates import add_years, cn_date
 from dangjian.lib.periods import add_months
 from dangjian.members.validation import MAX_PROBATION_YEARS, MIN_AGE_AT_ADMISSION, PROBATION_YEARS
 
@@ -109,10 +109,6 @@ def load(on: dt.date | None = None) -> Limits:
     )
 
 
-def cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 # --- due dates -------------------------------------------------------------------------------------------------
 
 
@@ -157,14 +153,14 @@ def talk_flag(applied_on: dt.date, talked_on: dt.date, limits: Limits) -> str | 
     """A talk later than the month allows is recorded, with this note (the organisation was late, not the person)."""
     due = talk_due(applied_on, limits)
     if talked_on > due:
-        return f"谈话晚于规定期限（{cn(due)}）：党组织应在接到入党申请书后{limits.talk_months}个月内派人谈话（发展党员工作细则）"
+        return f"谈话晚于规定期限（{cn_date(due)}）：党组织应在接到入党申请书后{limits.talk_months}个月内派人谈话（发展党员工作细则）"
     return None
 
 
 def assessment_flag(previous_on: dt.date, assessed_on: dt.date, limits: Limits) -> str | None:
     due = assessment_due(previous_on, limits)
     if assessed_on > due:
-        return f"考察间隔超过{limits.assessment_months}个月（应于{cn(due)}前考察）：党支部每半年对入党积极分子进行一次考察（发展党员工作细则第十一条）"
+        return f"考察间隔超过{limits.assessment_months}个月（应于{cn_date(due)}前考察）：党支部每半年对入党积极分子进行一次考察（发展党员工作细则第十一条）"
     return None
 
 
@@ -172,7 +168,7 @@ def candidate_error(activist_on: dt.date, candidate_on: dt.date, limits: Limits)
     earliest = candidate_earliest(activist_on, limits)
     if candidate_on < earliest:
         return (f"确定为发展对象须经过{limits.activist_min_years}年以上培养教育和考察（发展党员工作细则第十三条）："
-                f"确定为入党积极分子的日期是{cn(activist_on)}，最早可于{cn(earliest)}列为发展对象")
+                f"确定为入党积极分子的日期是{cn_date(activist_on)}，最早可于{cn_date(earliest)}列为发展对象")
     return None
 
 
@@ -188,11 +184,11 @@ def approval_check(meeting_on: dt.date, approved_on: dt.date, reason: str, limit
     maximum (细则: 三个月内审批，特殊情况不得超过六个月)."""
     due, limit = approval_due(meeting_on, limits), approval_limit(meeting_on, limits)
     if approved_on > limit:
-        return (f"基层党委审批不得超过支部大会通过后{limits.approval_max_months}个月（{cn(limit)}）"
+        return (f"基层党委审批不得超过支部大会通过后{limits.approval_max_months}个月（{cn_date(limit)}）"
                 "（发展党员工作细则第二十七条）", None)
     if approved_on > due:
         if not reason.strip():
-            return (f"审批晚于支部大会通过后{limits.approval_months}个月（{cn(due)}），须填写延长审批的特殊情况"
+            return (f"审批晚于支部大会通过后{limits.approval_months}个月（{cn_date(due)}），须填写延长审批的特殊情况"
                     "（发展党员工作细则第二十七条）", None)
         return None, f"审批期限延长至{limits.approval_months}个月以上，原因：{reason.strip()}"
     return None, None

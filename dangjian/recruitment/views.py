@@ -15,19 +15,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.accounts.otp import otp_links
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
-from dangjian.members.views import _otp_links
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
@@ -38,17 +38,8 @@ from dangjian.recruitment.training import training_hours
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for msg in exc.messages:
-            form.add_error(None, msg)
-        return
-    for field, msgs in exc.message_dict.items():
-        target = "scans" if field == "file" else field
-        for msg in msgs:
-            form.add_error(target if target in form.fields else None, msg)
+# The action's upload field is the scans input on the pages.
+_FIELD_ON_FORM = {"file": "scans"}
 
 
 def _applicants(user: Any, action: str = "view") -> Any:
@@ -187,7 +178,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document_form": DocumentForm(steps=steps) if may_change and steps else None,
         "stop_form": StopForm() if may_change else None,
         "forms": [(name, f.title) for name, f in FORMS.items() if applicant.step >= f.after],
-        **(_otp_links(request) if may_reveal else {}),
+        **(otp_links(request) if may_reveal else {}),
     })
 
 
@@ -205,7 +196,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=form.action_data(), uploads=form.cleaned_data.get("scans") or []
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, f"已登记入党申请人 {applicant.name}")
                 return redirect("recruitment:detail", pk=applicant.pk)
@@ -226,7 +217,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.update_applicant(applicant, actor=request.user, data=form.action_data())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, "申请人信息已保存")
                 return redirect("recruitment:detail", pk=applicant.pk)
@@ -254,7 +245,7 @@ def record_step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
                     uploads=form.cleaned_data.get("scans") or [],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc, _FIELD_ON_FORM)
             else:
                 messages.success(request, f"已记录“{step.number}. {step.label}”")
                 for flag in step.flags:
@@ -321,7 +312,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             value = actions.reveal(applicant, actor=request.user, field=form.cleaned_data["field"],
                                    reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc, _FIELD_ON_FORM)
         else:
             return render(request, "recruitment/reveal_result.html", {
                 "applicant": applicant, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
@@ -329,7 +320,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "includes/reveal_page.html", {
         "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, "person_name": applicant.name,
         "list_url": reverse("recruitment:list"), "list_label": "发展党员",
-        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **_otp_links(request),
+        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **otp_links(request),
     })
 
 

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from dangjian.accounts.models import User
+from dangjian.lib.dates import cn_date
 from dangjian.reminders.models import Reminder
 
 
@@ -44,7 +45,7 @@ def send_digests(since: dt.datetime) -> int:
         rows = list(Reminder.objects.filter(user_id=uid, notified_at=stamp).order_by("due_on", "id"))
         lines = [f"{display_name or username}，您好：", "", f"您有{len(rows)}项新的待办事项：", ""]
         for r in rows:
-            due = f"（截止{r.due_on.year}年{r.due_on.month}月{r.due_on.day}日）" if r.due_on else ""
+            due = f"（截止{cn_date(r.due_on)}）" if r.due_on else ""
             lines.append(f"· [{r.get_kind_display()}] {r.title}{due}")
         lines += ["", "请登录机关党建工作管理系统，在“待办事项”中办理。"]
         send_mail(f"机关党建：您有{len(rows)}项新的待办事项", "\n".join(lines), None, [email])

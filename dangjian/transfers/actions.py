@@ -24,6 +24,8 @@ from django.utils import timezone
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.scoping import require
+from dangjian.core.validation import Errors
+from dangjian.lib.dates import cn_date
 from dangjian.members import pii
 from dangjian.members.actions import create_member, record_status_event, reveal_needs_otp, transfer_member
 from dangjian.members.choices import LeaveReason, MemberEventKind, MemberState
@@ -42,23 +44,15 @@ def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _check_day(errors: dict[str, list[str]], field: str, day: dt.date | None, today: dt.date, label: str,
+def _check_day(errors: Errors, field: str, day: dt.date | None, today: dt.date, label: str,
                not_before: dt.date | None = None, before_label: str = "") -> None:
     """Required, not in the future, and (optionally) not before another date."""
     if day is None:
-        _add(errors, field, f"请填写{label}")
+        errors.add(field, f"请填写{label}")
     elif day > today:
-        _add(errors, field, f"{label}不能晚于今天")
+        errors.add(field, f"{label}不能晚于今天")
     elif not_before is not None and day < not_before:
-        _add(errors, field, f"{label}不能早于{before_label}（{_cn(not_before)}）")
+        errors.add(field, f"{label}不能早于{before_label}（{cn_date(not_before)}）")
 
 
 def _member_for_update(member: Member) -> Member:
@@ -70,7 +64,7 @@ def _open_transfer_error(member: Member) -> str | None:
     if t is None:
         return None
     where = f"转往{t.destination}" if t.destination else ""
-    return f"该党员已有未办结的组织关系转接（{_cn(t.issued_on)}{where}），请先办结或撤回"
+    return f"该党员已有未办结的组织关系转接（{cn_date(t.issued_on)}{where}），请先办结或撤回"
 
 
 def receiving_branch_errors(
@@ -92,11 +86,11 @@ def receiving_branch_errors(
     return org, []
 
 
-def _check_movable(errors: dict[str, list[str]], member: Member) -> None:
+def _check_movable(errors: Errors, member: Member) -> None:
     if not member.on_roll:
-        _add(errors, "member", f"该党员{member.get_state_display()}，不在册，不能转接")
+        errors.add("member", f"该党员{member.get_state_display()}，不在册，不能转接")
     elif (message := _open_transfer_error(member)) is not None:
-        _add(errors, "member", message)
+        errors.add("member", message)
 
 
 def _close_floating(member: Member, day: dt.date, note: str, actor: Any) -> None:
@@ -123,14 +117,13 @@ def request_transfer(
     today = today or timezone.localdate()
     member = _member_for_update(member)
     require(actor, member.org.path, "change", member)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     org, org_errors = receiving_branch_errors(to_org, member)
     for message in org_errors:
-        _add(errors, "to_org", message)
+        errors.add("to_org", message)
     _check_movable(errors, member)
     _check_day(errors, "issued_on", issued_on, today, "转出日期", member.joined_on, "入党日期")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert org is not None and issued_on is not None
     transfer = Transfer(
         member=member, kind=TransferKind.INTERNAL, from_org=member.org, to_org=org, issued_on=issued_on,
@@ -164,16 +157,15 @@ def accept_transfer(transfer: Transfer, *, actor: Any, date: dt.date | None, tod
         raise ValidationError({"status": ["只有系统内转接由接收党支部接收"]})
     require(actor, transfer.to_org.path, "change", transfer)
     _require_open(transfer, "接收")
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_day(errors, "date", date, today, "接收日期", transfer.issued_on, "转出日期")
     member = Member.objects.get(pk=transfer.member_id)
     if member.org_id != transfer.from_org_id or not member.on_roll:
-        _add(errors, "member", "该党员的所在党支部或党籍状态已变动，请由转出党支部撤回本次转接")
+        errors.add("member", "该党员的所在党支部或党籍状态已变动，请由转出党支部撤回本次转接")
     _org, org_errors = receiving_branch_errors(transfer.to_org)
     for message in org_errors:
-        _add(errors, "to_org", message)
-    if errors:
-        raise ValidationError(errors)
+        errors.add("to_org", message)
+    errors.raise_if_any()
     assert date is not None
     # The sending side's consent is the open request it made (checked against its scope then).
     transfer_member(member, actor=actor, to_org=transfer.to_org, date=date, reason=transfer.reason or "组织关系转接",
@@ -236,15 +228,15 @@ def cancel_transfer(transfer: Transfer, *, actor: Any, reason: str = "", today: 
 # --- across systems -------------------------------------------------------------------------------------------
 
 
-def _check_letter(errors: dict[str, list[str]], outside_org: str, letter_no: str, which: str) -> None:
+def _check_letter(errors: Errors, outside_org: str, letter_no: str, which: str) -> None:
     if not outside_org.strip():
-        _add(errors, "outside_org", f"请填写{which}的系统外党组织")
+        errors.add("outside_org", f"请填写{which}的系统外党组织")
     elif len(outside_org.strip()) > 200:
-        _add(errors, "outside_org", "党组织名称不能超过200字")
+        errors.add("outside_org", "党组织名称不能超过200字")
     if not letter_no.strip():
-        _add(errors, "letter_no", "请填写介绍信编号")
+        errors.add("letter_no", "请填写介绍信编号")
     elif len(letter_no.strip()) > 50:
-        _add(errors, "letter_no", "介绍信编号不能超过50字")
+        errors.add("letter_no", "介绍信编号不能超过50字")
 
 
 @audit.records_denials
@@ -258,12 +250,11 @@ def issue_external_transfer(
     today = today or timezone.localdate()
     member = _member_for_update(member)
     require(actor, member.org.path, "change", member)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_letter(errors, outside_org, letter_no, "转往")
     _check_movable(errors, member)
     _check_day(errors, "issued_on", issued_on, today, "介绍信开具日期", member.joined_on, "入党日期")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert issued_on is not None
     transfer = Transfer(
         member=member, kind=TransferKind.OUT, from_org=member.org, outside_org=outside_org.strip(),
@@ -287,13 +278,12 @@ def record_receipt(transfer: Transfer, *, actor: Any, receipt_on: dt.date | None
         raise ValidationError({"status": ["只有转出系统外的组织关系需要登记回执"]})
     require(actor, transfer.from_org.path, "change", transfer)
     _require_open(transfer, "登记回执")
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_day(errors, "receipt_on", receipt_on, today, "回执日期", transfer.issued_on, "介绍信开具日期")
     member = Member.objects.get(pk=transfer.member_id)
     if member.org_id != transfer.from_org_id or not member.on_roll:
-        _add(errors, "member", "该党员的所在党支部或党籍状态已变动，请撤回本次转出")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("member", "该党员的所在党支部或党籍状态已变动，请撤回本次转出")
+    errors.raise_if_any()
     assert receipt_on is not None
     record_status_event(
         member, actor=actor, kind=MemberEventKind.TRANSFER_OUT, date=receipt_on,
@@ -321,13 +311,13 @@ def receive_external_transfer(
     (which records the 转入 event and the totals) into a 党支部 of the actor's scope, and the transfer recorded."""
     today = today or timezone.localdate()
     arrived_on = arrived_on or today
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_letter(errors, outside_org, letter_no, "转出")
     _check_day(errors, "issued_on", issued_on, today, "介绍信开具日期")
     _check_day(errors, "arrived_on", arrived_on, today, "接收日期", issued_on, "介绍信开具日期")
     joined = data.get("joined_on")
     if issued_on is not None and isinstance(joined, dt.date) and issued_on < joined:
-        _add(errors, "issued_on", "介绍信开具日期不能早于入党日期")
+        errors.add("issued_on", "介绍信开具日期不能早于入党日期")
     try:
         member = create_member(actor=actor, today=today, data={
             **data, "outside_org": outside_org.strip(), "letter_no": letter_no.strip(), "transfer_date": arrived_on,
@@ -335,7 +325,7 @@ def receive_external_transfer(
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for message in messages:
-                _add(errors, field, message)
+                errors.add(field, message)
         raise ValidationError(errors) from exc
     if errors:
         raise ValidationError(errors)  # the member just created is rolled back with the rest
@@ -356,20 +346,20 @@ def receive_external_transfer(
 # --- 流动党员 ---------------------------------------------------------------------------------------------------
 
 
-def _floating_errors(data: dict[str, Any], member: Member, today: dt.date) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _floating_errors(data: dict[str, Any], member: Member, today: dt.date) -> Errors:
+    errors = Errors()
     left_on = data.get("left_on")
     _check_day(errors, "left_on", left_on, today, "外出日期", member.joined_on, "入党日期")
     if not (data.get("place") or "").strip():
-        _add(errors, "place", "请填写外出地点")
+        errors.add("place", "请填写外出地点")
     for field, limit in _TEXT_LIMITS.items():
         if len((data.get(field) or "").strip()) > limit:
-            _add(errors, field, f"不能超过{limit}字")
+            errors.add(field, f"不能超过{limit}字")
     expected = data.get("expected_return")
     if expected is not None and isinstance(left_on, dt.date) and expected < left_on:
-        _add(errors, "expected_return", "预计返回日期不能早于外出日期")
+        errors.add("expected_return", "预计返回日期不能早于外出日期")
     if len((data.get("phone") or "").strip()) > 20:
-        _add(errors, "phone", "联系电话不能超过20位")
+        errors.add("phone", "联系电话不能超过20位")
     return errors
 
 
@@ -399,11 +389,10 @@ def record_floating(member: Member, *, actor: Any, data: dict[str, Any], today: 
     require(actor, member.org.path, "change", member)
     errors = _floating_errors(data, member, today)
     if member.state != MemberState.ACTIVE:
-        _add(errors, "member", f"该党员{member.get_state_display()}，不能登记外出")
+        errors.add("member", f"该党员{member.get_state_display()}，不能登记外出")
     elif FloatingMember.objects.filter(member=member, returned_on__isnull=True).exists():
-        _add(errors, "member", "该党员已有未结束的外出登记，请先登记返回或修改原登记")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("member", "该党员已有未结束的外出登记，请先登记返回或修改原登记")
+    errors.raise_if_any()
     record = FloatingMember(member=member, created_by=_who(actor))
     _apply_floating(record, data)
     record._history_user = _who(actor)  # type: ignore[attr-defined]
@@ -424,8 +413,7 @@ def update_floating(record: FloatingMember, *, actor: Any, data: dict[str, Any],
     merged = {f: getattr(record, f) for f in FLOATING_FIELDS}
     merged.update(data)
     errors = _floating_errors(merged, record.member, today)
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     before = _floating_snapshot(record)
     _apply_floating(record, data)
     record._history_user = _who(actor)  # type: ignore[attr-defined]
@@ -447,10 +435,9 @@ def end_floating(
     require(actor, record.member.org.path, "change", record)
     if not record.is_open:
         raise ValidationError({"returned_on": ["外出登记已结束"]})
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_day(errors, "returned_on", returned_on, today, "结束日期", record.left_on, "外出日期")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     record.returned_on = returned_on
     record.end_note = (note or "已返回").strip()[:200]
     record._history_user = _who(actor)  # type: ignore[attr-defined]
@@ -497,17 +484,16 @@ def record_lost_contact(
     today = today or timezone.localdate()
     member = _member_for_update(member)
     require(actor, member.org.path, "change", member)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_day(errors, "last_contact_on", last_contact_on, today, "最后联系日期", member.joined_on, "入党日期")
     if not member.on_roll:
-        _add(errors, "member", f"该党员{member.get_state_display()}，不在册")
+        errors.add("member", f"该党员{member.get_state_display()}，不在册")
     elif LostContact.objects.filter(member=member, outcome="").exists():
-        _add(errors, "member", "该党员已有未结案的失联登记")
+        errors.add("member", "该党员已有未结案的失联登记")
     suspension = current_suspension(member)
     if suspension is not None and last_contact_on is not None and last_contact_on > suspension.date:
-        _add(errors, "last_contact_on", f"该党员已于{_cn(suspension.date)}停止党籍，最后联系日期不能晚于此日")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("last_contact_on", f"该党员已于{cn_date(suspension.date)}停止党籍，最后联系日期不能晚于此日")
+    errors.raise_if_any()
     assert last_contact_on is not None
     case = LostContact(member=member, last_contact_on=last_contact_on, search_notes=search_notes.strip(),
                        suspension=suspension, created_by=_who(actor))
@@ -539,12 +525,11 @@ def update_lost_contact(
     member = case.member
     require(actor, member.org.path, "change", case)
     _require_open_case(case)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if case.suspension_id is not None or member.state != MemberState.ACTIVE:
-        _add(errors, "last_contact_on", "已停止党籍的失联登记不能修改最后联系日期和查找情况")
+        errors.add("last_contact_on", "已停止党籍的失联登记不能修改最后联系日期和查找情况")
     _check_day(errors, "last_contact_on", last_contact_on, today, "最后联系日期", member.joined_on, "入党日期")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     assert last_contact_on is not None
     before = {"last_contact_on": case.last_contact_on.isoformat(), "search_notes": case.search_notes}
     case.last_contact_on = last_contact_on
@@ -568,10 +553,9 @@ def record_contact_restored(
     case = _case_for_update(case)
     require(actor, case.member.org.path, "change", case)
     _require_open_case(case)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_day(errors, "found_on", found_on, today, "恢复联系日期", case.last_contact_on, "最后联系日期")
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     case.outcome = LostOutcome.FOUND
     case.closed_on = found_on
     case.close_note = (note or "").strip()[:500]
@@ -596,17 +580,16 @@ def suspend_lost_member(
     _require_open_case(case)
     months = int(rule_registry.value(rules.LOST_CONTACT_MONTHS, today))
     due = rules.suspension_due(case.last_contact_on, months)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if member.state != MemberState.ACTIVE:
-        _add(errors, "member", f"该党员{member.get_state_display()}，不能停止党籍")
+        errors.add("member", f"该党员{member.get_state_display()}，不能停止党籍")
     _check_day(errors, "date", date, today, "决定日期")
     if date is not None and "date" not in errors and date < due:
-        _add(errors, "date", f"与党组织失去联系{months}个月以上方可停止党籍（党员教育管理工作条例第二十四条），"
-                             f"最后联系于{_cn(case.last_contact_on)}，{_cn(due)}起方可作出决定")
+        errors.add("date", f"与党组织失去联系{months}个月以上方可停止党籍（党员教育管理工作条例第二十四条），"
+                             f"最后联系于{cn_date(case.last_contact_on)}，{cn_date(due)}起方可作出决定")
     if not doc_no.strip():
-        _add(errors, "doc_no", "停止党籍须填写决定文号")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("doc_no", "停止党籍须填写决定文号")
+    errors.raise_if_any()
     assert date is not None
     event = record_status_event(
         member, actor=actor, kind=MemberEventKind.SUSPENDED, date=date, doc_no=doc_no,
@@ -630,19 +613,18 @@ def remove_lapsed_member(
     today = today or timezone.localdate()
     member = _member_for_update(member)
     require(actor, member.org.path, "change", member)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     suspension = current_suspension(member)
     years = int(rule_registry.value(rules.SUSPENSION_YEARS, today))
     _check_day(errors, "date", date, today, "决定日期")
     if suspension is None:
-        _add(errors, "member", "只有停止党籍的党员可以按照自行脱党予以除名")
+        errors.add("member", "只有停止党籍的党员可以按照自行脱党予以除名")
     elif date is not None and "date" not in errors and date < (due := rules.removal_due(suspension.date, years)):
-        _add(errors, "date", f"停止党籍{years}年后确实无法取得联系的方可按照自行脱党予以除名（党员教育管理工作条例第二十四条），"
-                             f"该党员于{_cn(suspension.date)}停止党籍，{_cn(due)}起方可作出决定")
+        errors.add("date", f"停止党籍{years}年后确实无法取得联系的方可按照自行脱党予以除名（党员教育管理工作条例第二十四条），"
+                             f"该党员于{cn_date(suspension.date)}停止党籍，{cn_date(due)}起方可作出决定")
     if not doc_no.strip():
-        _add(errors, "doc_no", "除名须填写决定文号")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("doc_no", "除名须填写决定文号")
+    errors.raise_if_any()
     assert date is not None
     event = record_status_event(
         member, actor=actor, kind=MemberEventKind.LEFT, date=date, doc_no=doc_no, leave_reason=LeaveReason.SELF_LAPSED,

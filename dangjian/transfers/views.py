@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
+from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.models import Member
@@ -60,12 +61,6 @@ from dangjian.transfers.queries import (
 )
 
 _HISTORY_LIMIT = 50
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    for field, msgs in exc.message_dict.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -180,7 +175,7 @@ def _submit(request: HttpRequest, obj: Any, form_class: type[Form], run: Callabl
         try:
             run(obj, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, done.format(name=obj.member.name))
             return redirect(detail, pk=obj.pk)
@@ -246,7 +241,7 @@ def request_transfer(request: HttpRequest, member_pk: int) -> HttpResponse:
                                          reason=data["reason"], letter_no=data["letter_no"])
         except ValidationError as exc:
             to_org_errors = exc.message_dict.get("to_org", [])
-            _apply_errors(form, ValidationError({k: v for k, v in exc.message_dict.items() if k != "to_org"}))
+            apply_action_errors(form, ValidationError({k: v for k, v in exc.message_dict.items() if k != "to_org"}))
         else:
             messages.success(request, f"已向{t.destination}发起{member.name}的组织关系转接，待对方接收")
             return redirect("transfers:detail", pk=t.pk)
@@ -281,7 +276,7 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
                                                 letter_no=data["letter_no"], issued_on=data["issued_on"],
                                                 reason=data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记{member.name}转往{t.outside_org}的介绍信，回执退回后请登记回执")
             return redirect("transfers:detail", pk=t.pk)
@@ -305,7 +300,7 @@ def receive(request: HttpRequest) -> HttpResponse:
                     letter_no=data["letter_no"], issued_on=data["issued_on"], arrived_on=data["arrived_on"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, f"已接收{t.member.name}的组织关系（自{t.outside_org}转入）")
                 return redirect("transfers:detail", pk=t.pk)
@@ -376,7 +371,7 @@ def floating_create(request: HttpRequest, member_pk: int) -> HttpResponse:
         try:
             record = actions.record_floating(member, actor=request.user, data=form.action_data(editing=False))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记{member.name}外出")
             return redirect("transfers:floating_detail", pk=record.pk)
@@ -393,7 +388,7 @@ def floating_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.update_floating(record, actor=request.user, data=form.action_data(editing=True))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, "外出登记已保存")
                 return redirect("transfers:floating_detail", pk=record.pk)
@@ -425,7 +420,7 @@ def floating_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             value = actions.reveal_floating_phone(record, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             return render(request, "transfers/reveal_result.html", {"record": record, "member": record.member,
                                                                      "value": value})
@@ -501,7 +496,7 @@ def lost_create(request: HttpRequest, member_pk: int) -> HttpResponse:
         try:
             case = actions.record_lost_contact(member, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已登记{member.name}失联")
             return redirect("transfers:lost_detail", pk=case.pk)
@@ -519,7 +514,7 @@ def lost_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 actions.update_lost_contact(case, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, "失联登记已保存")
                 return redirect("transfers:lost_detail", pk=case.pk)
@@ -591,7 +586,7 @@ def remove(request: HttpRequest, member_pk: int) -> HttpResponse:
             actions.remove_lapsed_member(member, actor=request.user, date=data["date"], doc_no=data["doc_no"],
                                          reason=data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, f"已记录{member.name}按照自行脱党予以除名的决定")
             return redirect("members:detail", pk=member.pk)

@@ -9,15 +9,15 @@ from django.shortcuts import render
 from django.urls import path
 
 from dangjian.core import measures, rules
-from dangjian.core.rule_views import _group_label, _require_reader
+from dangjian.core.rules.views import group_label, require_reader
 
 
 @login_required
 def measure_index(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require_reader(request)
     groups: dict[str, list[dict[str, object]]] = {}
     for measure in measures.all():
-        groups.setdefault(_group_label(measure.key), []).append({
+        groups.setdefault(group_label(measure.key), []).append({
             "measure": measure,
             "rules": [(key, rules.REGISTRY[key].label if key in rules.REGISTRY else key) for key in measure.rules],
         })

@@ -1,4 +1,4 @@
-"""Template filters used everywhere: Chinese dates, masks, audit action labels."""
+"""Template filters used everywhere: Chinese dates, audit action labels. (Query strings: Django's {% querystring %}.)"""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
+
+from dangjian.lib.dates import cn_date
 
 register = template.Library()
 
 
 @register.filter
 def cndate(value: Any) -> str:
-    """2025年1月1日; datetimes are shown in Asia/Shanghai with the time."""
+    """2025年1月1日 (the settings' DATE_FORMAT); datetimes are shown in Asia/Shanghai with the time
+    (DATETIME_FORMAT, 2025年1月1日 08:05)."""
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        return formats.date_format(local, "DATETIME_FORMAT", use_l10n=False)
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return cn_date(value)
     return str(value)
 
 
@@ -30,14 +33,3 @@ def audit_label(code: str) -> str:
 
     return ACTIONS.get(code, code)
 
-
-@register.simple_tag(takes_context=True)
-def query_replace(context: Any, **kwargs: Any) -> str:
-    """The current query string with some parameters replaced (pagination, sorting)."""
-    params = context["request"].GET.copy()
-    for key, value in kwargs.items():
-        if value in (None, ""):
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()

@@ -38,13 +38,13 @@ class RuleForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
-def _require_reader(request: HttpRequest) -> None:
+def require_reader(request: HttpRequest) -> None:
     scope = scope_for(request.user)
     if not (scope.view_roots or actions.manages_deployment(request.user)):
         raise Http404("未找到该页面")
 
 
-def _group_label(key: str) -> str:
+def group_label(key: str) -> str:
     label = key.split(".", 1)[0]
     try:
         return str(apps.get_app_config(label).verbose_name)
@@ -63,13 +63,13 @@ def _row(rule: rules.Rule, in_force: Any) -> dict[str, Any]:
 
 @login_required
 def rule_index(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
+    require_reader(request)
     today = timezone.localdate()
     keys = sorted(rules.REGISTRY)
     in_force = rules.values(keys, today)
     groups: dict[str, list[dict[str, Any]]] = {}
     for key in keys:
-        groups.setdefault(_group_label(key), []).append(_row(rules.REGISTRY[key], in_force[key]))
+        groups.setdefault(group_label(key), []).append(_row(rules.REGISTRY[key], in_force[key]))
     return render(request, "core/rules.html", {
         "groups": groups, "today": today, "can_edit": actions.manages_deployment(request.user),
     })
@@ -77,7 +77,7 @@ def rule_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_detail(request: HttpRequest, key: str) -> HttpResponse:
-    _require_reader(request)
+    require_reader(request)
     rule = rules.REGISTRY.get(key)
     if rule is None:
         raise Http404("没有这条规则")

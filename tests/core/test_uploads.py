@@ -1,0 +1,52 @@
+"""Uploads are recognised by their first bytes and refused above 10 MB, before anything is saved."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dangjian.core import uploads
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 32
+PDF = b"%PDF-1.7\n" + b"\0" * 32
+
+
+@pytest.mark.parametrize("data, expected", [
+    (PNG, ("image/png", ".png")), (JPEG, ("image/jpeg", ".jpg")), (PDF, ("application/pdf", ".pdf")),
+])
+def test_known_types_are_recognised_by_content(data: bytes, expected: tuple[str, str]) -> None:
+    assert uploads.sniff_attachment(data[:16]) == expected
+    assert uploads.check_upload("x", len(data), data[:16]) == expected
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04docx", b"<html>", b"GIF89a", b""])
+def test_other_types_are_refused_whatever_the_name(data: bytes) -> None:
+    with pytest.raises(ValidationError) as info:
+        uploads.check_upload("照片.jpg", len(data), data)
+    assert info.value.message_dict == {"file": [f"“照片.jpg”：{uploads.ATTACHMENT_TYPE_ERROR}"]}
+
+
+def test_size_limit_is_inclusive() -> None:
+    assert uploads.check_upload("a.pdf", uploads.MAX_ATTACHMENT_BYTES, PDF) == ("application/pdf", ".pdf")
+    with pytest.raises(ValidationError) as info:
+        uploads.check_upload("a.pdf", uploads.MAX_ATTACHMENT_BYTES + 1, PDF)
+    assert info.value.message_dict == {"file": ["“a.pdf”超过10MB，请压缩后上传"]}
+
+
+def test_check_file_reads_the_head_and_rewinds() -> None:
+    upload = SimpleUploadedFile("dir/会议照片.png", PNG)
+    upload.read(5)
+    assert uploads.check_file(upload, "附件") == ("会议照片.png", len(PNG), "image/png", ".png")
+    assert upload.read() == PNG
+
+
+def test_check_file_names_a_nameless_file_by_default() -> None:
+    upload = io.BytesIO(b"not a scan")
+    upload.size = 10  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError) as info:
+        uploads.check_file(upload, "扫描件")
+    assert info.value.messages == [f"“扫描件”：{uploads.ATTACHMENT_TYPE_ERROR}"]

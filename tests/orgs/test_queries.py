@@ -1,0 +1,35 @@
+"""The shared org reads: the default subtree root, one org within scope, the filter's org choices."""
+
+from __future__ import annotations
+
+import pytest
+from dangjian.core.testing import World
+from django.http import Http404
+
+from dangjian.orgs.queries import default_root, filter_orgs_for, get_org_for_user
+
+
+def test_default_root_is_the_first_view_root(world: World) -> None:
+    assert default_root(world.admin) == world.root
+    assert default_root(world.viewer) == world.general
+    assert default_root(world.secretary) == world.a1
+
+
+def test_default_root_is_none_without_a_view_scope(world: World) -> None:
+    assert default_root(world.nobody) is None
+
+
+def test_get_org_for_user_answers_404_outside_the_scope(world: World) -> None:
+    assert get_org_for_user(world.secretary, world.a1.pk) == world.a1
+    with pytest.raises(Http404):
+        get_org_for_user(world.secretary, world.b.pk)
+    with pytest.raises(Http404):
+        get_org_for_user(world.secretary, 987654)
+
+
+def test_filter_orgs_are_the_scope_in_tree_order(world: World) -> None:
+    orgs = filter_orgs_for(world.secretary)
+    assert orgs[0] == world.a1
+    assert world.b not in orgs and world.root not in orgs
+    assert [o.path for o in orgs] == sorted(o.path for o in orgs)
+    assert filter_orgs_for(world.nobody) == []
