@@ -21,11 +21,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from dangjian.accounts.otp import otp_links
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.models import AuditResult
+from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.lib import idcard

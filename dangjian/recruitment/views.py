@@ -21,10 +21,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangjian.accounts.otp import otp_links
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors
+from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
