@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dangjian.core.testing import World
 from django.http import Http404
 
 from dangjian.orgs.queries import default_root, filter_orgs_for, get_org_for_user
+from tests.world import World
 
 
 def test_default_root_is_the_first_view_root(world: World) -> None:
