@@ -21,6 +21,7 @@ from dangjian.members.models import Member
 from dangjian.orgs.actions import create_org
 from dangjian.orgs.models import Organization, OrgKind
 from tests.appraisal.conftest import confirmed, draft, grow
+from tests.core.test_measures_registry import api
 
 LATE_2025 = dt.datetime(2025, 12, 20, 4, tzinfo=dt.UTC)
 
@@ -198,3 +199,15 @@ def test_subtree_measures_refuse_a_half_year_and_a_future_year(world):
             measures.get(key)(everything(), Period.half(2025, 2))
         with pytest.raises(PeriodNotSupported, match="尚未开始"):
             measures.get(key)(everything(), Period.year(2026))
+
+
+@time_machine.travel(LATE_2025, tick=False)
+def test_the_measures_api_gives_a_subtree_figure_with_its_parts(world):
+    grow(world, 2)
+    confirmed(world, ratings=[Rating.EXCELLENT, Rating.QUALIFIED, Rating.UNQUALIFIED])
+    body = api(world.admin).get(f"/api/v1/measures/appraisal.rounds.confirmed/?period=2025&org={world.general.pk}")
+    values = {r["id"]: r for r in body.json()["results"]}
+    assert values[world.general.pk]["value"] == {"owing": 2, "confirmed": 1, "drafts": 0, "participants": 3}
+    assert values[world.general.pk]["display"] == "1"
+    ratings = api(world.admin).get(f"/api/v1/measures/appraisal.ratings/?period=2025&org={world.a1.pk}").json()
+    assert {r["id"]: r["value"]["appraised"] for r in ratings["results"]} == {world.a1.pk: 3, world.a1_group.pk: 0}
