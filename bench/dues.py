@@ -16,7 +16,7 @@ each step in one transaction so a step is either all there or absent — inserts
 
 Then, as medians of warm repeats, it times the functions the summary page runs over the WHOLE tree (root's
 children as the rows) and over one province — due by subtree, collected by subtree, arrears ≥3 and ≥6 months
-by subtree, and the whole `ledgers.summary` — beside the same results written by hand in SQL (the floor) through
+by subtree, and the whole `remittance.summary` — beside the same results written by hand in SQL (the floor) through
 the same connection. The seeded figures are checked against dues.calc for a sample of members. Results go to
 stdout and bench/results/dues-<db>.txt.
 
@@ -160,7 +160,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     from dangjian.accounts.models import User
     from dangjian.core import measures
     from dangjian.core.scoping import path_upper_bound
-    from dangjian.dues import calc, ledgers
+    from dangjian.dues import calc, ledgers, remittance
     from dangjian.dues.models import DuesBase, DuesPayment
     from dangjian.lib.periods import Period
     from dangjian.members.models import Member
@@ -265,8 +265,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         row(f"欠缴≥{config.warn_months}/≥{config.flag_months}个月 {scope_name}", orm_ms, floor_ms,
             f"{sum(w for w, _ in arrears.values())}/{sum(f for _, f in arrears.values())}人")
 
-        orm_ms, result = median_ms(lambda o=org: ledgers.summary(fresh(), o, measured, today, config), args.repeats)
-        row(f"ledgers.summary 整页 {scope_name}（{len(result.rows)}行）", orm_ms, None,
+        orm_ms, result = median_ms(lambda o=org: remittance.summary(fresh(), o, measured, today, config), args.repeats)
+        row(f"remittance.summary 整页 {scope_name}（{len(result.rows)}行）", orm_ms, None,
             f"收缴率 {result.total.rate}，欠缴 {result.total.warned}/{result.total.flagged}")
 
         # The registered measures over the same children (the figures every other reader binds to).

@@ -2,25 +2,25 @@
 
 Only confirmed rounds are statistics (a draft is work in progress). A round counts for the branch that held it
 (党内统计: 民主评议党员情况由负责组织开展民主评议党员工作的党组织进行统计), even if a member has moved since.
-Every figure set is one aggregate over the subtree's path range (architecture.md, pattern 5): a fixed number of
-queries whatever the number of branches.
+Every figure is a registered measure over the subtree (dangjian.appraisal.measures), one query each whatever the
+number of branches; the list of rounds is one aggregate over the subtree's path range.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from dangjian.appraisal import rules
-from dangjian.appraisal.actions import awaiting_followup
-from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, RoundStatus
-from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
-from dangjian.core import rules as rule_registry
+from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
+from dangjian.appraisal.measures import FollowUps, Ratings, Rounds, share_for
+from dangjian.appraisal.models import AppraisalRound
+from dangjian.core import measures
 from dangjian.core.scoping import subtree_q
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.lib.periods import Period
+from dangjian.orgs.models import Organization
 
 
 @dataclass
@@ -83,45 +83,25 @@ def round_rows(org: Organization, year: int) -> QuerySet[AppraisalRound]:
     )
 
 
-def share_for(year: int) -> Any:
-    """The 优秀 share in force at the end of the year (the rule value a deployment may have tightened)."""
-    return rule_registry.value(rules.EXCELLENT_MAX_SHARE, dt.date(year, 12, 31))
+def _read(key: str, org: Organization, year: int, default: Any) -> Any:
+    """The value of registered measure `key` for `org` over its subtree. The page takes any year it is given (a
+    future one shows nothing yet), so it runs the measure's function without the registry's period check."""
+    return measures.get(key).fn(Organization.objects.filter(pk=org.pk), Period.year(year)).get(org.pk, default)
 
 
 def summary(org: Organization, year: int) -> Summary:
-    """The figures for `org`'s subtree and `year`: six queries."""
-    result = Summary(org=org, year=year)
-    result.branches = Organization.objects.filter(
-        subtree_q(org.path), kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE, subtree_members__gt=0
-    ).count()
-    for row in (AppraisalRound.objects.filter(subtree_q(org.path, "org__path"), year=year)
-                .values("status").annotate(n=Count("id"), p=Sum("participants")).order_by()):
-        if row["status"] == RoundStatus.CONFIRMED:
-            result.held, result.participants = row["n"], row["p"] or 0
-        else:
-            result.drafts = row["n"]
-    results = AppraisalResult.objects.filter(
-        subtree_q(org.path, "round__org__path"), round__year=year, round__status=RoundStatus.CONFIRMED
+    """The figures for `org`'s subtree and `year`, read from the registered measures over the subtree
+    (`appraisal.rounds.confirmed`, `appraisal.ratings`, `appraisal.unqualified.pending.subtree`,
+    `appraisal.followups`, `appraisal.excellent.over`): seven queries."""
+    rounds = _read("appraisal.rounds.confirmed", org, year, Rounds())
+    given = _read("appraisal.ratings", org, year, Ratings())
+    done = _read("appraisal.followups", org, year, FollowUps())
+    return Summary(
+        org=org, year=year, branches=rounds.owing, held=rounds.confirmed, drafts=rounds.drafts,
+        participants=rounds.participants, appraised=given.appraised, by_rating=given.by_rating,
+        unqualified_pending=_read("appraisal.unqualified.pending.subtree", org, year, 0),
+        followups=done.by_kind, left=done.left, over_share=_read("appraisal.excellent.over", org, year, 0),
     )
-    result.by_rating = {r["rating"]: r["n"] for r in results.values("rating").annotate(n=Count("id")).order_by()}
-    result.appraised = sum(result.by_rating.values())
-    result.unqualified_pending = awaiting_followup(results).count()
-    followups = FollowUp.objects.filter(
-        subtree_q(org.path, "result__round__org__path"), result__round__year=year,
-        result__round__status=RoundStatus.CONFIRMED,
-    )
-    for row in followups.values("kind", "outcome").annotate(n=Count("id")).order_by():
-        cell = result.followups.setdefault(row["kind"], {"total": 0, "open": 0, "closed": 0})
-        cell["total"] += row["n"]
-        cell["open" if row["outcome"] == "" else "closed"] += row["n"]
-        if row["outcome"] in (FollowUpOutcome.LEFT, FollowUpOutcome.REMOVED):
-            result.left += row["n"]
-    share = share_for(year)
-    result.over_share = sum(
-        1 for r in round_rows(org, year).values("n_appraised", f"n_{Rating.EXCELLENT}")
-        if rules.check_excellent(r[f"n_{Rating.EXCELLENT}"], r["n_appraised"], share).over
-    )
-    return result
 
 
 SUMMARY_HEADER = ["项目", "数值"]

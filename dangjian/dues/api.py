@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import subtree_q
-from dangjian.dues import actions, calc, ledgers
+from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.models import DuesBase, DuesPayment
 from dangjian.members.models import Member
@@ -238,7 +238,7 @@ class SummaryRowSerializer(serializers.Serializer):
     flagged = serializers.IntegerField()
 
 
-def _summary_row(r: ledgers.SummaryRow) -> dict[str, Any]:
+def _summary_row(r: remittance.SummaryRow) -> dict[str, Any]:
     return {"org": r.org.pk, "name": r.org.name, "members": r.members, "based": r.based, "due": f"{r.due:.2f}",
             "paid_count": r.paid_count, "collected": f"{r.collected:.2f}", "warned": r.warned, "flagged": r.flagged}
 
@@ -292,7 +292,7 @@ class DuesSummaryViewSet(viewsets.ViewSet):
             if parsed is None:
                 raise serializers.ValidationError({"month": ["请按“年-月”填写，例如 2025-06"]})
             month = parsed
-        result = ledgers.summary(request.user, root, month, today, calc.load_config(today))
+        result = remittance.summary(request.user, root, month, today, calc.load_config(today))
         return Response({"org": root.pk, "month": f"{month:%Y-%m}", "total": _summary_row(result.total),
                          "rows": [_summary_row(r) for r in result.rows]})
 

@@ -1,5 +1,5 @@
-"""党费 read side: the branch's monthly collection sheet, a member's statement, the arrears list and the
-remittance summary up the tree. Every function is a fixed number of set-based queries whatever the size of the
+"""党费 read side: the branch's monthly collection sheet, a member's statement, the arrears list, and the
+GROUP BYs over the path prefix that the measures (and through them the remittance summary) run. Every function is a fixed number of set-based queries whatever the size of the
 subtree (architecture.md, pattern 5); the arithmetic is dues.calc's. Pages, the API, reminders, exports and the
 benchmark all read through here.
 
@@ -14,19 +14,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 
-from dangjian.core.scoping import require, subtree_q
+from dangjian.core.scoping import subtree_q
 from dangjian.dues import calc
 from dangjian.dues.choices import ArrearsLevel, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.models import Organization
 
 ZERO = Decimal("0.00")
 
@@ -234,38 +233,6 @@ def statement(member: Member, year: int, today: dt.date) -> list[StatementRow]:
 # --- the remittance summary up the tree ---------------------------------------------------------------------------
 
 
-@dataclass
-class SummaryRow:
-    org: Organization
-    members: int = 0
-    based: int = 0
-    due: Decimal = ZERO
-    paid_count: int = 0
-    collected: Decimal = ZERO
-    warned: int = 0
-    flagged: int = 0
-
-    @property
-    def unpaid(self) -> int:
-        return max(0, self.based - self.paid_count)
-
-    @property
-    def no_base(self) -> int:
-        return max(0, self.members - self.based)
-
-    @property
-    def rate(self) -> str:
-        return f"{self.collected / self.due * 100:.1f}%" if self.due else "—"
-
-
-@dataclass
-class Summary:
-    root: Organization
-    month: dt.date
-    rows: list[SummaryRow]
-    total: SummaryRow
-
-
 def due_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str, tuple[int, Decimal]]:
     """{path prefix of `width`: (members with a base in force, due total)} for the month over the subtree:
     bases in force, members on roll who had joined by then, less approved reliefs. Three queries."""
@@ -316,47 +283,6 @@ def arrears_by_prefix(root_path: str, width: int, today: dt.date, config: calc.C
                   .annotate(p=Substr("member__org__path", 1, width)).values("p")
                   .annotate(n=Count("id"), f=Count("id", filter=arrears_q(today, config.flag_months))).order_by())
     }
-
-
-def summary(user: Any, root: Organization, month: dt.date, today: dt.date, config: calc.Config,
-            with_arrears: bool = True) -> Summary:
-    """上缴汇总: for each child of `root` (and the root's own members), over its whole subtree: members, members
-    with a base, the month's due (bases in force, less approved reliefs), payments and amount collected, and
-    arrears warned / flagged today. Each figure is one GROUP BY over the path prefix of the child level, so
-    drilling down goes level by level through the tree at the same cost."""
-    require(user, root.path, "view", root)
-    width = len(root.path) + Organization.steplen
-    # 党小组 hold no members of their own (members sit in the 党支部), so they are not rows.
-    children = list(Organization.objects.filter(parent=root).exclude(kind=OrgKind.GROUP).order_by("path"))
-    rows: dict[str, SummaryRow] = {c.path: SummaryRow(c, members=c.subtree_members) for c in children}
-    # Members held by the root itself (a 党支部's members; its 党小组 hold none of their own).
-    own = SummaryRow(root, members=Member.objects.filter(org=root, state__in=ON_ROLL_STATES).count())
-
-    def bucket(prefix: str) -> SummaryRow:
-        return rows.get(prefix) or own
-
-    for prefix, (n, due) in due_by_prefix(root.path, width, month).items():
-        bucket(prefix).based += n
-        bucket(prefix).due += due
-    for prefix, (n, amount) in collected_by_prefix(root.path, width, month).items():
-        bucket(prefix).paid_count += n
-        bucket(prefix).collected += amount
-    if with_arrears:
-        for prefix, (warned, flagged) in arrears_by_prefix(root.path, width, today, config).items():
-            bucket(prefix).warned += warned
-            bucket(prefix).flagged += flagged
-    listed = [rows[c.path] for c in children]
-    if own.members or own.based or own.paid_count:
-        listed.insert(0, own)
-    total = SummaryRow(root, members=root.subtree_members)
-    for row in [own, *rows.values()]:
-        total.based += row.based
-        total.due += row.due
-        total.paid_count += row.paid_count
-        total.collected += row.collected
-        total.warned += row.warned
-        total.flagged += row.flagged
-    return Summary(root, month, listed, total)
 
 
 # --- small readers for the pages (the caller has already reached the member or branch through its scope) --------

@@ -2,20 +2,19 @@
 member's paid-to month.
 
 Built from the set-based readers of `dangjian.dues.ledgers`: the org measures run the same GROUP BYs over the path
-prefix that the 上缴汇总 page runs (`collection_by_prefix`, `arrears_by_prefix`), once per depth among the orgs asked
-— the orgs of a summary page are one level, so one plan whatever their number. Discovered by
+prefix that the 上缴汇总 page runs (`collection_by_prefix`, `arrears_by_prefix`), once at the deepest width among the
+orgs asked (`dangjian.orgs.subtrees.by_subtree`), so one plan whatever their number and depth; the 上缴汇总 page
+(`dangjian.dues.remittance`) reads its rows from them. Discovered by
 `dangjian.core.measures` at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -27,8 +26,8 @@ from dangjian.dues.models import DuesPayment
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period, reference_day
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
+from dangjian.orgs.subtrees import by_subtree
 
-V = TypeVar("V")
 ZERO = ledgers.ZERO
 
 
@@ -72,23 +71,6 @@ def collection_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str
     return dict(found)
 
 
-def by_subtree(orgs: QuerySet[Organization], per_prefix: Callable[[str, int], dict[str, V]]) -> dict[int, V]:
-    """{org id: value over its subtree}: for each depth among the orgs, one call of `per_prefix(common ancestor
-    path, prefix width)` — the GROUP BY over the path prefix of that level inside the smallest subtree holding
-    them all."""
-    by_width: dict[int, dict[str, int]] = defaultdict(dict)
-    for pk, path in orgs.values_list("pk", "path").order_by():
-        by_width[len(path)][path] = pk
-    found: dict[int, V] = {}
-    for width, paths in by_width.items():
-        common = os.path.commonprefix(list(paths))
-        common = common[: len(common) // Organization.steplen * Organization.steplen]
-        for prefix, value in per_prefix(common, width).items():
-            if prefix in paths:
-                found[paths[prefix]] = value
-    return found
-
-
 def _only_this_month(period: Period, today: dt.date, label: str) -> None:
     """Arrears are judged on today's records: a past month would be a different number from the one seen then."""
     if period != Period.containing(MONTH, today):
@@ -106,11 +88,38 @@ def collection_rate(orgs: QuerySet[Organization], period: Period) -> dict[int, C
     return by_subtree(orgs, lambda common, width: collection_by_prefix(common, width, period.start))
 
 
+@register(
+    "dues.due.amount", label="应交党费", unit="元", higher_is_better=None, periods=(MONTH,),
+    rules=(dues_rules.EMPLOYED_BRACKETS, dues_rules.RETIRED_BRACKETS, dues_rules.FIXED_AMOUNT,
+           dues_rules.ROUNDING_QUANTUM, dues_rules.ROUNDING_MODE),
+    description="当月党组织（含下级）在册党员按已设基数应交的党费合计，扣除批准的少交、免交。",
+)
+def due_amount(orgs: QuerySet[Organization], period: Period) -> dict[int, Decimal]:
+    """{org id: the month's due over its subtree} (the `due` of `dues.collection.rate`)."""
+    return {pk: c.due for pk, c in collection_rate.fn(orgs, period).items()}
+
+
+@register(
+    "dues.collected.amount", label="实交党费", unit="元", periods=(MONTH,),
+    description="当月党组织（含下级）各党支部收缴的党费合计（按所属月份，含补交、预交）。",
+)
+def collected_amount(orgs: QuerySet[Organization], period: Period) -> dict[int, Decimal]:
+    """{org id: the amount collected for the month over its subtree} (the `collected` of `dues.collection.rate`)."""
+    return {pk: c.collected for pk, c in collection_rate.fn(orgs, period).items()}
+
+
+def arrears_by_org(orgs: QuerySet[Organization], today: dt.date, config: calc.Config) -> dict[int, tuple[int, int]]:
+    """{org id: (members at least `warn_months` behind on `today`, of whom at least `flag_months`)} over each org's
+    subtree: one GROUP BY (`ledgers.arrears_by_prefix`). The arrears measures and the 上缴汇总 page (which is given
+    its `today`) both read it."""
+    return by_subtree(orgs, lambda common, width: ledgers.arrears_by_prefix(common, width, today, config),
+                      add=lambda a, b: (a[0] + b[0], a[1] + b[1]))
+
+
 def _arrears(orgs: QuerySet[Organization], period: Period, label: str) -> dict[int, tuple[int, int]]:
     today = timezone.localdate()
     _only_this_month(period, today, label)
-    config = calc.load_config(today)
-    return by_subtree(orgs, lambda common, width: ledgers.arrears_by_prefix(common, width, today, config))
+    return arrears_by_org(orgs, today, calc.load_config(today))
 
 
 @register(

@@ -28,7 +28,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.dues import actions, calc, ledgers
+from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
@@ -80,7 +80,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     root = _root(request)
     month = _month(request, today)
     config = calc.load_config(today)
-    result = ledgers.summary(user, root, month, today, config)
+    result = remittance.summary(user, root, month, today, config)
     if request.GET.get("format") == "xlsx":
         rows = [[r.org.name, r.members, r.based, _money(r.due), r.paid_count, _money(r.collected), r.rate, r.warned,
                  r.flagged] for r in [*result.rows, result.total]]

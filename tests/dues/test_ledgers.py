@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from dangjian.dues import actions, calc, ledgers
+from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import ArrearsLevel
 from tests.dues.conftest import beijing
 
@@ -100,14 +100,14 @@ def test_the_remittance_summary_rolls_up_by_child_with_bounded_queries(world, dj
     _setup(world, member=world.b_member, income="12000.00")
     _setup(world, member=world.a2_member, income="1000.00")
     with django_assert_max_num_queries(12):
-        s = ledgers.summary(world.admin, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
+        s = remittance.summary(world.admin, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
     by_name = {r.org.name: r for r in s.rows}
     assert by_name["第一党总支"].due == D("95.00") and by_name["第一党总支"].collected == D("95.00")
     assert by_name["第三党支部"].due == D("240.00")
     assert s.total.due == D("335.00") and s.total.paid_count == 3
     assert s.total.warned == 3 and s.total.flagged == 0
     with pytest.raises(Http404):
-        ledgers.summary(world.outsider, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
+        remittance.summary(world.outsider, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10), CONFIG)
 
 
 def test_the_summary_deducts_approved_reliefs(world):
@@ -117,13 +117,13 @@ def test_the_summary_deducts_approved_reliefs(world):
         actions.grant_relief(actor=world.admin, member=world.b_member, data={
             "kind": "reduce", "amount": "40.00", "month_from": "2025-02", "month_to": "2025-04", "reason": "困难",
             "approved_by": "机关党委", "approval_no": "2号", "approved_on": dt.date(2025, 2, 1)})
-    s = ledgers.summary(world.admin, world.root, dt.date(2025, 3, 1), dt.date(2025, 3, 10), CONFIG)
+    s = remittance.summary(world.admin, world.root, dt.date(2025, 3, 1), dt.date(2025, 3, 10), CONFIG)
     assert {r.org.name: r.due for r in s.rows}["第三党支部"] == D("40.00")
     assert s.total.due == D("45.00")
 
 
 def test_a_branchs_summary_is_its_own_row_without_its_groups(world):
     _setup(world)
-    s = ledgers.summary(world.secretary, world.a1, dt.date(2025, 1, 1), dt.date(2025, 1, 10), CONFIG)
+    s = remittance.summary(world.secretary, world.a1, dt.date(2025, 1, 1), dt.date(2025, 1, 10), CONFIG)
     assert [r.org.pk for r in s.rows] == [world.a1.pk]
     assert (s.rows[0].members, s.rows[0].due, s.total.collected) == (1, D("90.00"), D("90.00"))

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from dangjian.core import measures
 from dangjian.core.measures import PeriodNotSupported, Ratio
 from dangjian.lib.periods import Period
+from dangjian.orglife import compliance
 from dangjian.orglife.choices import MeetingKind
 from dangjian.orgs.models import Organization, OrgKind
 from tests.orglife.test_compliance_queries import branch, give_committee, meeting
@@ -139,3 +140,18 @@ def test_query_count_does_not_grow_with_the_orgs(world, key, django_assert_max_n
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         values = measure(Organization.objects.all(), Period.quarter(2025, 1))
     assert len(values) >= 14
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_health_page_shows_the_measures_values_with_queries_flat_in_the_branches(world, django_assert_max_num_queries):
+    """红黄绿 reads `orglife.meetings.overdue` over the last three complete months and `orglife.silent` today."""
+    meeting(world.a1, D(2025, 3, 12), K.THEME_DAY)
+    with CaptureQueriesContext(connection) as ctx:
+        health = compliance.branch_health(world.admin, world.general)
+    overdue = measures.get("orglife.meetings.overdue")(orgs_of(world), Period.range(D(2025, 1, 1), D(2025, 3, 31)))
+    silent = measures.get("orglife.silent")(orgs_of(world), Period.month(2025, 4))
+    assert {h.org.pk: (h.overdue, h.silent) for h in health} == {
+        pk: (overdue[pk], silent[pk]) for pk in (world.a1.pk, world.a2.pk)}
+    _grow(world, 12)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        assert len(compliance.branch_health(world.admin, world.general)) == 14

@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from dangjian.core import measures
 from dangjian.core.scoping import require, subtree_q
 from dangjian.lib.periods import MONTH, Period, periods_between, reference_day
 from dangjian.orglife.choices import MeetingStatus
@@ -24,7 +25,6 @@ from dangjian.orglife.compliance.counts import (
     _holdings_in_office,
     counts,
     last_held_subquery,
-    overdue_of,
     rollup_of,
 )
 from dangjian.orglife.compliance.statuses import (
@@ -36,7 +36,6 @@ from dangjian.orglife.compliance.statuses import (
     Status,
     colour_for,
     health_window,
-    is_silent,
     load_config,
     rule_applies,
     status_for,
@@ -166,21 +165,19 @@ def active_branches(user: Any, root: Organization, today: dt.date) -> QuerySet[O
             .filter(_existed_on_q(today)).order_by("path"))
 
 
-def branch_health(user: Any, root: Organization, today: dt.date | None = None,
-                  config: Config | None = None) -> list[BranchHealth]:
-    """红/黄/绿 for every active branch of the subtree, worst first, from the measures `orglife.meetings.overdue`
-    (over the last three complete months) and `orglife.silent` (today): a fixed number of queries whatever the
-    subtree's size."""
-    today = today or timezone.localdate()
-    config = config or load_config(today)
+def branch_health(user: Any, root: Organization) -> list[BranchHealth]:
+    """红/黄/绿 for every active branch of the subtree, worst first, read from the registered measures
+    `orglife.meetings.overdue` (over the last three complete months) and `orglife.silent` (today), which judge on
+    today's date with the rules in force: a fixed number of queries whatever the subtree's size."""
+    today = timezone.localdate()
     branches = active_branches(user, root, today)
-    overdue = overdue_of(branches, Period.range(*health_window(today)), today, config)  # orglife.meetings.overdue
-    rows = branches.annotate(last_held_on=last_held_subquery(config)).only(
+    overdue = measures.get("orglife.meetings.overdue")(branches, Period.range(*health_window(today)))
+    silent = measures.get("orglife.silent")(branches, Period.containing(MONTH, today))
+    rows = branches.annotate(last_held_on=last_held_subquery(load_config(today))).only(
         "id", "name", "path", "depth", "kind", "founded_on", "dissolved_on")
     result = []
     for org in rows:
-        # orglife.silent on today (`silent_of`), from the last meeting day these rows carry anyway.
-        late, quiet = overdue.get(org.pk, 0), is_silent(today, org.last_held_on, org.founded_on, config.silent_days)
+        late, quiet = overdue.get(org.pk, 0), silent.get(org.pk, False)
         result.append(BranchHealth(org, late, quiet, org.last_held_on, colour_for(late, quiet)))
     order = {"red": 0, "yellow": 1, "green": 2}
     result.sort(key=lambda h: (order[h.colour], -h.overdue, h.org.path))

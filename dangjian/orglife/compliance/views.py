@@ -141,7 +141,7 @@ def health(request: HttpRequest) -> HttpResponse:
     colour = request.GET.get("colour", "")
     if colour not in COLOUR_FILTERS:
         colour = ""
-    all_health = compliance.branch_health(request.user, root, today, config)
+    all_health = compliance.branch_health(request.user, root)
     totals = {c: sum(1 for h in all_health if h.colour == c) for c in ("red", "yellow", "green")}
     totals["silent"] = sum(1 for h in all_health if h.silent)
     context = _common(request, root, today)
