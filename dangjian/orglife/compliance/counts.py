@@ -49,10 +49,16 @@ from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
 from dangjian.orgs.models import Organization, OrgKind
 
 
-def _among(orgs: QuerySet[Organization]) -> Exists:
-    """SQL, on kind-tag rows: the tag's org is one of `orgs` (a correlated EXISTS probing the org by its key, which
-    the planners run as cheaply as the path range of a subtree)."""
-    return Exists(orgs.filter(pk=OuterRef("org_id")))
+def _among(orgs: QuerySet[Organization]) -> Q:
+    """SQL, on kind-tag rows: the tag's org is one of `orgs`. The lowest and highest path of `orgs` (two uncorrelated
+    subqueries, computed once) bound the tags to the org index's range first, as a subtree's path range does; the
+    correlated EXISTS on the org's key then keeps exactly `orgs`."""
+    paths = orgs.order_by().values("path")
+    return (
+        Q(org__path__gte=Subquery(paths.order_by("path")[:1]))
+        & Q(org__path__lte=Subquery(paths.order_by("-path")[:1]))
+        & Q(Exists(orgs.filter(pk=OuterRef("org_id"))))
+    )
 
 
 def _tags(config: Config) -> QuerySet[MeetingKindTag]:
