@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+import unicodedata
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -86,3 +87,50 @@ def median_ms(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times), result
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align for a terminal: CJK characters take two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - shown)
+
+
+def sql_floor(connection: Any, query: str, params: list[Any]) -> Callable[[], Any]:
+    """The hand-written SQL floor of a query, run through the same connection as the ORM it is measured against."""
+    def go() -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall()
+    return go
+
+
+def db_version(connection: Any) -> str:
+    """The database server's version, for the head of a result file."""
+    if connection.vendor == "sqlite":
+        return connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
+    return getattr(connection, "pg_version", "")
+
+
+class RatioTable:
+    """The result lines of a ratio benchmark: each query's ORM time beside its SQL floor, printed as it comes.
+
+    `width` is the name column (counted in characters, or in terminal columns with `cjk`); `time_limit` also
+    requires each query to stay under TARGET_MS to be "yes".
+    """
+
+    def __init__(self, label: str, width: int, *, cjk: bool = False, time_limit: bool = True) -> None:
+        self.label, self.width, self.cjk, self.time_limit = label, width, cjk, time_limit
+        self.lines: list[str] = []
+
+    def header(self) -> str:
+        return f"{pad('查询', self.width)}{'ORM ms':>10}{'floor ms':>10}{'ratio':>7}{'ok':>6}"
+
+    def row(self, name: str, orm_ms: float, floor_ms: float | None, note: str = "") -> None:
+        ratio = orm_ms / floor_ms if floor_ms else None
+        fast = orm_ms < TARGET_MS or not self.time_limit
+        ok = "" if ratio is None else ("yes" if ratio <= TARGET_RATIO and fast else "NO")
+        shown = pad(name, self.width) if self.cjk else f"{name:<{self.width}}"
+        text = (f"{shown}{orm_ms:10.0f}{(f'{floor_ms:10.0f}' if floor_ms else '         —')}"
+                f"{(f'{ratio:7.2f}' if ratio else '      —')}{ok:>6}  {note}")
+        self.lines.append(text)
+        print(f"[{self.label}] {text}", flush=True)

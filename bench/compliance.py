@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import MARK, RESULTS, TARGET_MS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
 
 
 def main() -> None:
@@ -156,26 +156,13 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     config = compliance.load_config(today)
     vendor = connection.vendor
     yes = "1" if vendor == "sqlite" else "TRUE"
-    lines: list[str] = []
+    table = RatioTable(label, 58)
+    row = table.row
+    sql = functools.partial(sql_floor, connection)
 
     def fresh() -> Any:
         admin.__dict__.pop("_dangjian_scope", None)
         return admin
-
-    def sql(query: str, params: list[Any]) -> Callable[[], Any]:
-        def go() -> Any:
-            with connection.cursor() as cursor:
-                cursor.execute(query, params)
-                return cursor.fetchall()
-        return go
-
-    def row(name: str, orm_ms: float, floor_ms: float | None, note: str = "") -> None:
-        ratio = orm_ms / floor_ms if floor_ms else None
-        ok = "" if ratio is None else ("yes" if ratio <= TARGET_RATIO and orm_ms < TARGET_MS else "NO")
-        text = (f"{name:<58}{orm_ms:10.0f}{(f'{floor_ms:10.0f}' if floor_ms else '         —')}"
-                f"{(f'{ratio:7.2f}' if ratio else '      —')}{ok:>6}  {note}")
-        lines.append(text)
-        print(f"[{label}] {text}", flush=True)
 
     # (1) Full-year compliance for ALL orgs: the GROUP BY (kind, org, month) over the whole tree.
     orm_ms, counted = median_ms(lambda: compliance.counts(root.path, start, end,
@@ -251,16 +238,15 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         ms, _ = median_ms(fn, args.repeats)
         row(title, ms, None)
 
-    version = (connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
-               if vendor == "sqlite" else getattr(connection, "pg_version", ""))
+    version = db_version(connection)
     head = [
         f"Compliance benchmark — {label} ({vendor} {version}), {time.strftime('%Y-%m-%d %H:%M')}",
         f"数据：党组织 {Organization.objects.count()} 个，组织生活类型标记 {MeetingKindTag.objects.count()} 条；"
         f"年度 {year}；中位数，{args.repeats} 次热运行",
         "",
-        f"{'查询':<56}{'ORM ms':>10}{'floor ms':>10}{'ratio':>7}{'ok':>6}",
+        table.header(),
     ]
-    text = "\n".join(head + lines) + "\n"
+    text = "\n".join(head + table.lines) + "\n"
     print(text)
     (RESULTS / f"compliance-{label}.txt").write_text(text)
 

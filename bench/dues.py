@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import MARK, RESULTS, TARGET_MS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
 
 
 def main() -> None:
@@ -178,7 +178,9 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     province = (Organization.objects.filter(name="广东省示范局党委").first()
                 or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
     vendor = connection.vendor
-    lines: list[str] = []
+    table = RatioTable(label, 50)
+    row = table.row
+    sql = functools.partial(sql_floor, connection)
 
     # Check the seeded amounts against the pure arithmetic for a sample.
     wrong = 0
@@ -187,21 +189,6 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         due = calc.monthly_due(b.basis, b.income, b.fixed_amount, config)
         wrong += due.amount != b.amount
     assert wrong == 0, f"{wrong} of {len(sample)} seeded amounts differ from dues.calc"
-
-    def sql(query: str, params: list[Any]) -> Callable[[], Any]:
-        def go() -> Any:
-            with connection.cursor() as cursor:
-                cursor.execute(query, params)
-                return cursor.fetchall()
-        return go
-
-    def row(name: str, orm_ms: float, floor_ms: float | None, note: str = "") -> None:
-        ratio = orm_ms / floor_ms if floor_ms else None
-        ok = "" if ratio is None else ("yes" if ratio <= TARGET_RATIO and orm_ms < TARGET_MS else "NO")
-        text = (f"{name:<50}{orm_ms:10.0f}{(f'{floor_ms:10.0f}' if floor_ms else '         —')}"
-                f"{(f'{ratio:7.2f}' if ratio else '      —')}{ok:>6}  {note}")
-        lines.append(text)
-        print(f"[{label}] {text}", flush=True)
 
     def fresh() -> Any:
         admin.__dict__.pop("_dangjian_scope", None)
@@ -292,16 +279,15 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     ms, _ = median_ms(first_page, args.repeats)
     row(f"欠缴名单第1页：{province.name}", ms, None)
 
-    version = (connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
-               if vendor == "sqlite" else getattr(connection, "pg_version", ""))
+    version = db_version(connection)
     head = [
         f"Dues benchmark — {label} ({vendor} {version}), {time.strftime('%Y-%m-%d %H:%M')}",
         f"数据：党员 {Member.objects.count()} 名，党费基数 {DuesBase.objects.count()} 条，交纳记录 "
         f"{DuesPayment.objects.count()} 条；统计月份 {measured:%Y-%m}，欠缴截至 {today}；中位数，{args.repeats} 次热运行",
         "",
-        f"{'查询':<48}{'ORM ms':>10}{'floor ms':>10}{'ratio':>7}{'ok':>6}",
+        table.header(),
     ]
-    text = "\n".join(head + lines) + "\n"
+    text = "\n".join(head + table.lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"dues-{label}.txt").write_text(text)

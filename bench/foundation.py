@@ -15,17 +15,19 @@ once per process.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
-import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import env_for, median_ms, pad, sql_floor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -37,16 +39,6 @@ TARGET_RATIO = 2.0
 
 
 # --- orchestration (parent process) ---------------------------------------------------------------------------
-
-def env_for(db: str, pg_db: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["DANGJIAN_VAR_DIR"] = str(ROOT / "var" / "bench" / db)
-    env["DANGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    env["DJANGO_SETTINGS_MODULE"] = "dangjian.settings"
-    if db == "postgres":
-        env["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{pg_db}"
-    return env
-
 
 def run(cmd: list[str], env: dict[str, str], log: Path | None = None) -> str:
     """Run a child; stream its output to the terminal (and a log); fail loudly."""
@@ -175,16 +167,6 @@ class PageTiming:
     floor_ms: float
 
 
-def median_ms(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    result = fn()  # warm-up (and the result to report)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), result
-
-
 def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear script of measurements
     from django.core.paginator import Paginator
     from django.db import connection
@@ -219,12 +201,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         admin.__dict__.pop("_dangjian_scope", None)  # a request builds the scope once: count that query
         return admin
 
-    def sql(query: str, params: list[Any]) -> Callable[[], Any]:
-        def go() -> Any:
-            with connection.cursor() as cursor:
-                cursor.execute(query, params)
-                return cursor.fetchall()
-        return go
+    sql = functools.partial(sql_floor, connection)
 
     def explain(title: str, fn: Callable[[], Any]) -> None:
         with CaptureQueriesContext(connection) as ctx:
@@ -416,12 +393,6 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
                   f"({db_ms:.0f} ms in the database)", flush=True)
 
     report(label, connection, timings, pages, http, province, plans, references)
-
-
-def pad(text: str, width: int) -> str:
-    """Left-align for a terminal: CJK characters take two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(1, width - shown)
 
 
 def report(label: str, connection: Any, timings: list[Timing], pages: list[PageTiming],

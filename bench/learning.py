@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import sys
 import time
 from pathlib import Path
@@ -33,8 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import MARK, RESULTS, TARGET_RATIO, median_ms, parser, run  # noqa: E402
-from foundation import pad  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
 
 SLICE = 4000  # branches per INSERT … SELECT slice
 
@@ -142,24 +142,11 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     targets = rules.load_targets(year)
     start, end = rules.year_bounds(year)
     vendor = connection.vendor
-    lines: list[str] = []
+    table = RatioTable(label, 60, cjk=True, time_limit=False)
+    row = table.row
+    sql = functools.partial(sql_floor, connection)
     posts = ", ".join(f"'{p}'" for p in COMMITTEE_POSTS)
     kinds = ", ".join(f"'{k}'" for k in targets.centralized_kinds)
-
-    def sql(query: str, params: list[Any]) -> Any:
-        def go() -> Any:
-            with connection.cursor() as cursor:
-                cursor.execute(query, params)
-                return cursor.fetchall()
-        return go
-
-    def row(name: str, orm_ms: float, floor_ms: float | None, note: str = "") -> None:
-        ratio = orm_ms / floor_ms if floor_ms else None
-        ok = "" if ratio is None else ("yes" if ratio <= TARGET_RATIO else "NO")
-        text = (f"{pad(name, 60)}{orm_ms:10.0f}{(f'{floor_ms:10.0f}' if floor_ms else '         —')}"
-                f"{(f'{ratio:7.2f}' if ratio else '      —')}{ok:>6}  {note}")
-        lines.append(text)
-        print(f"[{label}] {text}", flush=True)
 
     def subtree_floor(path: str) -> tuple[str, list[Any]]:
         """Per member of a subtree: yearly 学时, leader flag, 集中培训 count (aggregates joined, not correlated)."""
@@ -256,17 +243,16 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         ms, items = median_ms(lambda: study_items(dt.date(year, 12, 1)), 1)
         row(f"学时不足提醒：全树（{year}年12月1日）", ms, None, f"{len(items)} 个党支部")
 
-    version = (connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
-               if vendor == "sqlite" else getattr(connection, "pg_version", ""))
+    version = db_version(connection)
     head = [
         f"学时 benchmark — {label} ({vendor} {version}), {time.strftime('%Y-%m-%d %H:%M')}",
         f"数据：党组织 {Organization.objects.count()} 个，学习培训 {StudySession.objects.count()} 次，"
         f"参学记录 {Participation.objects.count()} 条；年度 {year}；中位数，{args.repeats} 次热运行",
         "层级汇总：" + "；".join(f"第{d}层 {v.members}名/未达标{v.short}" for d, v in by_level.items()),
         "",
-        f"{pad('查询', 60)}{'ORM ms':>10}{'floor ms':>10}{'ratio':>7}{'ok':>6}",
+        table.header(),
     ]
-    text = "\n".join(head + lines) + "\n"
+    text = "\n".join(head + table.lines) + "\n"
     print(text)
     suffix = "" if args.part == "all" else f"-{args.part}"
     (RESULTS / f"learning-{label}{suffix}.txt").write_text(text)

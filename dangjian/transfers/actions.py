@@ -401,15 +401,22 @@ def record_floating(member: Member, *, actor: Any, data: dict[str, Any], today: 
     return record
 
 
+def _open_floating_for_update(record: FloatingMember, actor: Any, closed: str) -> FloatingMember:
+    """The 外出 record locked for a change by `actor`, who must manage the member's org; an ended record refuses
+    it with the message `closed`."""
+    record = FloatingMember.objects.select_for_update().select_related("member__org").get(pk=record.pk)
+    require(actor, record.member.org.path, "change", record)
+    if not record.is_open:
+        raise ValidationError({"returned_on": [closed]})
+    return record
+
+
 @audit.records_denials
 @transaction.atomic
 def update_floating(record: FloatingMember, *, actor: Any, data: dict[str, Any], today: dt.date | None = None) -> FloatingMember:
     """Correct or complete an open 外出 record (the place, the expected return, the 活动证 issued later…)."""
     today = today or timezone.localdate()
-    record = FloatingMember.objects.select_for_update().select_related("member__org").get(pk=record.pk)
-    require(actor, record.member.org.path, "change", record)
-    if not record.is_open:
-        raise ValidationError({"returned_on": ["外出登记已结束，不能修改"]})
+    record = _open_floating_for_update(record, actor, "外出登记已结束，不能修改")
     merged = {f: getattr(record, f) for f in FLOATING_FIELDS}
     merged.update(data)
     errors = _floating_errors(merged, record.member, today)
@@ -431,10 +438,7 @@ def end_floating(
 ) -> FloatingMember:
     """The member is back (or the spell ended otherwise): the record closes with its date."""
     today = today or timezone.localdate()
-    record = FloatingMember.objects.select_for_update().select_related("member__org").get(pk=record.pk)
-    require(actor, record.member.org.path, "change", record)
-    if not record.is_open:
-        raise ValidationError({"returned_on": ["外出登记已结束"]})
+    record = _open_floating_for_update(record, actor, "外出登记已结束")
     errors = Errors()
     _check_day(errors, "returned_on", returned_on, today, "结束日期", record.left_on, "外出日期")
     errors.raise_if_any()
@@ -504,13 +508,13 @@ def record_lost_contact(
     return case
 
 
-def _case_for_update(case: LostContact) -> LostContact:
-    return LostContact.objects.select_for_update(of=("self",)).select_related("member__org", "suspension").get(pk=case.pk)
-
-
-def _require_open_case(case: LostContact) -> None:
+def _open_case_for_update(case: LostContact, actor: Any) -> LostContact:
+    """The 失联 case locked for a change by `actor`, who must manage the member's org; a closed case refuses it."""
+    case = LostContact.objects.select_for_update(of=("self",)).select_related("member__org", "suspension").get(pk=case.pk)
+    require(actor, case.member.org.path, "change", case)
     if not case.is_open:
         raise ValidationError({"outcome": [f"该失联登记{case.get_outcome_display()}，已结案"]})
+    return case
 
 
 @audit.records_denials
@@ -521,10 +525,8 @@ def update_lost_contact(
     """Keep the search on file while the member is not yet suspended: the notes of each attempt, or a later last
     contact found meanwhile (which restarts the six months)."""
     today = today or timezone.localdate()
-    case = _case_for_update(case)
+    case = _open_case_for_update(case, actor)
     member = case.member
-    require(actor, member.org.path, "change", case)
-    _require_open_case(case)
     errors = Errors()
     if case.suspension_id is not None or member.state != MemberState.ACTIVE:
         errors.add("last_contact_on", "已停止党籍的失联登记不能修改最后联系日期和查找情况")
@@ -550,9 +552,7 @@ def record_contact_restored(
     """Contact is back: the case closes. A suspended member's 党籍 is restored separately, by its own decision
     (恢复党籍 with its 文号, on the member's page)."""
     today = today or timezone.localdate()
-    case = _case_for_update(case)
-    require(actor, case.member.org.path, "change", case)
-    _require_open_case(case)
+    case = _open_case_for_update(case, actor)
     errors = Errors()
     _check_day(errors, "found_on", found_on, today, "恢复联系日期", case.last_contact_on, "最后联系日期")
     errors.raise_if_any()
@@ -574,10 +574,8 @@ def suspend_lost_member(
     """停止党籍: out of contact for six months or more and still not found (第二十四条). Recorded as the member's
     停止党籍 event with the decision's 文号 (members.actions.record_status_event)."""
     today = today or timezone.localdate()
-    case = _case_for_update(case)
+    case = _open_case_for_update(case, actor)
     member = case.member
-    require(actor, member.org.path, "change", case)
-    _require_open_case(case)
     months = int(rule_registry.value(rules.LOST_CONTACT_MONTHS, today))
     due = rules.suspension_due(case.last_contact_on, months)
     errors = Errors()
