@@ -53,3 +53,10 @@ def test_a_single_first_of_the_month_is_one_month() -> None:
 def test_a_four_digit_year_alone_parses_to_that_year() -> None:
     assert Period.parse("2031") == Period.year(2031)
     assert Period.parse(" 2026 ").key == "2026"
+
+
+def test_a_range_is_followed_and_preceded_by_ranges_of_its_length_that_touch_it() -> None:
+    span = Period.range(D(2026, 2, 10), D(2026, 2, 19))
+    assert span.previous() == Period.range(D(2026, 1, 31), D(2026, 2, 9))
+    assert span.following() == Period.range(D(2026, 2, 20), D(2026, 3, 1))
+    assert span.following().previous() == span
