@@ -23,7 +23,7 @@ from dangjian.core import audit
 from dangjian.core.scoping import require, subtree_q
 from dangjian.leadership import rules
 from dangjian.leadership.models import COMMITTEE_POSTS, ElectionStep, ElectionStepKind, Post, PostHolding, Term
-from dangjian.lib.dates import add_years
+from dangjian.lib.dates import add_years, cn_date
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -224,7 +224,7 @@ def record_step(
             ]})
         if date < last.date:
             raise ValidationError({"date": [
-                f"日期不能早于上一步骤“{last.get_kind_display()}”（{last.date.year}年{last.date.month}月{last.date.day}日）"
+                f"日期不能早于上一步骤“{last.get_kind_display()}”（{cn_date(last.date)}）"
             ]})
     if meeting is not None:
         if kind != ElectionStepKind.ELECTED:
@@ -277,7 +277,7 @@ def adjust_term(
     term.save(update_fields=["adjusted_end", "adjustment_doc_no"])
     ElectionStep.objects.create(
         term=term, kind=kind, date=day, doc_no=term.adjustment_doc_no,
-        note=note.strip() or f"届满日期调整为{new_end.year}年{new_end.month}月{new_end.day}日",
+        note=note.strip() or f"届满日期调整为{cn_date(new_end)}",
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record("orgs.term_adjust", actor=actor, obj=term, org=term.org, changes={

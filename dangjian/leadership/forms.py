@@ -13,6 +13,7 @@ from django import forms
 
 from dangjian.leadership.models import ElectionStepKind, meeting_model
 from dangjian.leadership.rules import ADJUSTMENTS, PROCEDURE
+from dangjian.lib.dates import cn_date
 from dangjian.members.models import Member
 from dangjian.orgs.forms import date_input, doc_no_field, event_date_field, style
 
@@ -75,8 +76,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
     """A meeting shown by its Chinese date and title."""
 
     def label_from_instance(self, obj: Any) -> str:
-        day = obj.held_on
-        return f"{day.year}年{day.month}月{day.day}日 {obj.title}"
+        return f"{cn_date(obj.held_on)} {obj.title}"
 
 
 class StepForm(forms.Form):

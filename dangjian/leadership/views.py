@@ -27,6 +27,7 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.leadership import actions, queries
 from dangjian.leadership.forms import AdjustTermForm, AppointForm, EndPostForm, OpenTermForm, StepForm
+from dangjian.lib.dates import cn_date
 from dangjian.orgs.models import Organization, OrgKind
 
 
@@ -136,7 +137,7 @@ def term_new(request: HttpRequest, pk: int) -> HttpResponse:
     def run(cd: dict[str, Any]) -> str:
         term = actions.open_term(org, actor=request.user, number=cd["number"], starts_on=cd["starts_on"],
                                     doc_no=cd["doc_no"])
-        return f"已录入第{term.number}届，任期至{term.planned_end.year}年{term.planned_end.month}月{term.planned_end.day}日"
+        return f"已录入第{term.number}届，任期至{cn_date(term.planned_end)}"
 
     hint = "录入新一届后，上一届自动结束（换届日期为本届开始日期），上一届仍在任的班子成员同日离任。"
     return _form_page(request, org, form, run, title=f"“{org.name}”新建届次", submit="录入", hint=hint)
@@ -202,9 +203,9 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
         done = actions.adjust_term(term, actor=request.user, kind=cd["kind"], new_end=cd["new_end"],
                                       doc_no=cd["doc_no"], date=cd["date"], note=cd["note"])
         end = done.due_on
-        return f"{done}届满日期已调整为{end.year}年{end.month}月{end.day}日"
+        return f"{done}届满日期已调整为{cn_date(end)}"
 
     end = term.planned_end
     return _form_page(request, term.org, form, run, title=f"{term}：调整届满日期", submit="调整",
-                      hint=f"原定届满日期：{end.year}年{end.month}月{end.day}日。延长或提前期限一般不超过1年，须经上级党组织批准。")
+                      hint=f"原定届满日期：{cn_date(end)}。延长或提前期限一般不超过1年，须经上级党组织批准。")
 

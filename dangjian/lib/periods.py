@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from dangjian.lib.dates import cn_date
+
 YEAR, HALF, QUARTER, MONTH, CUSTOM = "year", "half", "quarter", "month", "custom"
 KINDS = (YEAR, HALF, QUARTER, MONTH, CUSTOM)
 KIND_LABELS = {YEAR: "年度", HALF: "半年", QUARTER: "季度", MONTH: "月度", CUSTOM: "自定义区间"}
@@ -223,7 +225,7 @@ def _year(text: str) -> int:
 
 
 def _day_label(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return cn_date(day)
 
 
 def periods_between(kind: str, start: dt.date, end: dt.date) -> list[Period]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from dangjian.lib.dates import cn_date
+
 
 class ReminderKind(models.TextChoices):
     MEETING_DUE_SOON = "meeting_due_soon", "会议即将到期"
@@ -33,7 +35,7 @@ class ReminderKind(models.TextChoices):
 
 def cn(day: dt.date) -> str:
     """2025年4月30日, as `cndate` shows it on the pages."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return cn_date(day)
 
 
 @dataclass(frozen=True)
