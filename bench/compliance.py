@@ -227,8 +227,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     for title, fn in (
         ("matrix: 第1页50个组织×12个月（全树）",
          lambda: compliance.matrix(fresh(), root, year, [MeetingKind.THEME_DAY], 1, 50, today, config)),
-        ("branch_health: 全树红黄绿", lambda: compliance.branch_health(fresh(), root, today, config)),
-        (f"branch_health: {province.name}", lambda: compliance.branch_health(fresh(), province, today, config)),
+        ("branch_health: 全树红黄绿", lambda: compliance.branch_health(fresh(), root)),
+        (f"branch_health: {province.name}", lambda: compliance.branch_health(fresh(), province)),
         ("silent_branches: 全树（COUNT+第1页）",
          lambda: (compliance.silent_branches(fresh(), root, today, config).count(),
                   list(compliance.silent_branches(fresh(), root, today, config)[:50]))),
