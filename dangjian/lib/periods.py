@@ -212,10 +212,6 @@ class Period:
             period = period.following()
         return found
 
-    @property
-    def is_calendar_year(self) -> bool:
-        return self.kind == YEAR
-
 
 def _year(text: str) -> int:
     year = int(text)

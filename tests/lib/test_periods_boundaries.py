@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dangjian.lib.periods import Period
+from dangjian.lib.periods import Period, PeriodError
 
 D = dt.date
 
@@ -60,3 +60,14 @@ def test_a_range_is_followed_and_preceded_by_ranges_of_its_length_that_touch_it(
     assert span.previous() == Period.range(D(2026, 1, 31), D(2026, 2, 9))
     assert span.following() == Period.range(D(2026, 2, 20), D(2026, 3, 1))
     assert span.following().previous() == span
+
+
+@pytest.mark.parametrize("text", ["1900", "2999", "1900-01", "2999-Q4"])
+def test_the_first_and_last_year_accepted_parse(text: str) -> None:
+    assert Period.parse(text).start.year in (1900, 2999)
+
+
+@pytest.mark.parametrize("text", ["1899", "3000", "1899-12", "3000-H1"])
+def test_a_year_outside_the_bounds_is_refused(text: str) -> None:
+    with pytest.raises(PeriodError, match="年份须在1900至2999之间"):
+        Period.parse(text)
