@@ -150,39 +150,36 @@ def _existed_in_year_q(year: int) -> Q:
 # --- roll-up ----------------------------------------------------------------------------------------------------
 
 
+class _Rated:
+    """Done out of applicable, as a rate and as shown on the pages."""
+
+    done: int
+    applicable: int
+
+    @property
+    def rate(self) -> float | None:
+        """Done ÷ applicable; None when nothing was owed."""
+        return self.done / self.applicable if self.applicable else None
+
+    @property
+    def percent(self) -> str:
+        """The rate as shown: one decimal, or a dash."""
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
 @dataclass
-class RateCell:
+class RateCell(_Rated):
     period: Period
     applicable: int
     done: int
     ended: bool
 
-    @property
-    def rate(self) -> float | None:
-        """Done ÷ applicable; None when nothing was owed."""
-        return self.done / self.applicable if self.applicable else None
-
-    @property
-    def percent(self) -> str:
-        """The rate as shown: one decimal, or a dash."""
-        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
-
 
 @dataclass
-class LevelRate:
+class LevelRate(_Rated):
     depth: int
     applicable: int
     done: int
-
-    @property
-    def rate(self) -> float | None:
-        """Done ÷ applicable; None when nothing was owed."""
-        return self.done / self.applicable if self.applicable else None
-
-    @property
-    def percent(self) -> str:
-        """The rate as shown: one decimal, or a dash."""
-        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
 @dataclass
