@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +23,10 @@ from rest_framework.response import Response
 
 from dangjian.appraisal import actions, rules, stats
 from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, RoundStatus
+from dangjian.appraisal.filters import FollowUpFilter, ResultFilter, RoundFilter
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.orgs.models import Organization
 
 #
@@ -238,66 +238,6 @@ class SummarySerializer(serializers.Serializer):
     followups = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
     left = serializers.IntegerField(help_text="因组织处置出党")
     over_share = serializers.IntegerField(help_text="优秀比例超过规定的党支部")
-
-
-#
-# Filters
-#
-
-
-class _UserFilterSet(django_filters.FilterSet):
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def _subtree(self, queryset: Any, value: Any, field: str) -> Any:
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, field)) if org is not None else queryset.none()
-
-
-class RoundFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter()
-    status = django_filters.ChoiceFilter(choices=RoundStatus.choices)
-
-    class Meta:
-        model = AppraisalRound
-        fields = ["year", "status"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "org__path")
-
-
-class ResultFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter(field_name="round__year")
-    round = django_filters.NumberFilter(field_name="round_id")
-    member = django_filters.NumberFilter(field_name="member_id")
-    rating = django_filters.ChoiceFilter(choices=Rating.choices)
-
-    class Meta:
-        model = AppraisalResult
-        fields = ["rating"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "round__org__path")
-
-
-class FollowUpFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter(field_name="result__round__year")
-    kind = django_filters.ChoiceFilter(choices=FollowUpKind.choices)
-    open = django_filters.BooleanFilter(method="filter_open", label="进行中")
-
-    class Meta:
-        model = FollowUp
-        fields = ["kind"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "result__round__org__path")
-
-    def filter_open(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset.filter(outcome="") if value else queryset.exclude(outcome="")
 
 
 #

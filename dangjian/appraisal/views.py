@@ -24,13 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.appraisal import actions, rules, stats
 from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
+from dangjian.appraisal.filters import FollowUpFilter, RoundFilter
 from dangjian.appraisal.forms import (
     CloseFollowUpForm,
     CorrectResultForm,
     CorrectRoundForm,
-    FollowUpFilterForm,
     FollowUpForm,
-    RoundFilterForm,
     RoundForm,
     SheetForm,
     SummaryForm,
@@ -41,7 +40,8 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.members.filters import org_choices
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import filter_orgs_for
 
@@ -86,19 +86,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    form = RoundFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    queryset = actions.rounds_for(user)
-    if form.is_bound and not form.is_valid():
-        queryset = queryset.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            queryset = queryset.filter(subtree_q(org.path, "org__path"))
-        if data.get("year"):
-            queryset = queryset.filter(year=data["year"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
+    round_filter = RoundFilter(request.GET, queryset=actions.rounds_for(user), user=user)
+    round_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    queryset = round_filter.rows()
     counts = {f"n_{v}": Count("results", filter=Q(results__rating=v)) for v in Rating.values}
     queryset = queryset.select_related("org").annotate(n_appraised=Count("results"), **counts).order_by("-year", "org__path")
     if request.GET.get("export") == "xlsx":
@@ -114,7 +104,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
     return render(request, "appraisal/list.html", {
-        "form": form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "form": round_filter.form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
         "export_query": export_query.urlencode(),
     })
 
@@ -394,38 +384,12 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    form = FollowUpFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    followups = FollowUp.objects.visible_to(user)
-    pending = actions.awaiting_followup(AppraisalResult.objects.visible_to(user))
-    today = timezone.localdate()
+    followup_filter = FollowUpFilter(request.GET, queryset=FollowUp.objects.visible_to(user), user=user)
+    followup_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    followups = followup_filter.rows()
+    pending = followup_filter.pending(actions.awaiting_followup(AppraisalResult.objects.visible_to(user)))
+    today = followup_filter.today
     due_days = int(rule_registry.value(rules.CORRECTION_DUE_DAYS, today))
-    state = ""
-    if form.is_bound and not form.is_valid():
-        followups, pending = followups.none(), pending.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            followups = followups.filter(subtree_q(org.path, "result__round__org__path"))
-            pending = pending.filter(subtree_q(org.path, "round__org__path"))
-        if data.get("year"):
-            followups = followups.filter(result__round__year=data["year"])
-            pending = pending.filter(round__year=data["year"])
-        if data.get("kind"):
-            followups = followups.filter(kind=data["kind"])
-        state = data.get("state") or ""
-        if state == "open":
-            followups = followups.filter(outcome="")
-        elif state == "due":
-            followups = followups.filter(outcome="", deadline__gte=today, deadline__lte=today + dt.timedelta(days=due_days))
-        elif state == "overdue":
-            followups = followups.filter(outcome="", deadline__lt=today)
-        elif state == "closed":
-            followups = followups.exclude(outcome="")
-        elif state == "pending":
-            followups = followups.none()
-    if state and state != "pending":
-        pending = pending.none()
     followups = followups.select_related("result__member", "result__round__org").order_by("-decided_on", "-id")
     if request.GET.get("export") == "xlsx":
         audit.record("appraisal.export", actor=user, changes={"what": "followups", **{k: str(v) for k, v in request.GET.items()}})
@@ -439,7 +403,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
     return render(request, "appraisal/followups.html", {
-        "form": form, "page": page, "rows": rows, "export_query": export_query.urlencode(),
+        "form": followup_filter.form, "page": page, "rows": rows, "export_query": export_query.urlencode(),
         "pending": list(pending.select_related("member", "round__org").order_by("round__org__path")[:50]),
     })
 

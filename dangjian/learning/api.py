@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -22,9 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
+from dangjian.learning.filters import ParticipationFilter, SessionFilter
 from dangjian.learning.models import Participation, StudySession
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization
@@ -124,54 +124,6 @@ class TotalsQuerySerializer(serializers.Serializer):
     org = serializers.IntegerField(required=False, help_text="子树根党组织编号；缺省为调用者管理范围的第一个根")
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="年度；缺省为今年")
     short = serializers.BooleanField(required=False, default=False, help_text="只列未达标的党员")
-
-
-#
-# Filters
-#
-
-
-class SessionFilter(django_filters.FilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    kind = django_filters.CharFilter(field_name="kind", label="学习形式（first_topic、branch_study、party_school 等）")
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
-
-    class Meta:
-        model = StudySession
-        fields = ["kind"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, "org__path")) if org is not None else queryset.none()
-
-    def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
-        if not 2000 <= int(value) <= 2100:
-            return queryset.none()
-        start, end = rules.year_bounds(int(value))
-        return queryset.filter(held_on__gte=start, held_on__lte=end)
-
-
-class ParticipationFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter()
-    session = django_filters.NumberFilter()
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
-
-    class Meta:
-        model = Participation
-        fields = ["member", "session"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-    def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
-        if not 2000 <= int(value) <= 2100:
-            return queryset.none()
-        start, end = rules.year_bounds(int(value))
-        return queryset.filter(held_on__gte=start, held_on__lte=end)
 
 
 #

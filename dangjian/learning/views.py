@@ -31,9 +31,10 @@ from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
-from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
-from dangjian.learning.models import StudySession
+from dangjian.learning.filters import SessionFilter
+from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
 from dangjian.members.choices import MemberState
+from dangjian.members.filters import org_choices
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization, OrgKind
@@ -72,32 +73,21 @@ def _rule_notes(year: int) -> list[dict[str, Any]]:
 # --- sessions ---------------------------------------------------------------------------------------------------
 
 
-def _session_rows(user: Any, data: dict[str, Any]) -> Any:
-    queryset = actions.sessions_for(user)
-    if data.get("org"):
-        org = get_for_user(_orgs(), user, "view", pk=data["org"])
-        queryset = queryset.filter(subtree_q(org.path, "org__path"))
-    if data.get("kind"):
-        queryset = queryset.filter(kind=data["kind"])
-    if data.get("year"):
-        start, end = rules.year_bounds(data["year"])
-        queryset = queryset.filter(held_on__gte=start, held_on__lte=end)
-    return queryset.select_related("org").annotate(n_participants=Count("participations")).order_by("-held_on", "-id")
-
-
 @login_required
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    """学习培训记录: sessions the user may read, filtered, paginated; `?export=xlsx` for the same rows."""
+    """学习培训记录: sessions the user may read, filtered (the API's SessionFilter), paginated; `?export=xlsx` for
+    the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    form = SessionFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    data: dict[str, Any] = {}
-    valid = not form.is_bound or form.is_valid()
-    if form.is_bound and valid:
-        data = form.cleaned_data
-    queryset = _session_rows(user, data) if valid else StudySession.objects.none()
+    session_filter = SessionFilter(request.GET, queryset=actions.sessions_for(user), user=user)
+    session_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    queryset = (
+        session_filter.rows().select_related("org").annotate(n_participants=Count("participations"))
+        .order_by("-held_on", "-id")
+    )
     if request.GET.get("export") == "xlsx":
+        data = session_filter.form.cleaned_data if session_filter.form.is_valid() else {}
         audit.record("learning.export", actor=user, changes={"what": "sessions", **{k: v for k, v in data.items() if v}})
         rows = (
             (s.held_on, s.get_kind_display(), s.title, s.org.name, s.hours, getattr(s, "n_participants", 0),
@@ -108,8 +98,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
                              ["日期", "学习形式", "学习主题", "组织单位", "学时", "参学人数", "来源"], rows)
     page = paginate(request, queryset)
     return render(request, "learning/list.html", {
-        "form": form, "page": page, "can_record": bool(scope.change_roots), "has_scope": bool(scope.view_roots),
-        "export_query": request.GET.urlencode(),
+        "form": session_filter.form, "page": page, "can_record": bool(scope.change_roots),
+        "has_scope": bool(scope.view_roots), "export_query": request.GET.urlencode(),
     })
 
 

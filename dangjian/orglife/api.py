@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import subtree_q
 from dangjian.orglife import actions
-from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
+from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
+from dangjian.orglife.filters import MeetingFilter
 from dangjian.orglife.models import Meeting, MeetingKindTag, Vote
 from dangjian.orgs.models import Organization
 
@@ -144,37 +143,6 @@ class VoteSerializer(serializers.ModelSerializer):
         model = Vote
         fields = ["id", "subject", "member", "entitled", "present", "yes", "no", "abstain", "written_yes", "quorum", "passed"]
         read_only_fields = fields
-
-
-#
-# Filters
-#
-
-
-class MeetingFilter(django_filters.FilterSet):
-    """org (its whole subtree), kind, status and a date range on the meeting day."""
-
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, method="filter_kind", label="会议类型")
-    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    held_on_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="起始日期")
-    held_on_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="截止日期")
-
-    class Meta:
-        model = Meeting
-        fields = ["status"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        """An org the caller may see narrows to its subtree; any other id gives nothing (not an error)."""
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, "org__path")) if org is not None else queryset.none()
-
-    def filter_kind(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset.filter(kind_tags__kind=value)
 
 
 #

@@ -30,13 +30,14 @@ from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.members.filters import org_choices
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.documents import LEDGER, ledger_context
+from dangjian.orglife.filters import MeetingFilter
 from dangjian.orglife.forms import (
     AttendanceForm,
     CorrectionForm,
-    MeetingFilterForm,
     MeetingForm,
     VoteForm,
     parse_month,
@@ -44,7 +45,6 @@ from dangjian.orglife.forms import (
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
-from dangjian.orgs.queries import filter_orgs_for
 
 _HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
@@ -80,36 +80,20 @@ def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    """组织生活记录: meetings the user may read, filtered and paginated, with 应到/实到 counted in SQL."""
+    """组织生活记录: meetings the user may read, filtered (the API's MeetingFilter) and paginated, with 应到/实到
+    counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    orgs = filter_orgs_for(user)
-    form = MeetingFilterForm(request.GET or None, orgs=orgs)
-    queryset = actions.meetings_for(user)
-    if form.is_bound and not form.is_valid():
-        queryset = queryset.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            queryset = queryset.filter(subtree_q(org.path, "org__path"))
-        if data.get("kind"):
-            queryset = queryset.filter(kind_tags__kind=data["kind"])  # unique per meeting and kind: no duplicates
-        start, end = form.months()
-        if start:
-            queryset = queryset.filter(held_on__gte=start)
-        if end:
-            queryset = queryset.filter(held_on__lt=end)
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-    queryset = _with_kinds(queryset).annotate(
+    meeting_filter = MeetingFilter(request.GET, queryset=actions.meetings_for(user), user=user)
+    meeting_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    queryset = _with_kinds(meeting_filter.rows()).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__status="present")),
     ).order_by("-starts_at", "-id")
     page = paginate(request, queryset)
     rows = [(m, _kind_labels(m)) for m in page]
     return render(request, "orglife/list.html", {
-        "form": form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "form": meeting_filter.form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
         "calendar_org": scope.own_org_id if not scope.view_roots else None,
     })
 
