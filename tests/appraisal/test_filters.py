@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from dangjian.appraisal import actions
-from dangjian.appraisal.choices import FollowUpKind, Rating
+from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating
 from dangjian.orgs.actions import create_org
 from dangjian.orgs.models import OrgKind
 from tests.appraisal.conftest import confirmed, draft, grow
@@ -48,7 +48,8 @@ def correction(result, actor, deadline: dt.date) -> Any:
 @pytest.fixture
 def records(world) -> dict[str, Any]:
     """第一党支部: a confirmed round, three rated 不合格 — one 限期改正 running, one due within the month, one still
-    without a 组织处置; 第二党支部: a draft; 第三党支部: a confirmed round, its one member 不合格 with a 限期改正."""
+    without a 组织处置; 第二党支部: a draft; 第三党支部: a confirmed round, its one member 不合格, 劝退 and 劝而不退
+(closed)."""
     grow(world, 3)
     a1 = confirmed(world, ratings=[Rating.UNQUALIFIED, Rating.UNQUALIFIED, Rating.UNQUALIFIED, Rating.QUALIFIED])
     first, second, third = a1.results.filter(rating=Rating.UNQUALIFIED).order_by("member__name_pinyin")
@@ -56,7 +57,11 @@ def records(world) -> dict[str, Any]:
     due = correction(second, world.admin, dt.date(2026, 1, 5))
     a2 = draft(world, org=world.a2)
     b = confirmed(world, org=world.b, ratings=[Rating.UNQUALIFIED])
-    b_followup = correction(b.results.get(), world.admin, dt.date(2026, 6, 1))
+    b_followup = actions.record_followup(b.results.get(), actor=world.admin, data={
+        "kind": FollowUpKind.PERSUADE, "decided_on": dt.date(2025, 12, 15), "doc_no": "三支〔2025〕1号",
+        "note": "经教育仍无转变"})
+    b_followup = actions.close_followup(b_followup, actor=world.admin, outcome=FollowUpOutcome.REFUSED,
+                                        closed_on=dt.date(2025, 12, 18))
     return {"a1": a1, "a2": a2, "b": b, "running": running, "due": due, "pending": third, "b_followup": b_followup}
 
 
@@ -124,7 +129,10 @@ def test_the_followups_page_its_export_and_the_api_list_the_same_followups(world
             assert page == export == listed, (name, query)
     names = {key: records[key].result.member.name for key in ("running", "due", "b_followup")}
     assert followup_views(world, login, world.admin, {"state": "due"})[0] == {names["due"]}
-    assert followup_views(world, login, world.admin, {"open": "true"})[1] == set(names.values())
+    assert followup_views(world, login, world.admin, {"open": "true"})[1] == {names["running"], names["due"]}
+    assert followup_views(world, login, world.admin, {"open": "false"}) == ({names["b_followup"]},) * 3
+    assert followup_views(world, login, world.admin, {"state": "closed"})[0] == {names["b_followup"]}
+    assert followup_views(world, login, world.admin, {"kind": FollowUpKind.PERSUADE})[2] == {names["b_followup"]}
     assert followup_views(world, login, world.admin, {"org": world.a1.pk})[2] == {names["running"], names["due"]}
     assert followup_views(world, login, world.admin, {"state": "pending"}) == (set(), set(), set())
 
