@@ -6,22 +6,19 @@ reaches a record outside their scope by filtering; bad values list nothing; quer
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from dangjian.appraisal import actions
 from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating
 from dangjian.orgs.actions import create_org
 from dangjian.orgs.models import OrgKind
 from tests.appraisal.conftest import confirmed, draft, grow
+from tests.clients import api, api_rows, xlsx_rows
 
 NOW = dt.datetime(2025, 12, 20, 4, tzinfo=dt.UTC)
 ROUNDS_PAGE = reverse("appraisal:list")
@@ -31,13 +28,7 @@ RESULTS = "/api/v1/appraisal/results/"
 FOLLOWUPS = "/api/v1/appraisal/followups/"
 MANAGERS = ("admin", "viewer", "secretary", "outsider")
 
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
 
 def correction(result, actor, deadline: dt.date) -> Any:
@@ -65,27 +56,11 @@ def records(world) -> dict[str, Any]:
     return {"a1": a1, "a2": a2, "b": b, "running": running, "due": due, "pending": third, "b_followup": b_followup}
 
 
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user=type(user).objects.get(pk=user.pk))
-    return client
-
-
-def api_rows(user, url: str, query: dict[str, Any], key: str = "id") -> set[Any]:
-    response = api(user).get(url, query)
-    assert response.status_code == 200, response.json()
-    return {row[key] for row in response.json()["results"]}
-
-
-def sheet(response) -> list[tuple]:
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
-
-
 def round_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, set]:
     """(page, export, API) of the rounds list, each as {(党支部, 年度)}."""
     client = login(user)
     page = {(r.org.name, r.year) for r, _check in client.get(ROUNDS_PAGE, query).context["rows"]}
-    export = {(row[0], row[1]) for row in sheet(client.get(ROUNDS_PAGE, {**query, "export": "xlsx"}))}
+    export = {(row[0], row[1]) for row in xlsx_rows(client.get(ROUNDS_PAGE, {**query, "export": "xlsx"}))}
     response = api(user).get(ROUNDS, query)
     assert response.status_code == 200, response.json()
     listed = {(row["org_name"], row["year"]) for row in response.json()["results"]}
@@ -96,7 +71,7 @@ def followup_views(world, login, user, query: dict[str, Any]) -> tuple[set, set,
     """(page, export, API) of the follow-ups list, each as {党员姓名}."""
     client = login(user)
     page = {f.result.member.name for f, _state in client.get(FOLLOWUPS_PAGE, query).context["rows"]}
-    export = {row[2] for row in sheet(client.get(FOLLOWUPS_PAGE, {**query, "export": "xlsx"}))}
+    export = {row[2] for row in xlsx_rows(client.get(FOLLOWUPS_PAGE, {**query, "export": "xlsx"}))}
     return page, export, api_rows(user, FOLLOWUPS, query, "member_name")
 
 
@@ -176,7 +151,7 @@ def test_a_bad_value_lists_and_exports_nothing_and_is_a_400_in_the_api(world, lo
     client = login(world.admin)
     response = client.get(ROUNDS_PAGE, {"year": 1999})
     assert response.context["rows"] == [] and response.context["form"].errors["year"]
-    assert sheet(client.get(FOLLOWUPS_PAGE, {"state": "nonsense", "export": "xlsx"})) == []
+    assert xlsx_rows(client.get(FOLLOWUPS_PAGE, {"state": "nonsense", "export": "xlsx"})) == []
     assert list(client.get(FOLLOWUPS_PAGE, {"state": "nonsense"}).context["pending"]) == []
     assert api(world.admin).get(ROUNDS, {"status": "nonsense"}).status_code == 400
     assert api(world.admin).get(FOLLOWUPS, {"state": "nonsense"}).status_code == 400

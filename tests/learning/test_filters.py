@@ -5,32 +5,23 @@ persona reaches a record outside their scope by filtering; bad values list nothi
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from dangjian.learning import actions
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.models import StudySession
+from tests.clients import api, api_rows, xlsx_rows
 from tests.learning.conftest import NOW
 
 LIST = "/learning/"
 SESSIONS = "/api/v1/study-sessions/"
 PARTS = "/api/v1/study-participations/"
 
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
 
 def session(world, org, day: dt.date, kind: str, title: str, members) -> StudySession:
@@ -48,12 +39,6 @@ def sessions(world) -> dict[str, StudySession]:
     }
 
 
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user=type(user).objects.get(pk=user.pk))
-    return client
-
-
 def page_titles(login, user, query: dict[str, Any]) -> set[str]:
     response = login(user).get(LIST, query)
     assert response.status_code == 200
@@ -61,15 +46,11 @@ def page_titles(login, user, query: dict[str, Any]) -> set[str]:
 
 
 def export_titles(login, user, query: dict[str, Any]) -> set[str]:
-    response = login(user).get(LIST, {**query, "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    return {row[2] for row in rows[1:]}
+    return {row[2] for row in xlsx_rows(login(user).get(LIST, {**query, "export": "xlsx"}))}
 
 
 def api_titles(user, query: dict[str, Any]) -> set[str]:
-    response = api(user).get(SESSIONS, query)
-    assert response.status_code == 200, response.json()
-    return {row["title"] for row in response.json()["results"]}
+    return api_rows(user, SESSIONS, query, "title")
 
 
 def api_parts(user, query: dict[str, Any]) -> set[tuple[int, int]]:

@@ -10,28 +10,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind
 from dangjian.orglife.models import Meeting
+from tests.clients import api, api_rows
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2025, 6, 30, 4, tzinfo=dt.UTC)
 LIST = reverse("orglife:list")
 API = "/api/v1/meetings/"
 
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
 
 
 def meeting(world, org, day: dt.date, kind: str, *, submit: bool = True) -> Meeting:
@@ -54,12 +47,6 @@ def meetings(world) -> dict[str, Meeting]:
     }
 
 
-def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user=type(user).objects.get(pk=user.pk))
-    return client
-
-
 def page_ids(login, user, query: dict[str, Any]) -> set[int]:
     response = login(user).get(LIST, query)
     assert response.status_code == 200
@@ -67,9 +54,7 @@ def page_ids(login, user, query: dict[str, Any]) -> set[int]:
 
 
 def api_ids(user, query: dict[str, Any]) -> set[int]:
-    response = api(user).get(API, query)
-    assert response.status_code == 200, response.json()
-    return {row["id"] for row in response.json()["results"]}
+    return api_rows(user, API, query)
 
 
 def queries(world) -> list[dict[str, Any]]:
