@@ -39,13 +39,12 @@ from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import filter_orgs_for
-
-_HISTORY_LIMIT = 50
 
 
 def _orgs() -> Any:
@@ -56,19 +55,6 @@ def _default_year(today: dt.date) -> int:
     """The year the statistics open on: this year from the month its round is reminded of (rounds are held in
     Q4), else last year."""
     return today.year if rules.round_due(today, int(rule_registry.value(rules.ROUND_REMINDER_MONTH, today))) else today.year - 1
-
-
-def _history(obj: Any, model: Any) -> list[dict[str, Any]]:
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:_HISTORY_LIMIT])
-    labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
-        changed = []
-        if older is not None:
-            changed = [labels.get(c.field, c.field) for c in newer.diff_against(older).changes]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-                    "changed": changed, "reason": newer.history_change_reason or ""})
-    return out
 
 
 # --- rounds list ---------------------------------------------------------------------------------------------
@@ -86,8 +72,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    round_filter = RoundFilter(request.GET, queryset=actions.rounds_for(user), user=user)
-    round_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    round_filter = RoundFilter.for_page(request, actions.rounds_for(user), org_choices)
     queryset = round_filter.rows()
     counts = {f"n_{v}": Count("results", filter=Q(results__rating=v)) for v in Rating.values}
     queryset = queryset.select_related("org").annotate(n_appraised=Count("results"), **counts).order_by("-year", "org__path")
@@ -273,7 +258,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appraisal": appraisal, "results": results, "check": actions.excellent_check(appraisal),
         "counts": [(Rating(v).label, counts[v]) for v in Rating.values], "unrated": len(results) - sum(counts.values()),
         "rule": rule_registry.REGISTRY[rules.EXCELLENT_MAX_SHARE],
-        "history": _history(appraisal, AppraisalRound),
+        "history": edit_history(appraisal),
         "can_edit": may_change and appraisal.is_draft, "can_correct": may_change and not appraisal.is_draft,
     })
 
@@ -296,7 +281,7 @@ def correct_result(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, check.message)
             return redirect("appraisal:detail", pk=result.round_id)
     return render(request, "appraisal/correct_result.html", {
-        "form": form, "result": result, "appraisal": result.round, "history": _history(result, AppraisalResult),
+        "form": form, "result": result, "appraisal": result.round, "history": edit_history(result),
     })
 
 
@@ -355,7 +340,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appraisal/followup.html", {
         "followup": followup, "result": followup.result, "appraisal": followup.result.round, "form": form,
         "warning": actions.followup_warning(followup), "state": state,
-        "history": _history(followup, FollowUp),
+        "history": edit_history(followup),
         "can_add": may_change and not followup.is_open and followup.result.member.on_roll,
     })
 
@@ -384,8 +369,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    followup_filter = FollowUpFilter(request.GET, queryset=FollowUp.objects.visible_to(user), user=user)
-    followup_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    followup_filter = FollowUpFilter.for_page(request, FollowUp.objects.visible_to(user), org_choices)
     followups = followup_filter.rows()
     pending = followup_filter.pending(actions.awaiting_followup(AppraisalResult.objects.visible_to(user)))
     today = followup_filter.today

@@ -6,17 +6,21 @@ The ground floor names no domain model: the org filter is handed the org model b
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Self
 
 import django_filters
 from django import forms
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from dangjian.core.scoping import subtree_q
 
+# (user, the selected org's id as typed) -> the org select's options.
+OrgChoices = Callable[[Any, str | None], list[tuple[Any, str]]]
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
@@ -76,10 +80,15 @@ class ScopedFilterSet(django_filters.FilterSet):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
 
-    def offer_orgs(self, choices: list[tuple[Any, str]]) -> None:
-        """The org select's options on the page (the filter itself accepts any org the user can see)."""
-        widget: Any = self.form.fields["org"].widget
-        widget.choices = choices
+    @classmethod
+    def for_page(cls, request: HttpRequest, queryset: QuerySet[Any], org_choices: OrgChoices) -> Self:
+        """The filter of a list page: the query string over `queryset` for the request's user, with the org select
+        offering `org_choices(user, selected)` — a bounded list (members.filters.org_choices); the filter itself
+        accepts any org the user can see."""
+        filterset = cls(request.GET, queryset=queryset, user=request.user)
+        widget: Any = filterset.form.fields["org"].widget
+        widget.choices = org_choices(request.user, request.GET.get("org"))
+        return filterset
 
     def rows(self) -> QuerySet[Any]:
         """The filtered rows; none when a value is bad (the form says why), so an export never widens."""

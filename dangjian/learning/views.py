@@ -80,8 +80,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    session_filter = SessionFilter(request.GET, queryset=actions.sessions_for(user), user=user)
-    session_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    session_filter = SessionFilter.for_page(request, actions.sessions_for(user), org_choices)
     queryset = (
         session_filter.rows().select_related("org").annotate(n_participants=Count("participations"))
         .order_by("-held_on", "-id")

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit, documents, uploads
 from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.forms import apply_action_errors
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.members.filters import org_choices
@@ -46,7 +47,6 @@ from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
 
-_HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
 # Action fields shown under another name on the pages (the date and time inputs, the photo input).
 _FIELD_ON_FORM = {"starts_at": "date", "file": "photos"}
@@ -84,8 +84,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    meeting_filter = MeetingFilter(request.GET, queryset=actions.meetings_for(user), user=user)
-    meeting_filter.offer_orgs(org_choices(user, request.GET.get("org")))
+    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), org_choices)
     queryset = _with_kinds(meeting_filter.rows()).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__status="present")),
@@ -262,27 +261,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the record ----------------------------------------------------------------------------------------------
 
 
-def _history(meeting: Meeting) -> list[dict[str, Any]]:
-    """The simple-history of the record, newest first: when, who, what changed (by label) and why."""
-    records = list(
-        meeting.history.select_related("history_user").order_by("-history_date", "-history_id")[: _HISTORY_LIMIT + 1]
-    )
-    labels = {f.name: str(f.verbose_name) for f in Meeting._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed: list[str] = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN)
-            changed = [labels.get(c.field, c.field) for c in delta.changes]
-        out.append({
-            "date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-            "changed": changed, "reason": newer.history_change_reason or "",
-        })
-    return out
-
-
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -310,7 +288,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "full": full, "guests": list(meeting.guests.all()) if full else [],
         "attachments": list(meeting.attachments.all()) if full else [],
         "votes": list(meeting.votes.select_related("member")),
-        "history": _history(meeting) if full else [],
+        "history": edit_history(meeting, hidden=_HISTORY_HIDDEN) if full else [],
         "host": meeting.host, "recorder": meeting.recorder,
         "can_edit": may_change and is_draft, "can_correct": may_change and not is_draft,
         "can_vote": may_change and is_draft and MeetingKind.BRANCH_ASSEMBLY in kinds,
