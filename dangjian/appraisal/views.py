@@ -38,7 +38,7 @@ from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
@@ -116,14 +116,10 @@ def create(request: HttpRequest) -> HttpResponse:
     org = get_for_user(_orgs(), user, "change", pk=org_pk)
     meetings = list(actions.review_meetings(org)[:20])
     form = RoundForm(request.POST or None, meetings=meetings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appraisal = actions.create_round(actor=user, org=org, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
-            return redirect("appraisal:sheet", pk=appraisal.pk)
+    appraisal = run_posted(request, form, lambda: actions.create_round(actor=user, org=org, data=form.action_data()))
+    if appraisal is not None:
+        messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
+        return redirect("appraisal:sheet", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": org, "appraisal": None, "title": f"登记民主评议党员：{org.name}", "submit": "保存并填写评议表",
     })
@@ -140,14 +136,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, meetings=meetings, initial={
         "meeting": appraisal.meeting_id, "held_on": appraisal.held_on, "year": appraisal.year,
         "participants": appraisal.participants, "note": appraisal.note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()})
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    saved = run_posted(
+        request, form, lambda: actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()}))
+    if saved is not None:
+        messages.success(request, "已保存")
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": appraisal.org, "appraisal": appraisal, "title": f"修改：{appraisal}", "submit": "保存",
     })
@@ -163,14 +156,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = list(actions.review_meetings(appraisal.org)[:20])
     form = CorrectRoundForm(request.POST or None, meetings=meetings, initial={
         "meeting": appraisal.meeting_id, "participants": appraisal.participants, "note": appraisal.note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_round(appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    corrected = run_posted(request, form, lambda: actions.correct_round(
+        appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]))
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": appraisal.org, "appraisal": appraisal, "title": f"更正：{appraisal}", "submit": "保存更正",
         "hint": "已确认的民主评议只能更正，须填写原因；评议日期和年度决定评议名单，不能更正。",
@@ -189,18 +179,14 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("appraisal:detail", pk=appraisal.pk)
     results = list(appraisal.results.select_related("member").order_by("member__name_pinyin", "member_id"))
     form = SheetForm(request.POST or None, results=results)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = actions.set_results(appraisal, actor=user, entries=form.entries())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "评议情况已保存")
-            if check.over:
-                messages.warning(request, check.message)
-            if request.POST.get("then") == "confirm":
-                return _confirm(request, appraisal)
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    check = run_posted(request, form, lambda: actions.set_results(appraisal, actor=user, entries=form.entries()))
+    if check is not None:
+        messages.success(request, "评议情况已保存")
+        if check.over:
+            messages.warning(request, check.message)
+        if request.POST.get("then") == "confirm":
+            return _confirm(request, appraisal)
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/sheet.html", {
         "appraisal": appraisal, "form": form, "check": actions.excellent_check(appraisal),
         "rule": rule_registry.REGISTRY[rules.EXCELLENT_MAX_SHARE],
@@ -269,17 +255,14 @@ def correct_result(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     result = actions.get_result_for_user(user, pk, "change")
     form = CorrectResultForm(request.POST or None, initial=CorrectResultForm.initial_for(result))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_result(result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            check = actions.excellent_check(result.round)
-            if check.over:
-                messages.warning(request, check.message)
-            return redirect("appraisal:detail", pk=result.round_id)
+    corrected = run_posted(request, form, lambda: actions.correct_result(
+        result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]))
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        check = actions.excellent_check(result.round)
+        if check.over:
+            messages.warning(request, check.message)
+        return redirect("appraisal:detail", pk=result.round_id)
     return render(request, "appraisal/correct_result.html", {
         "form": form, "result": result, "appraisal": result.round, "history": edit_history(result),
     })
@@ -298,18 +281,14 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     months = int(rule_registry.value(rules.CORRECTION_MONTHS, today))
     form = FollowUpForm(request.POST or None, request.FILES or None, initial={
         "kind": FollowUpKind.CORRECTION, "decided_on": today, "deadline": rules.default_deadline(today, months)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            followup = actions.record_followup(result, actor=user, data=form.action_data(),
-                                               upload=form.cleaned_data.get("scan"))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{followup.get_kind_display()}")
-            warning = actions.followup_warning(followup)
-            if warning:
-                messages.warning(request, warning)
-            return redirect("appraisal:followup", pk=followup.pk)
+    followup = run_posted(request, form, lambda: actions.record_followup(
+        result, actor=user, data=form.action_data(), upload=form.cleaned_data.get("scan")))
+    if followup is not None:
+        messages.success(request, f"已登记{followup.get_kind_display()}")
+        warning = actions.followup_warning(followup)
+        if warning:
+            messages.warning(request, warning)
+        return redirect("appraisal:followup", pk=followup.pk)
     return render(request, "appraisal/followup_form.html", {
         "form": form, "result": result, "appraisal": result.round, "months": months,
         "earlier": list(result.followups.order_by("decided_on", "id")),
@@ -325,14 +304,11 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = scope_for(user).covers(followup.result.round.org.path, "change")
     form = CloseFollowUpForm(request.POST or None, kind=followup.kind, initial={"closed_on": timezone.localdate()}) \
         if followup.is_open and may_change and followup.kind != FollowUpKind.REMOVE else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            actions.close_followup(followup, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "处置结果已登记")
-            return redirect("appraisal:followup", pk=followup.pk)
+    closed = form is not None and run_posted(
+        request, form, lambda: actions.close_followup(followup, actor=user, **form.cleaned_data)) is not None
+    if closed:
+        messages.success(request, "处置结果已登记")
+        return redirect("appraisal:followup", pk=followup.pk)
     state = ""
     if followup.is_open and followup.deadline is not None:
         due_days = int(rule_registry.value(rules.CORRECTION_DUE_DAYS))

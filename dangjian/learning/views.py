@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
@@ -176,14 +176,11 @@ def session_create(request: HttpRequest) -> HttpResponse:
     )
     truncated = len(offered) > MAX_OFFERED_MEMBERS
     form = SessionForm(request.POST or None, members=offered[:MAX_OFFERED_MEMBERS])
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = actions.create_session(actor=user, org=org, data=form.action_data(), participants=form.participants())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "学习培训已登记")
-            return redirect("learning:detail", pk=session.pk)
+    session = run_posted(request, form, lambda: actions.create_session(
+        actor=user, org=org, data=form.action_data(), participants=form.participants()))
+    if session is not None:
+        messages.success(request, "学习培训已登记")
+        return redirect("learning:detail", pk=session.pk)
     return render(request, "learning/form.html", {
         "form": form, "org": org, "rows": form.participant_rows(), "truncated": truncated,
         "meetings": list(actions.meetings_available(user, org)),
@@ -200,14 +197,11 @@ def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     present = meeting.attendance.filter(status="present").count()
     absent = meeting.attendance.exclude(status="present").count()
     form = FromMeetingForm(request.POST or None, initial={"title": meeting.lecture_topic or meeting.title})
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
-            return redirect("learning:detail", pk=session.pk)
+    session = run_posted(
+        request, form, lambda: actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data)))
+    if session is not None:
+        messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
+        return redirect("learning:detail", pk=session.pk)
     return render(request, "learning/from_meeting.html", {
         "form": form, "meeting": meeting, "existing": existing, "present": present, "absent": absent,
     })

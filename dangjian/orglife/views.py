@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents, uploads
 from dangjian.core.exports import xlsx_workbook_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
@@ -151,14 +151,11 @@ def create(request: HttpRequest) -> HttpResponse:
         request.POST or None, org=org, members=_members_for_form(org, now.date()),
         initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.record_meeting(actor=user, org=org, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "会议已保存为草稿，请登记出席情况")
-            return redirect("orglife:attendance", pk=meeting.pk)
+    meeting = run_posted(
+        request, form, lambda: actions.record_meeting(actor=user, org=org, data=form.action_data()), _FIELD_ON_FORM)
+    if meeting is not None:
+        messages.success(request, "会议已保存为草稿，请登记出席情况")
+        return redirect("orglife:attendance", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": org, "meeting": None, "title": f"登记组织生活：{org.name}", "submit": "保存并登记出席",
     })
@@ -177,14 +174,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
         initial=MeetingForm.initial_for(meeting, kinds),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_meeting(meeting, actor=user, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "会议记录已保存")
-            return redirect("orglife:detail", pk=meeting.pk)
+    saved = run_posted(
+        request, form, lambda: actions.update_meeting(meeting, actor=user, data=form.action_data()), _FIELD_ON_FORM)
+    if saved is not None:
+        messages.success(request, "会议记录已保存")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": meeting.org, "meeting": meeting, "title": f"修改：{meeting.title}", "submit": "保存",
     })
@@ -203,21 +197,18 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
         initial=MeetingForm.initial_for(meeting, kinds),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_meeting(meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            return redirect("orglife:detail", pk=meeting.pk)
+    corrected = run_posted(request, form, lambda: actions.correct_meeting(
+        meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]), _FIELD_ON_FORM)
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": meeting.org, "meeting": meeting, "title": f"更正：{meeting.title}", "submit": "保存更正",
         "hint": "已提交的记录只能更正，须填写原因；更正前后的内容都保留在修改记录中。",
     })
 
 
-def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> None:
+def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> Meeting:
     """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
     for upload in files:
         uploads.check_file(upload, "附件")
@@ -227,6 +218,7 @@ def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[A
             actions.update_meeting(meeting, actor=user, data={"minutes": form.cleaned_data["minutes"]})
         for upload in files:
             actions.add_attachment(meeting, actor=user, upload=upload)
+    return meeting
 
 
 @login_required
@@ -246,15 +238,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, members=members, dual_candidates=candidates,
         initial=AttendanceForm.initial_for(meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        files = request.FILES.getlist("photos")
-        try:
-            _save_sheet(meeting, user, form, files)
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "出席情况已保存")
-            return redirect("orglife:detail", pk=meeting.pk)
+    files = request.FILES.getlist("photos")
+    if run_posted(request, form, lambda: _save_sheet(meeting, user, form, files), _FIELD_ON_FORM) is not None:
+        messages.success(request, "出席情况已保存")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/attendance.html", {"meeting": meeting, "form": form})
 
 
@@ -319,15 +306,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = actions.get_meeting_for_user(user, pk, "change")
     members = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
     form = VoteForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = actions.record_vote(meeting, actor=user, **form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
-            messages.success(request, f"表决已登记：{result.subject}，{outcome}")
-            return redirect("orglife:detail", pk=meeting.pk)
+    result = run_posted(
+        request, form, lambda: actions.record_vote(meeting, actor=user, **form.action_data()), _FIELD_ON_FORM)
+    if result is not None:
+        outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
+        messages.success(request, f"表决已登记：{result.subject}，{outcome}")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/vote.html", {"meeting": meeting, "form": form})
 
 
