@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-
 from django.test import RequestFactory
 
 from dangjian.core.forms import apply_action_errors, run_posted
