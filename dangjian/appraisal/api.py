@@ -272,9 +272,7 @@ class AppraisalRoundViewSet(
         return RoundSerializer(self.get_queryset().get(pk=appraisal.pk), context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = RoundInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = {k: v for k, v in form.validated_data.items() if v is not None}
+        data = {k: v for k, v in self.validated(RoundInputSerializer).items() if v is not None}
         org = data.pop("org")
         appraisal = actions.create_round(actor=request.user, org=org, data=data)
         return Response(self._read(appraisal), status=status.HTTP_201_CREATED)
@@ -294,9 +292,8 @@ class AppraisalRoundViewSet(
     def results(self, request: Request, pk: str) -> Response:
         appraisal = self.get_object()
         if request.method == "POST":
-            form = ResultsInputSerializer(data=request.data, context=self.get_serializer_context())
-            form.is_valid(raise_exception=True)
-            check = actions.set_results(appraisal, actor=request.user, entries=[dict(e) for e in form.validated_data["entries"]])
+            entries = self.validated(ResultsInputSerializer)["entries"]
+            check = actions.set_results(appraisal, actor=request.user, entries=[dict(e) for e in entries])
         else:
             check = actions.excellent_check(appraisal)
         rows = appraisal.results.select_related("member", "round").order_by("member__name_pinyin", "member_id")
@@ -314,9 +311,7 @@ class AppraisalRoundViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
         appraisal = actions.get_round_for_user(request.user, pk, "change")
-        form = RoundCorrectSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(RoundCorrectSerializer)
         reason = data.pop("reason")
         actions.correct_round(appraisal, actor=request.user, data=data, reason=reason)
         return Response(self._read(appraisal))
@@ -339,9 +334,7 @@ class AppraisalResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
         result = actions.get_result_for_user(request.user, pk, "change")
-        form = ResultCorrectSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(ResultCorrectSerializer)
         reason = data.pop("reason")
         if "opinion" in data:
             data["reason"] = data.pop("opinion")
@@ -367,9 +360,7 @@ class FollowUpViewSet(
                 .select_related("result__member", "result__round").order_by("-decided_on", "-id"))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = FollowUpInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(FollowUpInputSerializer)
         result = data.pop("result")
         followup = actions.record_followup(result, actor=request.user, data=data)
         return Response(FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED)
@@ -378,9 +369,7 @@ class FollowUpViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         followup = self.get_object()
-        form = FollowUpCloseSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        followup = actions.close_followup(followup, actor=request.user, **form.validated_data)
+        followup = actions.close_followup(followup, actor=request.user, **self.validated(FollowUpCloseSerializer))
         return Response(FollowUpSerializer(followup).data)
 
 

@@ -163,9 +163,7 @@ class StudySessionViewSet(
         return SessionSerializer(row, context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = SessionInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(SessionInputSerializer)
         org = data.pop("org")
         participants = [(p["member"], p["hours"]) for p in data.pop("participants")]
         session = actions.create_session(actor=request.user, org=org, data=data, participants=participants)
@@ -175,9 +173,7 @@ class StudySessionViewSet(
                    responses={201: SessionSerializer})
     @action(detail=False, methods=["post"], url_path="from-meeting")
     def from_meeting(self, request: Request) -> Response:
-        form = FromMeetingInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(FromMeetingInputSerializer)
         meeting = get_meeting_for_user(request.user, data.pop("meeting"), "change")
         session = actions.create_from_meeting(actor=request.user, meeting=meeting, data=data)
         return Response(self._read(session), status=status.HTTP_201_CREATED)
@@ -193,9 +189,7 @@ class StudySessionViewSet(
             if not scope_for(request.user).covers(session.org.path, "view"):
                 rows = rows.filter(member_id=scope_for(request.user).own_member_id or 0)
             return Response(ParticipationSerializer(rows, many=True).data)
-        form = ParticipantsInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        participants = [(p["member"], p["hours"]) for p in form.validated_data["participants"]]
+        participants = [(p["member"], p["hours"]) for p in self.validated(ParticipantsInputSerializer)["participants"]]
         actions.set_participants(session, actor=request.user, participants=participants)
         return Response(self._read(session))
 

@@ -191,18 +191,14 @@ class MeetingViewSet(
         return MeetingSerializer(self.get_queryset().get(pk=meeting.pk), context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = MeetingInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(MeetingInputSerializer)
         org = data.pop("org")
         meeting = actions.record_meeting(actor=request.user, org=org, data=data)
         return Response(self._read(meeting), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        form = MeetingUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        meeting = actions.update_meeting(meeting, actor=request.user, data=dict(form.validated_data))
+        meeting = actions.update_meeting(meeting, actor=request.user, data=self.validated(MeetingUpdateSerializer))
         return Response(self._read(meeting))
 
     @extend_schema(
@@ -227,9 +223,7 @@ class MeetingViewSet(
                 })
             return Response(ExpectedMemberSerializer(rows, many=True).data)
         meeting = self.get_object()
-        form = AttendanceInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.validated(AttendanceInputSerializer)
         guests = [dict(g) for g in data["guests"]] if "guests" in data else None
         actions.set_attendance(meeting, actor=request.user, entries=[dict(e) for e in data["entries"]], guests=guests)
         return Response(self._read(meeting))
@@ -246,7 +240,5 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def votes(self, request: Request, pk: str) -> Response:
         meeting = self.get_object()
-        form = VoteInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        vote = actions.record_vote(meeting, actor=request.user, **form.validated_data)
+        vote = actions.record_vote(meeting, actor=request.user, **self.validated(VoteInputSerializer))
         return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
