@@ -251,7 +251,7 @@ def _counted(queryset: Any) -> Any:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="民主评议党员列表"),
+    list=extend_schema(summary="民主评议党员列表", description="筛选项与页面相同（appraisal.filters）。"),
     retrieve=extend_schema(summary="民主评议党员详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记民主评议（草稿）", request=RoundInputSerializer, responses={201: RoundSerializer}),
     partial_update=extend_schema(summary="修改草稿", request=RoundUpdateSerializer, responses=RoundSerializer),
@@ -343,7 +343,8 @@ class AppraisalResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
 
 
 @extend_schema_view(
-    list=extend_schema(summary="不合格党员组织处置列表"),
+    list=extend_schema(summary="不合格党员组织处置列表", description=(
+        "筛选项与页面相同（appraisal.filters）。状态请用 state；open=true/false 为原有参数，同 state=open/closed。")),
     retrieve=extend_schema(summary="组织处置详情"),
     create=extend_schema(summary="登记组织处置", request=FollowUpInputSerializer, responses={201: FollowUpSerializer},
                          description="扫描件请在页面上传。除名同时登记该党员出党（除名）。"),

@@ -132,7 +132,7 @@ class TotalsQuerySerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="学习培训列表", description="调用者管理范围内的学习培训；普通党员为本人参加的。"),
+    list=extend_schema(summary="学习培训列表", description="调用者管理范围内的学习培训；普通党员为本人参加的。筛选项与页面相同（learning.filters）。"),
     retrieve=extend_schema(summary="学习培训详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记学习培训及参学人员", request=SessionInputSerializer, responses={201: SessionSerializer}),
 )

@@ -151,7 +151,9 @@ class VoteSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="组织生活记录列表", description="调用者可见的会议：管理范围内的全部记录；普通党员为本人应到且已提交的会议。"),
+    list=extend_schema(summary="组织生活记录列表", description=(
+        "调用者可见的会议：管理范围内的全部记录；普通党员为本人应到且已提交的会议。筛选项与页面相同（orglife.filters）："
+        "会议日期可按月（month_from/month_to，如 2025-06）或按日（held_on_from/held_on_to）筛选。")),
     retrieve=extend_schema(summary="组织生活记录详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记组织生活（草稿）", request=MeetingInputSerializer, responses=MeetingSerializer),
     partial_update=extend_schema(summary="修改草稿", request=MeetingUpdateSerializer, responses=MeetingSerializer),
