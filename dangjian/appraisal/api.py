@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,9 +23,10 @@ from rest_framework.response import Response
 
 from dangjian.appraisal import actions, rules, stats
 from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, RoundStatus
+from dangjian.appraisal.filters import FollowUpFilter, ResultFilter, RoundFilter
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.orgs.models import Organization
 
 #
@@ -241,66 +241,6 @@ class SummarySerializer(serializers.Serializer):
 
 
 #
-# Filters
-#
-
-
-class _UserFilterSet(django_filters.FilterSet):
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def _subtree(self, queryset: Any, value: Any, field: str) -> Any:
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, field)) if org is not None else queryset.none()
-
-
-class RoundFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter()
-    status = django_filters.ChoiceFilter(choices=RoundStatus.choices)
-
-    class Meta:
-        model = AppraisalRound
-        fields = ["year", "status"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "org__path")
-
-
-class ResultFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter(field_name="round__year")
-    round = django_filters.NumberFilter(field_name="round_id")
-    member = django_filters.NumberFilter(field_name="member_id")
-    rating = django_filters.ChoiceFilter(choices=Rating.choices)
-
-    class Meta:
-        model = AppraisalResult
-        fields = ["rating"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "round__org__path")
-
-
-class FollowUpFilter(_UserFilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    year = django_filters.NumberFilter(field_name="result__round__year")
-    kind = django_filters.ChoiceFilter(choices=FollowUpKind.choices)
-    open = django_filters.BooleanFilter(method="filter_open", label="进行中")
-
-    class Meta:
-        model = FollowUp
-        fields = ["kind"]
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        return self._subtree(queryset, value, "result__round__org__path")
-
-    def filter_open(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset.filter(outcome="") if value else queryset.exclude(outcome="")
-
-
-#
 # Views
 #
 
@@ -311,7 +251,7 @@ def _counted(queryset: Any) -> Any:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="民主评议党员列表"),
+    list=extend_schema(summary="民主评议党员列表", description="筛选项与页面相同（appraisal.filters）。"),
     retrieve=extend_schema(summary="民主评议党员详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记民主评议（草稿）", request=RoundInputSerializer, responses={201: RoundSerializer}),
     partial_update=extend_schema(summary="修改草稿", request=RoundUpdateSerializer, responses=RoundSerializer),
@@ -332,9 +272,7 @@ class AppraisalRoundViewSet(
         return RoundSerializer(self.get_queryset().get(pk=appraisal.pk), context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = RoundInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = {k: v for k, v in form.validated_data.items() if v is not None}
+        data = {k: v for k, v in self.validated(RoundInputSerializer).items() if v is not None}
         org = data.pop("org")
         appraisal = actions.create_round(actor=request.user, org=org, data=data)
         return Response(self._read(appraisal), status=status.HTTP_201_CREATED)
@@ -354,9 +292,8 @@ class AppraisalRoundViewSet(
     def results(self, request: Request, pk: str) -> Response:
         appraisal = self.get_object()
         if request.method == "POST":
-            form = ResultsInputSerializer(data=request.data, context=self.get_serializer_context())
-            form.is_valid(raise_exception=True)
-            check = actions.set_results(appraisal, actor=request.user, entries=[dict(e) for e in form.validated_data["entries"]])
+            entries = self.validated(ResultsInputSerializer)["entries"]
+            check = actions.set_results(appraisal, actor=request.user, entries=[dict(e) for e in entries])
         else:
             check = actions.excellent_check(appraisal)
         rows = appraisal.results.select_related("member", "round").order_by("member__name_pinyin", "member_id")
@@ -374,9 +311,7 @@ class AppraisalRoundViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
         appraisal = actions.get_round_for_user(request.user, pk, "change")
-        form = RoundCorrectSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(RoundCorrectSerializer)
         reason = data.pop("reason")
         actions.correct_round(appraisal, actor=request.user, data=data, reason=reason)
         return Response(self._read(appraisal))
@@ -399,9 +334,7 @@ class AppraisalResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
         result = actions.get_result_for_user(request.user, pk, "change")
-        form = ResultCorrectSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(ResultCorrectSerializer)
         reason = data.pop("reason")
         if "opinion" in data:
             data["reason"] = data.pop("opinion")
@@ -410,7 +343,8 @@ class AppraisalResultViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.R
 
 
 @extend_schema_view(
-    list=extend_schema(summary="不合格党员组织处置列表"),
+    list=extend_schema(summary="不合格党员组织处置列表", description=(
+        "筛选项与页面相同（appraisal.filters）。状态请用 state；open=true/false 为原有参数，同 state=open/closed。")),
     retrieve=extend_schema(summary="组织处置详情"),
     create=extend_schema(summary="登记组织处置", request=FollowUpInputSerializer, responses={201: FollowUpSerializer},
                          description="扫描件请在页面上传。除名同时登记该党员出党（除名）。"),
@@ -427,9 +361,7 @@ class FollowUpViewSet(
                 .select_related("result__member", "result__round").order_by("-decided_on", "-id"))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = FollowUpInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(FollowUpInputSerializer)
         result = data.pop("result")
         followup = actions.record_followup(result, actor=request.user, data=data)
         return Response(FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED)
@@ -438,9 +370,7 @@ class FollowUpViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         followup = self.get_object()
-        form = FollowUpCloseSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        followup = actions.close_followup(followup, actor=request.user, **form.validated_data)
+        followup = actions.close_followup(followup, actor=request.user, **self.validated(FollowUpCloseSerializer))
         return Response(FollowUpSerializer(followup).data)
 
 

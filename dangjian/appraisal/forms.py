@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from dangjian.appraisal.actions import VOTE_FIELDS
-from dangjian.appraisal.choices import OUTCOMES_BY_KIND, FollowUpKind, FollowUpOutcome, Rating, RoundStatus
+from dangjian.appraisal.choices import OUTCOMES_BY_KIND, FollowUpKind, FollowUpOutcome, Rating
 from dangjian.appraisal.models import AppraisalResult
 from dangjian.orgs.models import Organization
 
@@ -34,18 +34,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class RoundFilterForm(forms.Form):
-    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RoundStatus.choices])
-
-    def __init__(self, *args: Any, orgs: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        org_field: Any = self.fields["org"]
-        org_field.choices = org_choices(orgs)
-        _style(self)
 
 
 class SummaryForm(forms.Form):
@@ -189,23 +177,3 @@ class CloseFollowUpForm(forms.Form):
         outcome: Any = self.fields["outcome"]
         outcome.choices = [(o, FollowUpOutcome(o).label) for o in OUTCOMES_BY_KIND[kind] if o != FollowUpOutcome.REMOVED]
         _style(self)
-
-
-FOLLOWUP_STATES = [
-    ("", "全部"), ("open", "进行中"), ("due", "即将到期"), ("overdue", "逾期未登记结果"), ("closed", "已办结"),
-    ("pending", "尚未作出组织处置"),
-]
-
-
-class FollowUpFilterForm(forms.Form):
-    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
-    year = forms.IntegerField(label="评议年度", required=False, min_value=2000, max_value=2100)
-    kind = forms.ChoiceField(label="处置方式", required=False, choices=[("", "全部"), *FollowUpKind.choices])
-    state = forms.ChoiceField(label="状态", required=False, choices=FOLLOWUP_STATES)
-
-    def __init__(self, *args: Any, orgs: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        org_field: Any = self.fields["org"]
-        org_field.choices = org_choices(orgs)
-        _style(self)
-

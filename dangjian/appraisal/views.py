@@ -24,13 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.appraisal import actions, rules, stats
 from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
+from dangjian.appraisal.filters import FollowUpFilter, RoundFilter
 from dangjian.appraisal.forms import (
     CloseFollowUpForm,
     CorrectResultForm,
     CorrectRoundForm,
-    FollowUpFilterForm,
     FollowUpForm,
-    RoundFilterForm,
     RoundForm,
     SheetForm,
     SummaryForm,
@@ -39,13 +38,13 @@ from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.members.filters import org_choices
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.queries import filter_orgs_for
-
-_HISTORY_LIMIT = 50
 
 
 def _orgs() -> Any:
@@ -56,19 +55,6 @@ def _default_year(today: dt.date) -> int:
     """The year the statistics open on: this year from the month its round is reminded of (rounds are held in
     Q4), else last year."""
     return today.year if rules.round_due(today, int(rule_registry.value(rules.ROUND_REMINDER_MONTH, today))) else today.year - 1
-
-
-def _history(obj: Any, model: Any) -> list[dict[str, Any]]:
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:_HISTORY_LIMIT])
-    labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
-        changed = []
-        if older is not None:
-            changed = [labels.get(c.field, c.field) for c in newer.diff_against(older).changes]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-                    "changed": changed, "reason": newer.history_change_reason or ""})
-    return out
 
 
 # --- rounds list ---------------------------------------------------------------------------------------------
@@ -86,19 +72,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    form = RoundFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    queryset = actions.rounds_for(user)
-    if form.is_bound and not form.is_valid():
-        queryset = queryset.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            queryset = queryset.filter(subtree_q(org.path, "org__path"))
-        if data.get("year"):
-            queryset = queryset.filter(year=data["year"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
+    round_filter = RoundFilter.for_page(request, actions.rounds_for(user), org_choices)
+    queryset = round_filter.rows()
     counts = {f"n_{v}": Count("results", filter=Q(results__rating=v)) for v in Rating.values}
     queryset = queryset.select_related("org").annotate(n_appraised=Count("results"), **counts).order_by("-year", "org__path")
     if request.GET.get("export") == "xlsx":
@@ -114,7 +89,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
     return render(request, "appraisal/list.html", {
-        "form": form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "form": round_filter.form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
         "export_query": export_query.urlencode(),
     })
 
@@ -141,14 +116,10 @@ def create(request: HttpRequest) -> HttpResponse:
     org = get_for_user(_orgs(), user, "change", pk=org_pk)
     meetings = list(actions.review_meetings(org)[:20])
     form = RoundForm(request.POST or None, meetings=meetings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appraisal = actions.create_round(actor=user, org=org, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
-            return redirect("appraisal:sheet", pk=appraisal.pk)
+    appraisal = run_posted(request, form, lambda: actions.create_round(actor=user, org=org, data=form.action_data()))
+    if appraisal is not None:
+        messages.success(request, f"已登记，评议名单共{appraisal.results.count()}人，请填写评议情况")
+        return redirect("appraisal:sheet", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": org, "appraisal": None, "title": f"登记民主评议党员：{org.name}", "submit": "保存并填写评议表",
     })
@@ -165,14 +136,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(request.POST or None, meetings=meetings, initial={
         "meeting": appraisal.meeting_id, "held_on": appraisal.held_on, "year": appraisal.year,
         "participants": appraisal.participants, "note": appraisal.note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()})
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    saved = run_posted(
+        request, form, lambda: actions.update_round(appraisal, actor=user, data={"meeting": None, **form.action_data()}))
+    if saved is not None:
+        messages.success(request, "已保存")
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": appraisal.org, "appraisal": appraisal, "title": f"修改：{appraisal}", "submit": "保存",
     })
@@ -188,14 +156,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = list(actions.review_meetings(appraisal.org)[:20])
     form = CorrectRoundForm(request.POST or None, meetings=meetings, initial={
         "meeting": appraisal.meeting_id, "participants": appraisal.participants, "note": appraisal.note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_round(appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    corrected = run_posted(request, form, lambda: actions.correct_round(
+        appraisal, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]))
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/form.html", {
         "form": form, "org": appraisal.org, "appraisal": appraisal, "title": f"更正：{appraisal}", "submit": "保存更正",
         "hint": "已确认的民主评议只能更正，须填写原因；评议日期和年度决定评议名单，不能更正。",
@@ -214,18 +179,14 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("appraisal:detail", pk=appraisal.pk)
     results = list(appraisal.results.select_related("member").order_by("member__name_pinyin", "member_id"))
     form = SheetForm(request.POST or None, results=results)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = actions.set_results(appraisal, actor=user, entries=form.entries())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "评议情况已保存")
-            if check.over:
-                messages.warning(request, check.message)
-            if request.POST.get("then") == "confirm":
-                return _confirm(request, appraisal)
-            return redirect("appraisal:detail", pk=appraisal.pk)
+    check = run_posted(request, form, lambda: actions.set_results(appraisal, actor=user, entries=form.entries()))
+    if check is not None:
+        messages.success(request, "评议情况已保存")
+        if check.over:
+            messages.warning(request, check.message)
+        if request.POST.get("then") == "confirm":
+            return _confirm(request, appraisal)
+        return redirect("appraisal:detail", pk=appraisal.pk)
     return render(request, "appraisal/sheet.html", {
         "appraisal": appraisal, "form": form, "check": actions.excellent_check(appraisal),
         "rule": rule_registry.REGISTRY[rules.EXCELLENT_MAX_SHARE],
@@ -283,7 +244,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appraisal": appraisal, "results": results, "check": actions.excellent_check(appraisal),
         "counts": [(Rating(v).label, counts[v]) for v in Rating.values], "unrated": len(results) - sum(counts.values()),
         "rule": rule_registry.REGISTRY[rules.EXCELLENT_MAX_SHARE],
-        "history": _history(appraisal, AppraisalRound),
+        "history": edit_history(appraisal),
         "can_edit": may_change and appraisal.is_draft, "can_correct": may_change and not appraisal.is_draft,
     })
 
@@ -294,19 +255,16 @@ def correct_result(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     result = actions.get_result_for_user(user, pk, "change")
     form = CorrectResultForm(request.POST or None, initial=CorrectResultForm.initial_for(result))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_result(result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            check = actions.excellent_check(result.round)
-            if check.over:
-                messages.warning(request, check.message)
-            return redirect("appraisal:detail", pk=result.round_id)
+    corrected = run_posted(request, form, lambda: actions.correct_result(
+        result, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]))
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        check = actions.excellent_check(result.round)
+        if check.over:
+            messages.warning(request, check.message)
+        return redirect("appraisal:detail", pk=result.round_id)
     return render(request, "appraisal/correct_result.html", {
-        "form": form, "result": result, "appraisal": result.round, "history": _history(result, AppraisalResult),
+        "form": form, "result": result, "appraisal": result.round, "history": edit_history(result),
     })
 
 
@@ -323,18 +281,14 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     months = int(rule_registry.value(rules.CORRECTION_MONTHS, today))
     form = FollowUpForm(request.POST or None, request.FILES or None, initial={
         "kind": FollowUpKind.CORRECTION, "decided_on": today, "deadline": rules.default_deadline(today, months)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            followup = actions.record_followup(result, actor=user, data=form.action_data(),
-                                               upload=form.cleaned_data.get("scan"))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{followup.get_kind_display()}")
-            warning = actions.followup_warning(followup)
-            if warning:
-                messages.warning(request, warning)
-            return redirect("appraisal:followup", pk=followup.pk)
+    followup = run_posted(request, form, lambda: actions.record_followup(
+        result, actor=user, data=form.action_data(), upload=form.cleaned_data.get("scan")))
+    if followup is not None:
+        messages.success(request, f"已登记{followup.get_kind_display()}")
+        warning = actions.followup_warning(followup)
+        if warning:
+            messages.warning(request, warning)
+        return redirect("appraisal:followup", pk=followup.pk)
     return render(request, "appraisal/followup_form.html", {
         "form": form, "result": result, "appraisal": result.round, "months": months,
         "earlier": list(result.followups.order_by("decided_on", "id")),
@@ -350,14 +304,11 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = scope_for(user).covers(followup.result.round.org.path, "change")
     form = CloseFollowUpForm(request.POST or None, kind=followup.kind, initial={"closed_on": timezone.localdate()}) \
         if followup.is_open and may_change and followup.kind != FollowUpKind.REMOVE else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            actions.close_followup(followup, actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "处置结果已登记")
-            return redirect("appraisal:followup", pk=followup.pk)
+    closed = form is not None and run_posted(
+        request, form, lambda: actions.close_followup(followup, actor=user, **form.cleaned_data)) is not None
+    if closed:
+        messages.success(request, "处置结果已登记")
+        return redirect("appraisal:followup", pk=followup.pk)
     state = ""
     if followup.is_open and followup.deadline is not None:
         due_days = int(rule_registry.value(rules.CORRECTION_DUE_DAYS))
@@ -365,7 +316,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "appraisal/followup.html", {
         "followup": followup, "result": followup.result, "appraisal": followup.result.round, "form": form,
         "warning": actions.followup_warning(followup), "state": state,
-        "history": _history(followup, FollowUp),
+        "history": edit_history(followup),
         "can_add": may_change and not followup.is_open and followup.result.member.on_roll,
     })
 
@@ -394,38 +345,11 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    form = FollowUpFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    followups = FollowUp.objects.visible_to(user)
-    pending = actions.awaiting_followup(AppraisalResult.objects.visible_to(user))
-    today = timezone.localdate()
+    followup_filter = FollowUpFilter.for_page(request, FollowUp.objects.visible_to(user), org_choices)
+    followups = followup_filter.rows()
+    pending = followup_filter.pending(actions.awaiting_followup(AppraisalResult.objects.visible_to(user)))
+    today = followup_filter.today
     due_days = int(rule_registry.value(rules.CORRECTION_DUE_DAYS, today))
-    state = ""
-    if form.is_bound and not form.is_valid():
-        followups, pending = followups.none(), pending.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            followups = followups.filter(subtree_q(org.path, "result__round__org__path"))
-            pending = pending.filter(subtree_q(org.path, "round__org__path"))
-        if data.get("year"):
-            followups = followups.filter(result__round__year=data["year"])
-            pending = pending.filter(round__year=data["year"])
-        if data.get("kind"):
-            followups = followups.filter(kind=data["kind"])
-        state = data.get("state") or ""
-        if state == "open":
-            followups = followups.filter(outcome="")
-        elif state == "due":
-            followups = followups.filter(outcome="", deadline__gte=today, deadline__lte=today + dt.timedelta(days=due_days))
-        elif state == "overdue":
-            followups = followups.filter(outcome="", deadline__lt=today)
-        elif state == "closed":
-            followups = followups.exclude(outcome="")
-        elif state == "pending":
-            followups = followups.none()
-    if state and state != "pending":
-        pending = pending.none()
     followups = followups.select_related("result__member", "result__round__org").order_by("-decided_on", "-id")
     if request.GET.get("export") == "xlsx":
         audit.record("appraisal.export", actor=user, changes={"what": "followups", **{k: str(v) for k, v in request.GET.items()}})
@@ -439,7 +363,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     export_query["export"] = "xlsx"
     export_query.pop("page", None)
     return render(request, "appraisal/followups.html", {
-        "form": form, "page": page, "rows": rows, "export_query": export_query.urlencode(),
+        "form": followup_filter.form, "page": page, "rows": rows, "export_query": export_query.urlencode(),
         "pending": list(pending.select_related("member", "round__org").order_by("round__org__path")[:50]),
     })
 

@@ -136,6 +136,12 @@ class ScopedViewSetMixin(_ViewSetBase):  # type: ignore[type-arg]
     def scope_action(self) -> str:
         return "view" if self.request.method in permissions.SAFE_METHODS else "change"
 
+    def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request body as `serializer_class` checks it (a 400 with Chinese field errors otherwise)."""
+        form = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        return dict(form.validated_data)
+
     def get_object(self) -> Any:
         scoped: Any = self.get_queryset()
         base: ScopedQuerySet[Any] = scoped.model._default_manager.get_queryset()  # unfiltered: denials get audited

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -22,9 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
+from dangjian.learning.filters import ParticipationFilter, SessionFilter
 from dangjian.learning.models import Participation, StudySession
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization
@@ -127,60 +127,12 @@ class TotalsQuerySerializer(serializers.Serializer):
 
 
 #
-# Filters
-#
-
-
-class SessionFilter(django_filters.FilterSet):
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    kind = django_filters.CharFilter(field_name="kind", label="学习形式（first_topic、branch_study、party_school 等）")
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
-
-    class Meta:
-        model = StudySession
-        fields = ["kind"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, "org__path")) if org is not None else queryset.none()
-
-    def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
-        if not 2000 <= int(value) <= 2100:
-            return queryset.none()
-        start, end = rules.year_bounds(int(value))
-        return queryset.filter(held_on__gte=start, held_on__lte=end)
-
-
-class ParticipationFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter()
-    session = django_filters.NumberFilter()
-    year = django_filters.NumberFilter(method="filter_year", label="年度")
-
-    class Meta:
-        model = Participation
-        fields = ["member", "session"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
-    def filter_year(self, queryset: Any, name: str, value: Any) -> Any:
-        if not 2000 <= int(value) <= 2100:
-            return queryset.none()
-        start, end = rules.year_bounds(int(value))
-        return queryset.filter(held_on__gte=start, held_on__lte=end)
-
-
-#
 # Views
 #
 
 
 @extend_schema_view(
-    list=extend_schema(summary="学习培训列表", description="调用者管理范围内的学习培训；普通党员为本人参加的。"),
+    list=extend_schema(summary="学习培训列表", description="调用者管理范围内的学习培训；普通党员为本人参加的。筛选项与页面相同（learning.filters）。"),
     retrieve=extend_schema(summary="学习培训详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记学习培训及参学人员", request=SessionInputSerializer, responses={201: SessionSerializer}),
 )
@@ -211,9 +163,7 @@ class StudySessionViewSet(
         return SessionSerializer(row, context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = SessionInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(SessionInputSerializer)
         org = data.pop("org")
         participants = [(p["member"], p["hours"]) for p in data.pop("participants")]
         session = actions.create_session(actor=request.user, org=org, data=data, participants=participants)
@@ -223,9 +173,7 @@ class StudySessionViewSet(
                    responses={201: SessionSerializer})
     @action(detail=False, methods=["post"], url_path="from-meeting")
     def from_meeting(self, request: Request) -> Response:
-        form = FromMeetingInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(FromMeetingInputSerializer)
         meeting = get_meeting_for_user(request.user, data.pop("meeting"), "change")
         session = actions.create_from_meeting(actor=request.user, meeting=meeting, data=data)
         return Response(self._read(session), status=status.HTTP_201_CREATED)
@@ -241,9 +189,7 @@ class StudySessionViewSet(
             if not scope_for(request.user).covers(session.org.path, "view"):
                 rows = rows.filter(member_id=scope_for(request.user).own_member_id or 0)
             return Response(ParticipationSerializer(rows, many=True).data)
-        form = ParticipantsInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        participants = [(p["member"], p["hours"]) for p in form.validated_data["participants"]]
+        participants = [(p["member"], p["hours"]) for p in self.validated(ParticipantsInputSerializer)["participants"]]
         actions.set_participants(session, actor=request.user, participants=participants)
         return Response(self._read(session))
 

@@ -15,23 +15,6 @@ from dangjian.members.models import Member
 _TEXT = {"class": "form-control"}
 
 
-class SessionFilterForm(forms.Form):
-    """Filters of the session list: an org's subtree, a kind, a year."""
-
-    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label="学习形式", required=False, choices=[("", "全部"), *SessionKind.choices],
-                             widget=forms.Select(attrs={"class": "form-select"}))
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
-                              widget=forms.NumberInput(attrs=_TEXT))
-
-    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["org"]
-        base = min((o.depth for o in orgs), default=1)
-        field.choices = [("", "全部")] + [(o.pk, "　" * (o.depth - base) + o.name) for o in orgs]
-        field.widget.attrs["class"] = "form-select"
-
-
 class YearOrgForm(forms.Form):
     """The subtree and year of the totals and shortfall pages."""
 

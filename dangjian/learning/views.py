@@ -26,14 +26,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
-from dangjian.learning.forms import FromMeetingForm, SessionFilterForm, SessionForm, YearOrgForm
-from dangjian.learning.models import StudySession
+from dangjian.learning.filters import SessionFilter
+from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
 from dangjian.members.choices import MemberState
+from dangjian.members.filters import org_choices
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization, OrgKind
@@ -72,32 +73,20 @@ def _rule_notes(year: int) -> list[dict[str, Any]]:
 # --- sessions ---------------------------------------------------------------------------------------------------
 
 
-def _session_rows(user: Any, data: dict[str, Any]) -> Any:
-    queryset = actions.sessions_for(user)
-    if data.get("org"):
-        org = get_for_user(_orgs(), user, "view", pk=data["org"])
-        queryset = queryset.filter(subtree_q(org.path, "org__path"))
-    if data.get("kind"):
-        queryset = queryset.filter(kind=data["kind"])
-    if data.get("year"):
-        start, end = rules.year_bounds(data["year"])
-        queryset = queryset.filter(held_on__gte=start, held_on__lte=end)
-    return queryset.select_related("org").annotate(n_participants=Count("participations")).order_by("-held_on", "-id")
-
-
 @login_required
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    """学习培训记录: sessions the user may read, filtered, paginated; `?export=xlsx` for the same rows."""
+    """学习培训记录: sessions the user may read, filtered (the API's SessionFilter), paginated; `?export=xlsx` for
+    the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    form = SessionFilterForm(request.GET or None, orgs=filter_orgs_for(user))
-    data: dict[str, Any] = {}
-    valid = not form.is_bound or form.is_valid()
-    if form.is_bound and valid:
-        data = form.cleaned_data
-    queryset = _session_rows(user, data) if valid else StudySession.objects.none()
+    session_filter = SessionFilter.for_page(request, actions.sessions_for(user), org_choices)
+    queryset = (
+        session_filter.rows().select_related("org").annotate(n_participants=Count("participations"))
+        .order_by("-held_on", "-id")
+    )
     if request.GET.get("export") == "xlsx":
+        data = session_filter.form.cleaned_data if session_filter.form.is_valid() else {}
         audit.record("learning.export", actor=user, changes={"what": "sessions", **{k: v for k, v in data.items() if v}})
         rows = (
             (s.held_on, s.get_kind_display(), s.title, s.org.name, s.hours, getattr(s, "n_participants", 0),
@@ -108,8 +97,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
                              ["日期", "学习形式", "学习主题", "组织单位", "学时", "参学人数", "来源"], rows)
     page = paginate(request, queryset)
     return render(request, "learning/list.html", {
-        "form": form, "page": page, "can_record": bool(scope.change_roots), "has_scope": bool(scope.view_roots),
-        "export_query": request.GET.urlencode(),
+        "form": session_filter.form, "page": page, "can_record": bool(scope.change_roots),
+        "has_scope": bool(scope.view_roots), "export_query": request.GET.urlencode(),
     })
 
 
@@ -187,14 +176,11 @@ def session_create(request: HttpRequest) -> HttpResponse:
     )
     truncated = len(offered) > MAX_OFFERED_MEMBERS
     form = SessionForm(request.POST or None, members=offered[:MAX_OFFERED_MEMBERS])
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = actions.create_session(actor=user, org=org, data=form.action_data(), participants=form.participants())
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "学习培训已登记")
-            return redirect("learning:detail", pk=session.pk)
+    session = run_posted(request, form, lambda: actions.create_session(
+        actor=user, org=org, data=form.action_data(), participants=form.participants()))
+    if session is not None:
+        messages.success(request, "学习培训已登记")
+        return redirect("learning:detail", pk=session.pk)
     return render(request, "learning/form.html", {
         "form": form, "org": org, "rows": form.participant_rows(), "truncated": truncated,
         "meetings": list(actions.meetings_available(user, org)),
@@ -211,14 +197,11 @@ def from_meeting(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     present = meeting.attendance.filter(status="present").count()
     absent = meeting.attendance.exclude(status="present").count()
     form = FromMeetingForm(request.POST or None, initial={"title": meeting.lecture_topic or meeting.title})
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
-            return redirect("learning:detail", pk=session.pk)
+    session = run_posted(
+        request, form, lambda: actions.create_from_meeting(actor=user, meeting=meeting, data=dict(form.cleaned_data)))
+    if session is not None:
+        messages.success(request, f"学习记录已生成：{session.participations.count()}名出席党员各计{session.hours}学时")
+        return redirect("learning:detail", pk=session.pk)
     return render(request, "learning/from_meeting.html", {
         "form": form, "meeting": meeting, "existing": existing, "present": present, "absent": absent,
     })

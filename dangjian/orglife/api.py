@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.core.scoping import subtree_q
 from dangjian.orglife import actions
-from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
+from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
+from dangjian.orglife.filters import MeetingFilter
 from dangjian.orglife.models import Meeting, MeetingKindTag, Vote
 from dangjian.orgs.models import Organization
 
@@ -147,43 +146,14 @@ class VoteSerializer(serializers.ModelSerializer):
 
 
 #
-# Filters
-#
-
-
-class MeetingFilter(django_filters.FilterSet):
-    """org (its whole subtree), kind, status and a date range on the meeting day."""
-
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, method="filter_kind", label="会议类型")
-    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    held_on_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="起始日期")
-    held_on_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="截止日期")
-
-    class Meta:
-        model = Meeting
-        fields = ["status"]
-
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def filter_org(self, queryset: Any, name: str, value: Any) -> Any:
-        """An org the caller may see narrows to its subtree; any other id gives nothing (not an error)."""
-        org = Organization.objects.visible_to(self.user).filter(pk=int(value)).first()
-        return queryset.filter(subtree_q(org.path, "org__path")) if org is not None else queryset.none()
-
-    def filter_kind(self, queryset: Any, name: str, value: Any) -> Any:
-        return queryset.filter(kind_tags__kind=value)
-
-
-#
 # Views
 #
 
 
 @extend_schema_view(
-    list=extend_schema(summary="组织生活记录列表", description="调用者可见的会议：管理范围内的全部记录；普通党员为本人应到且已提交的会议。"),
+    list=extend_schema(summary="组织生活记录列表", description=(
+        "调用者可见的会议：管理范围内的全部记录；普通党员为本人应到且已提交的会议。筛选项与页面相同（orglife.filters）："
+        "会议日期可按月（month_from/month_to，如 2025-06）或按日（held_on_from/held_on_to）筛选。")),
     retrieve=extend_schema(summary="组织生活记录详情", description="不在调用者范围内的与不存在的同样返回 404。"),
     create=extend_schema(summary="登记组织生活（草稿）", request=MeetingInputSerializer, responses=MeetingSerializer),
     partial_update=extend_schema(summary="修改草稿", request=MeetingUpdateSerializer, responses=MeetingSerializer),
@@ -223,18 +193,14 @@ class MeetingViewSet(
         return MeetingSerializer(self.get_queryset().get(pk=meeting.pk), context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = MeetingInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
+        data = self.validated(MeetingInputSerializer)
         org = data.pop("org")
         meeting = actions.record_meeting(actor=request.user, org=org, data=data)
         return Response(self._read(meeting), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        form = MeetingUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        meeting = actions.update_meeting(meeting, actor=request.user, data=dict(form.validated_data))
+        meeting = actions.update_meeting(meeting, actor=request.user, data=self.validated(MeetingUpdateSerializer))
         return Response(self._read(meeting))
 
     @extend_schema(
@@ -259,9 +225,7 @@ class MeetingViewSet(
                 })
             return Response(ExpectedMemberSerializer(rows, many=True).data)
         meeting = self.get_object()
-        form = AttendanceInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = self.validated(AttendanceInputSerializer)
         guests = [dict(g) for g in data["guests"]] if "guests" in data else None
         actions.set_attendance(meeting, actor=request.user, entries=[dict(e) for e in data["entries"]], guests=guests)
         return Response(self._read(meeting))
@@ -278,7 +242,5 @@ class MeetingViewSet(
     @action(detail=True, methods=["post"])
     def votes(self, request: Request, pk: str) -> Response:
         meeting = self.get_object()
-        form = VoteInputSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
-        vote = actions.record_vote(meeting, actor=request.user, **form.validated_data)
+        vote = actions.record_vote(meeting, actor=request.user, **self.validated(VoteInputSerializer))
         return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.members.models import Member
 from dangjian.orglife.actions import ALLOWED_ORG_KINDS
-from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
+from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
 from dangjian.orgs.models import Organization
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -43,36 +43,6 @@ class MonthField(forms.CharField):
         if value and parse_month(value) is None:
             raise forms.ValidationError("请按“年-月”填写，例如 2025-06")
         return value
-
-
-class MeetingFilterForm(forms.Form):
-    """Filters of the meeting list: an org's subtree, a kind, a range of months and a status."""
-
-    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label="类型", required=False)
-    month_from = MonthField(label="起始月份", required=False)
-    month_to = MonthField(label="截止月份", required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *MeetingStatus.choices])
-
-    def __init__(self, *args: Any, orgs: list[Organization], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        base = min((o.depth for o in orgs), default=1)
-        org_field: Any = self.fields["org"]
-        org_field.choices = [("", "全部"), *[(o.pk, "\u3000" * (o.depth - base) + o.name) for o in orgs]]
-        kind_field: Any = self.fields["kind"]
-        kind_field.choices = [("", "全部"), *kind_choices()]
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
-
-    def months(self) -> tuple[dt.date | None, dt.date | None]:
-        """The first day of the start month and of the month after the end month."""
-        start = end = None
-        if found := parse_month(self.cleaned_data.get("month_from")):
-            start = dt.date(found[0], found[1], 1)
-        if found := parse_month(self.cleaned_data.get("month_to")):
-            year, month = found
-            end = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return start, end
 
 
 def _member_choices(members: list[Member]) -> list[tuple[str, str]]:

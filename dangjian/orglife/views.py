@@ -27,16 +27,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents, uploads
 from dangjian.core.exports import xlsx_workbook_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import run_posted
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
+from dangjian.members.filters import org_choices
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.documents import LEDGER, ledger_context
+from dangjian.orglife.filters import MeetingFilter
 from dangjian.orglife.forms import (
     AttendanceForm,
     CorrectionForm,
-    MeetingFilterForm,
     MeetingForm,
     VoteForm,
     parse_month,
@@ -44,9 +46,7 @@ from dangjian.orglife.forms import (
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orgs.models import Organization, OrgKind
-from dangjian.orgs.queries import filter_orgs_for
 
-_HISTORY_LIMIT = 50
 _HISTORY_HIDDEN = ["created_at", "created_by"]
 # Action fields shown under another name on the pages (the date and time inputs, the photo input).
 _FIELD_ON_FORM = {"starts_at": "date", "file": "photos"}
@@ -80,36 +80,19 @@ def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    """组织生活记录: meetings the user may read, filtered and paginated, with 应到/实到 counted in SQL."""
+    """组织生活记录: meetings the user may read, filtered (the API's MeetingFilter) and paginated, with 应到/实到
+    counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    orgs = filter_orgs_for(user)
-    form = MeetingFilterForm(request.GET or None, orgs=orgs)
-    queryset = actions.meetings_for(user)
-    if form.is_bound and not form.is_valid():
-        queryset = queryset.none()
-    elif form.is_bound:
-        data = form.cleaned_data
-        if data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=data["org"])
-            queryset = queryset.filter(subtree_q(org.path, "org__path"))
-        if data.get("kind"):
-            queryset = queryset.filter(kind_tags__kind=data["kind"])  # unique per meeting and kind: no duplicates
-        start, end = form.months()
-        if start:
-            queryset = queryset.filter(held_on__gte=start)
-        if end:
-            queryset = queryset.filter(held_on__lt=end)
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-    queryset = _with_kinds(queryset).annotate(
+    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), org_choices)
+    queryset = _with_kinds(meeting_filter.rows()).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__status="present")),
     ).order_by("-starts_at", "-id")
     page = paginate(request, queryset)
     rows = [(m, _kind_labels(m)) for m in page]
     return render(request, "orglife/list.html", {
-        "form": form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "form": meeting_filter.form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
         "calendar_org": scope.own_org_id if not scope.view_roots else None,
     })
 
@@ -168,14 +151,11 @@ def create(request: HttpRequest) -> HttpResponse:
         request.POST or None, org=org, members=_members_for_form(org, now.date()),
         initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.record_meeting(actor=user, org=org, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "会议已保存为草稿，请登记出席情况")
-            return redirect("orglife:attendance", pk=meeting.pk)
+    meeting = run_posted(
+        request, form, lambda: actions.record_meeting(actor=user, org=org, data=form.action_data()), _FIELD_ON_FORM)
+    if meeting is not None:
+        messages.success(request, "会议已保存为草稿，请登记出席情况")
+        return redirect("orglife:attendance", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": org, "meeting": None, "title": f"登记组织生活：{org.name}", "submit": "保存并登记出席",
     })
@@ -194,14 +174,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
         initial=MeetingForm.initial_for(meeting, kinds),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_meeting(meeting, actor=user, data=form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "会议记录已保存")
-            return redirect("orglife:detail", pk=meeting.pk)
+    saved = run_posted(
+        request, form, lambda: actions.update_meeting(meeting, actor=user, data=form.action_data()), _FIELD_ON_FORM)
+    if saved is not None:
+        messages.success(request, "会议记录已保存")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": meeting.org, "meeting": meeting, "title": f"修改：{meeting.title}", "submit": "保存",
     })
@@ -220,21 +197,18 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, org=meeting.org, members=_members_for_form(meeting.org, meeting.held_on),
         initial=MeetingForm.initial_for(meeting, kinds),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_meeting(meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "更正已保存，原因已记入修改记录")
-            return redirect("orglife:detail", pk=meeting.pk)
+    corrected = run_posted(request, form, lambda: actions.correct_meeting(
+        meeting, actor=user, data=form.action_data(), reason=form.cleaned_data["reason"]), _FIELD_ON_FORM)
+    if corrected is not None:
+        messages.success(request, "更正已保存，原因已记入修改记录")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/form.html", {
         "form": form, "org": meeting.org, "meeting": meeting, "title": f"更正：{meeting.title}", "submit": "保存更正",
         "hint": "已提交的记录只能更正，须填写原因；更正前后的内容都保留在修改记录中。",
     })
 
 
-def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> None:
+def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> Meeting:
     """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
     for upload in files:
         uploads.check_file(upload, "附件")
@@ -244,6 +218,7 @@ def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[A
             actions.update_meeting(meeting, actor=user, data={"minutes": form.cleaned_data["minutes"]})
         for upload in files:
             actions.add_attachment(meeting, actor=user, upload=upload)
+    return meeting
 
 
 @login_required
@@ -263,40 +238,14 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, members=members, dual_candidates=candidates,
         initial=AttendanceForm.initial_for(meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        files = request.FILES.getlist("photos")
-        try:
-            _save_sheet(meeting, user, form, files)
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            messages.success(request, "出席情况已保存")
-            return redirect("orglife:detail", pk=meeting.pk)
+    files = request.FILES.getlist("photos")
+    if run_posted(request, form, lambda: _save_sheet(meeting, user, form, files), _FIELD_ON_FORM) is not None:
+        messages.success(request, "出席情况已保存")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/attendance.html", {"meeting": meeting, "form": form})
 
 
 # --- the record ----------------------------------------------------------------------------------------------
-
-
-def _history(meeting: Meeting) -> list[dict[str, Any]]:
-    """The simple-history of the record, newest first: when, who, what changed (by label) and why."""
-    records = list(
-        meeting.history.select_related("history_user").order_by("-history_date", "-history_id")[: _HISTORY_LIMIT + 1]
-    )
-    labels = {f.name: str(f.verbose_name) for f in Meeting._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed: list[str] = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN)
-            changed = [labels.get(c.field, c.field) for c in delta.changes]
-        out.append({
-            "date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-            "changed": changed, "reason": newer.history_change_reason or "",
-        })
-    return out
 
 
 @login_required
@@ -326,7 +275,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "full": full, "guests": list(meeting.guests.all()) if full else [],
         "attachments": list(meeting.attachments.all()) if full else [],
         "votes": list(meeting.votes.select_related("member")),
-        "history": _history(meeting) if full else [],
+        "history": edit_history(meeting, hidden=_HISTORY_HIDDEN) if full else [],
         "host": meeting.host, "recorder": meeting.recorder,
         "can_edit": may_change and is_draft, "can_correct": may_change and not is_draft,
         "can_vote": may_change and is_draft and MeetingKind.BRANCH_ASSEMBLY in kinds,
@@ -357,15 +306,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = actions.get_meeting_for_user(user, pk, "change")
     members = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
     form = VoteForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = actions.record_vote(meeting, actor=user, **form.action_data())
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
-            messages.success(request, f"表决已登记：{result.subject}，{outcome}")
-            return redirect("orglife:detail", pk=meeting.pk)
+    result = run_posted(
+        request, form, lambda: actions.record_vote(meeting, actor=user, **form.action_data()), _FIELD_ON_FORM)
+    if result is not None:
+        outcome = "通过" if result.passed else ("未达到法定人数" if not result.quorum else "未通过")
+        messages.success(request, f"表决已登记：{result.subject}，{outcome}")
+        return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/vote.html", {"meeting": meeting, "form": form})
 
 

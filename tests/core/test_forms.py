@@ -1,11 +1,13 @@
-"""apply_action_errors: an action's refusal lands on the form field it names, else on the form."""
+"""apply_action_errors: an action's refusal lands on the form field it names, else on the form; run_posted: the
+action runs only for a valid POST, and its refusal comes back on the form."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, run_posted
 
 
 class _Form(forms.Form):
@@ -47,3 +49,26 @@ def test_rename_maps_action_fields_to_page_fields() -> None:
     apply_action_errors(form, ValidationError({"file": ["太大"], "starts_at": ["无"]}), {"file": "photos", "starts_at": "date"})
     assert form.errors["photos"] == ["太大"]
     assert form.non_field_errors() == ["无"]
+
+
+class _Required(forms.Form):
+    name = forms.CharField()
+
+
+def test_run_posted_runs_the_action_only_for_a_valid_post_and_keeps_its_refusal_on_the_form() -> None:
+    ran: list[str] = []
+
+    def save() -> str:
+        ran.append("saved")
+        return "记录"
+
+    def refuse() -> str:
+        raise ValidationError({"name": ["姓名重复"]})
+
+    get, post = RequestFactory().get("/"), RequestFactory().post("/", {"name": "张三"})
+    assert run_posted(get, _Required(), save) is None and ran == []
+    assert run_posted(post, _Required(data={}), save) is None and ran == []
+    assert run_posted(post, _Required(data={"name": "张三"}), save) == "记录" and ran == ["saved"]
+    refused = _Required(data={"name": "张三"})
+    assert run_posted(post, refused, refuse, {"name": "name"}) is None
+    assert refused.errors["name"] == ["姓名重复"]

@@ -1,0 +1,95 @@
+"""Building blocks of the FilterSets that a list page, its Excel export and the API share (docs/decisions.md,
+decision 13: one FilterSet per list, in the app's `filters.py`).
+
+The ground floor names no domain model: the org filter is handed the org model by the app that declares it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Self
+
+import django_filters
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from dangjian.core.scoping import subtree_q
+
+# (user, the selected org's id as typed) -> the org select's options.
+OrgChoices = Callable[[Any, str | None], list[tuple[Any, str]]]
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (the stock NumberFilter cleans to a Decimal, which the audit log's JSON cannot hold)."""
+
+    field_class = forms.IntegerField
+
+
+def year_filter(field_name: str = "year", label: str = "年度", **kwargs: Any) -> IntegerFilter:
+    """A year between YEAR_MIN and YEAR_MAX; another year is a form error (a 400 in the API)."""
+    return IntegerFilter(field_name=field_name, label=label, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
+class SubtreeFilter(IntegerFilter):
+    """An org and everything under it, chosen by the org's id. Only an org the user can see narrows the list; any
+    other id gives no rows rather than an error, so an org outside the user's scope reads like an empty one.
+
+    `field_name` is the path of the row's org (e.g. "round__org__path"), `orgs` the org model (a scoped manager
+    with `visible_to`). The page fills the select's choices (a bounded list, see members.filters.org_choices).
+    """
+
+    def __init__(self, *, orgs: type[Model], **kwargs: Any) -> None:
+        kwargs.setdefault("label", "党组织（含下级）")
+        kwargs.setdefault("widget", forms.Select)
+        super().__init__(**kwargs)
+        self.orgs = orgs
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value is None:
+            return qs
+        manager: Any = self.orgs._default_manager
+        org = manager.visible_to(self.parent.user).filter(pk=value).only("path").first()
+        return qs.filter(subtree_q(org.path, self.field_name)) if org is not None else qs.none()
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet over one user's rows (the queryset given has already gone through `visible_to(user)`).
+
+    It takes `user` (the API's ScopedFilterBackend passes it) for the org filter, styles its form for the pages,
+    and renders the filters named in `page_hidden` — names the API has always taken beside the page's — as
+    hidden inputs, so the page shows each filter once and a link using them keeps working.
+    """
+
+    page_hidden: tuple[str, ...] = ()
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.today = timezone.localdate()
+        for name, field in self.form.fields.items():
+            if name in self.page_hidden:
+                field.widget = forms.HiddenInput()
+            else:
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
+
+    @classmethod
+    def for_page(cls, request: HttpRequest, queryset: QuerySet[Any], org_choices: OrgChoices) -> Self:
+        """The filter of a list page: the query string over `queryset` for the request's user, with the org select
+        offering `org_choices(user, selected)` — a bounded list (members.filters.org_choices); the filter itself
+        accepts any org the user can see."""
+        filterset = cls(request.GET, queryset=queryset, user=request.user)
+        widget: Any = filterset.form.fields["org"].widget
+        widget.choices = org_choices(request.user, request.GET.get("org"))
+        return filterset
+
+    def rows(self) -> QuerySet[Any]:
+        """The filtered rows; none when a value is bad (the form says why), so an export never widens."""
+        return self.qs if self.form.is_valid() else self.queryset.none()
