@@ -1,4 +1,5 @@
-"""Organizational life's measures: the meeting rate, overdue obligations and silent branches, per org.
+"""Organizational life's measures: the meeting rate, overdue obligations, the obligations to remind of and silent
+branches, per org.
 
 Each is the counting in `dangjian.orglife.compliance.counts` over the orgs the caller scoped, with the rules in
 force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
@@ -12,7 +13,15 @@ from django.utils import timezone
 from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
 from dangjian.orglife import rules as orglife_rules
-from dangjian.orglife.compliance.counts import Rollup, meeting_rates, overdue_of, rollup_of, silent_of
+from dangjian.orglife.compliance.counts import (
+    Pending,
+    Rollup,
+    meeting_rates,
+    overdue_of,
+    pending_of,
+    rollup_of,
+    silent_of,
+)
 from dangjian.orglife.compliance.statuses import KINDS, load_config
 from dangjian.orgs.models import Organization
 
@@ -64,3 +73,17 @@ def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
     """{branch id: silent on the period's reference day}."""
     today = timezone.localdate()
     return silent_of(orgs, period, today, load_config(today))
+
+
+@register(
+    "orglife.meetings.pending", label="组织生活到期提醒", unit="项", higher_is_better=False,
+    rules=(*_PERIOD_RULES, "orglife.count_submitted_only", "orglife.due_soon_days", "orglife.life_meeting_window_month"),
+    periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="截至期间最后一天（当前期间为今天），党支部、党小组每项组织生活在当期即将到期而未开的，和上一期逾期未开的；"
+                "附各项的类型和周期（待办提醒据此生成）。",
+)
+def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, Pending]:
+    """{branch or group id: Pending(obligations due soon in the current rule period, overdue in the previous one)}
+    on the period's reference day."""
+    today = timezone.localdate()
+    return pending_of(orgs, period, today, load_config(today))

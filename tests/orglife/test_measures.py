@@ -123,13 +123,95 @@ def test_a_branch_founded_less_than_the_silent_days_ago_is_not_silent(world):
     assert values[world.a1.pk] is False
 
 
+def pending(world, on, period=None):
+    """{org id: [(kind, period key, status)]} of `orglife.meetings.pending` on `on` (Beijing noon)."""
+    with time_machine.travel(dt.datetime(on.year, on.month, on.day, 4, tzinfo=dt.UTC), tick=False):
+        values = measures.get("orglife.meetings.pending")(orgs_of(world), period or Period.range(on, on))
+    return {pk: [(o.kind, o.period.key, o.status.value) for o in v] for pk, v in values.items()}
+
+
+def _keep_a1_up_to_date(world):
+    """a1 holds everything owed up to March 2025, so only what falls due after is pending."""
+    meeting(world.a1, D(2024, 12, 10), K.LIFE_MEETING, K.MEMBER_REVIEW)
+    meeting(world.a1, D(2025, 3, 10), K.THEME_DAY, K.BRANCH_ASSEMBLY, K.PARTY_LECTURE)
+    meeting(world.a1_group, D(2025, 3, 12), K.GROUP_MEETING)
+
+
+def test_pending_is_due_soon_from_seven_days_before_the_end_and_overdue_for_the_previous_period(world):
+    _keep_a1_up_to_date(world)
+    assert pending(world, D(2025, 4, 22))[world.a1.pk] == []  # April's 主题党日 still open
+    assert pending(world, D(2025, 4, 23))[world.a1.pk] == [(K.THEME_DAY, "2025-04", "due_soon")]
+    assert pending(world, D(2025, 4, 23))[world.a1_group.pk] == [(K.GROUP_MEETING, "2025-04", "due_soon")]
+    # a2 held nothing: the previous month, quarter and year are overdue; no 支委会 without a committee.
+    assert pending(world, D(2025, 4, 10))[world.a2.pk] == [
+        (K.THEME_DAY, "2025-03", "overdue"), (K.BRANCH_ASSEMBLY, "2025-Q1", "overdue"),
+        (K.PARTY_LECTURE, "2025-Q1", "overdue"), (K.LIFE_MEETING, "2024", "overdue"),
+        (K.MEMBER_REVIEW, "2024", "overdue"),
+    ]
+    assert world.root.pk not in pending(world, D(2025, 4, 10))  # a 党委 owes no meetings
+
+
+def test_pending_on_the_first_and_last_day_of_a_month(world):
+    _keep_a1_up_to_date(world)
+    meeting(world.a1, D(2025, 4, 30), K.THEME_DAY)
+    assert pending(world, D(2025, 4, 30))[world.a1.pk] == []  # held on the last day: done
+    assert pending(world, D(2025, 5, 1))[world.a1.pk] == []  # April held, May just begun, Q2 not yet due soon
+    assert pending(world, D(2025, 6, 23))[world.a1.pk] == [
+        (K.THEME_DAY, "2025-06", "due_soon"), (K.THEME_DAY, "2025-05", "overdue"),
+        (K.BRANCH_ASSEMBLY, "2025-Q2", "due_soon"), (K.PARTY_LECTURE, "2025-Q2", "due_soon"),
+    ]
+
+
+def test_the_life_meeting_is_due_soon_from_the_first_of_october(world):
+    def life(on):
+        return [o for o in pending(world, on)[world.a1.pk] if o[0] == K.LIFE_MEETING]
+
+    assert life(D(2025, 9, 30)) == [(K.LIFE_MEETING, "2024", "overdue")]
+    assert life(D(2025, 10, 1)) == [(K.LIFE_MEETING, "2025", "due_soon"), (K.LIFE_MEETING, "2024", "overdue")]
+
+
+def test_pending_for_a_past_period_is_judged_on_its_last_day_without_later_records(world):
+    meeting(world.a2, D(2025, 3, 28), K.BRANCH_ASSEMBLY)  # after 25 March, inside Q1
+    on_25 = pending(world, D(2025, 4, 10), Period.range(D(2025, 3, 1), D(2025, 3, 25)))[world.a2.pk]
+    assert (K.BRANCH_ASSEMBLY, "2025-Q1", "due_soon") in on_25
+    assert (K.BRANCH_ASSEMBLY, "2024-Q4", "overdue") in on_25
+    on_31 = pending(world, D(2025, 4, 10), Period.month(2025, 3))[world.a2.pk]
+    assert [o for o in on_31 if o[0] == K.BRANCH_ASSEMBLY] == [(K.BRANCH_ASSEMBLY, "2024-Q4", "overdue")]
+
+
+def test_pending_owes_nothing_before_the_founding_and_the_committee_meeting_only_with_a_committee(world):
+    late = branch(world, world.root, "新支部", founded_on=D(2025, 4, 1))
+    give_committee(world, world.a1)
+    _keep_a1_up_to_date(world)
+    values = pending(world, D(2025, 4, 23))
+    assert values[late.pk] == [(K.THEME_DAY, "2025-04", "due_soon")]  # nothing of March, Q1 or 2024
+    assert values[world.a1.pk] == [
+        (K.THEME_DAY, "2025-04", "due_soon"), (K.COMMITTEE_MEETING, "2025-04", "due_soon"),
+        (K.COMMITTEE_MEETING, "2025-03", "overdue"),
+    ]
+    assert pending(world, D(2025, 4, 10), Period.month(2025, 3))[late.pk] == []
+
+
+@time_machine.travel(dt.datetime(2025, 4, 23, 4, tzinfo=dt.UTC), tick=False)
+def test_the_meeting_reminders_are_the_pending_measures_obligations(world):
+    from dangjian.orglife.reminders import meeting_items
+
+    _keep_a1_up_to_date(world)
+    values = measures.get("orglife.meetings.pending")(orgs_of(world), Period.month(2025, 4))
+    expected = {(pk, o.kind, o.period.key) for pk, v in values.items() for o in v}
+    assert len(expected) > 5
+    found = {(item.org_id, *item.key.split(":")[2:]) for _path, item in meeting_items(D(2025, 4, 23))}
+    assert found == expected
+
+
 def _grow(world, n):
     for i in range(n):
         org = branch(world, world.general, f"新增支部{i}", kind=OrgKind.BRANCH)
         meeting(org, D(2025, 1, 5), K.THEME_DAY)
 
 
-@pytest.mark.parametrize("key", ["orglife.meetings.rate", "orglife.meetings.overdue", "orglife.silent"])
+@pytest.mark.parametrize("key", ["orglife.meetings.rate", "orglife.meetings.overdue", "orglife.silent",
+                                 "orglife.meetings.pending"])
 @time_machine.travel(TODAY, tick=False)
 def test_query_count_does_not_grow_with_the_orgs(world, key, django_assert_max_num_queries):
     measure = measures.get(key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,12 @@ from dangjian.orglife.compliance.statuses import (
     KINDS,
     OWNER_KIND,
     Config,
+    Status,
     applies,
     is_silent,
     period_containing,
     rule_applies,
+    status_for,
 )
 from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
 from dangjian.orgs.models import Organization, OrgKind
@@ -407,3 +410,76 @@ def silent_of(branches: QuerySet[Organization], period: Period, today: dt.date, 
     )
     return {pk: is_silent(day, last, founded, config.silent_days) for pk, founded, last in rows}
 
+
+
+# --- per org: the obligations to remind of -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One meeting obligation of an org on a day: its kind, its rule period, and its status then — due soon in the
+    rule period that contains the day, overdue in the one just before."""
+
+    kind: str
+    period: Period
+    status: Status
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An org's obligations due soon or overdue on a day, in the order of `KINDS` (current period first)."""
+
+    items: tuple[Obligation, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Obligation]:
+        return iter(self.items)
+
+    def __str__(self) -> str:
+        return str(len(self.items))
+
+    def as_json(self) -> list[dict[str, str]]:
+        return [{"kind": o.kind, "period": o.period.key, "status": o.status.value} for o in self.items]
+
+
+def pending_of(orgs: QuerySet[Organization], period: Period, today: dt.date, config: Config) -> dict[int, Pending]:
+    """{branch or group id: Pending} on the period's reference day (today, or its last day once past): for every
+    obligation its rules bind the org to, DUE_SOON in the rule period containing that day and OVERDUE in the rule
+    period just before it (`status_for`). Two queries whatever the number of orgs: the orgs (with whether they
+    have a committee that day), and one GROUP BY over the kind tags bucketed by (kind, current/previous period)."""
+    day = reference_day(period, today)
+    cells: list[tuple[str, bool, Period]] = []  # (meeting kind, current?, rule period)
+    for kind in KINDS:
+        current = period_containing(config.periods[kind], day)
+        previous = period_containing(config.periods[kind], current.start - dt.timedelta(days=1))
+        cells += [(kind, True, current), (kind, False, previous)]
+    owners = orgs.filter(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+    rows = list(owners.annotate(has_committee=has_committee_q(day))
+                .values_list("pk", "kind", "founded_on", "dissolved_on", "has_committee").order_by())
+    done: dict[tuple[int, int], int] = {}
+    if rows:
+        tags = _tags(config).filter(
+            Q(*[Q(kind=k, held_on__gte=p.start, held_on__lte=p.end) for k, _, p in cells], _connector=Q.OR),
+            _among(owners),
+        )
+        if day < today:
+            tags = tags.filter(held_on__lte=day)
+        bucket = Case(*[When(kind=k, held_on__gte=p.start, held_on__lte=p.end, then=Value(i))
+                        for i, (k, _, p) in enumerate(cells)], default=Value(None), output_field=IntegerField())
+        done = {(org_id, cell): n for org_id, cell, n in
+                tags.annotate(cell=bucket).values("org_id", "cell").annotate(n=Count("id"))
+                .values_list("org_id", "cell", "n").order_by()}
+    result = {}
+    for pk, org_kind, founded_on, dissolved_on, has_committee in rows:
+        found = []
+        for i, (kind, is_current, p) in enumerate(cells):
+            if not rule_applies(kind, org_kind, has_committee):
+                continue
+            status = status_for(p, day, done.get((pk, i), 0), 1, founded_on, dissolved_on, config.due_soon_days,
+                                config.due_soon_from(kind, p))
+            if status == (Status.DUE_SOON if is_current else Status.OVERDUE):
+                found.append(Obligation(kind, p, status))
+        result[pk] = Pending(tuple(found))
+    return result
