@@ -16,11 +16,13 @@ from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.compliance.counts import (
     Pending,
     Rollup,
+    Statuses,
     meeting_rates,
     overdue_of,
     pending_of,
     rollup_of,
     silent_of,
+    statuses_of,
 )
 from dangjian.orglife.compliance.statuses import KINDS, load_config
 from dangjian.orgs.models import Organization
@@ -87,3 +89,16 @@ def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, 
     on the period's reference day."""
     today = timezone.localdate()
     return pending_of(orgs, period, today, load_config(today))
+
+
+@register(
+    "orglife.meetings.status", label="组织生活落实状态", unit="项", higher_is_better=None,
+    rules=(*_PERIOD_RULES, "orglife.count_submitted_only", "orglife.due_soon_days", "orglife.life_meeting_window_month"),
+    periods=(YEAR,), future=True,
+    description="党支部、党小组年度内每项组织生活各周期的状态（已完成、逾期未开、即将到期、进行中、未开始、不适用）和记录数；"
+                "落实情况表据此显示。",
+)
+def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, Statuses]:
+    """{branch or group id: Statuses(has a committee, per kind the cells of the year)} judged today."""
+    today = timezone.localdate()
+    return statuses_of(orgs, period.start.year, today, load_config(today))

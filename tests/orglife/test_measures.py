@@ -204,6 +204,58 @@ def test_the_meeting_reminders_are_the_pending_measures_obligations(world):
     assert found == expected
 
 
+def cells(values, org, kind):
+    return [(c.period.key, c.status.value, c.count) for c in values[org.pk].cells[kind]]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_status_of_each_period_on_the_day_done_overdue_open_and_future(world):
+    give_committee(world, world.a1)
+    meeting(world.a1, D(2025, 1, 6), K.THEME_DAY, K.COMMITTEE_MEETING)
+    meeting(world.a1, D(2025, 2, 1), K.THEME_DAY)
+    meeting(world.a1, D(2025, 2, 28), K.THEME_DAY)  # both February days count: two records, one obligation done
+    meeting(world.a1, D(2025, 3, 31), K.BRANCH_ASSEMBLY)
+    meeting(world.a1, D(2025, 3, 20), K.PARTY_LECTURE, submitted=False)  # a draft does not count
+    values = measures.get("orglife.meetings.status")(orgs_of(world), Period.year(2025))
+    assert cells(values, world.a1, K.THEME_DAY)[:5] == [
+        ("2025-01", "done", 1), ("2025-02", "done", 2), ("2025-03", "overdue", 0), ("2025-04", "open", 0),
+        ("2025-05", "future", 0)]
+    assert cells(values, world.a1, K.BRANCH_ASSEMBLY)[:2] == [("2025-Q1", "done", 1), ("2025-Q2", "open", 0)]
+    assert cells(values, world.a1, K.PARTY_LECTURE)[0] == ("2025-Q1", "overdue", 0)
+    assert cells(values, world.a1, K.LIFE_MEETING) == [("2025", "open", 0)]
+    assert values[world.a1.pk].has_committee and not values[world.a2.pk].has_committee
+    assert {c[1] for c in cells(values, world.a2, K.COMMITTEE_MEETING)} == {"not_applicable"}
+    assert {c[1] for c in cells(values, world.a1, K.GROUP_MEETING)} == {"not_applicable"}  # a branch's
+    assert cells(values, world.a1_group, K.GROUP_MEETING)[2] == ("2025-03", "overdue", 0)
+    assert world.root.pk not in values and world.general.pk not in values
+    assert str(values[world.a1.pk]) == "已完成4项，逾期4项"  # Jan ×2, Feb, Q1 assembly; Mar ×2, Feb 支委会, Q1 党课
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_status_is_not_applicable_before_the_founding_and_a_next_year_is_all_future(world):
+    late = branch(world, world.root, "新支部", founded_on=D(2025, 2, 15))
+    status = measures.get("orglife.meetings.status")
+    values = status(orgs_of(world), Period.year(2025))
+    assert cells(values, late, K.THEME_DAY)[:3] == [
+        ("2025-01", "not_applicable", 0), ("2025-02", "overdue", 0), ("2025-03", "overdue", 0)]
+    ahead = status(orgs_of(world), Period.year(2026))
+    assert {c[1] for c in cells(ahead, world.a1, K.THEME_DAY)} == {"future"}
+    with pytest.raises(PeriodNotSupported):
+        status(orgs_of(world), Period.quarter(2025, 1))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_status_query_count_does_not_grow_with_the_orgs(world, django_assert_max_num_queries):
+    status = measures.get("orglife.meetings.status")
+    with CaptureQueriesContext(connection) as ctx:
+        status(Organization.objects.filter(pk__in=[world.a1.pk, world.a2.pk]), Period.year(2025))
+    _grow(world, 12)
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        values = status(Organization.objects.all(), Period.year(2025))
+    assert len(values) >= 15 and all(cells(values, org, K.THEME_DAY)[0][1] == "done"
+                                     for org in Organization.objects.filter(name__startswith="新增支部"))
+
+
 def _grow(world, n):
     for i in range(n):
         org = branch(world, world.general, f"新增支部{i}", kind=OrgKind.BRANCH)
