@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
 from dangjian.orglife import rules as orglife_rules
+from dangjian.orglife import talks
 from dangjian.orglife.compliance.counts import (
     Pending,
     Rollup,
@@ -25,7 +26,7 @@ from dangjian.orglife.compliance.counts import (
     statuses_of,
 )
 from dangjian.orglife.compliance.statuses import KINDS, load_config
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 _PERIOD_RULES = tuple(orglife_rules.PERIOD_RULES.values())
 
@@ -102,3 +103,17 @@ def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, S
     """{branch or group id: Statuses(has a committee, per kind the cells of the year)} judged today."""
     today = timezone.localdate()
     return statuses_of(orgs, period.start.year, today, load_config(today))
+
+
+@register(
+    "orglife.talks.coverage", label="谈心谈话落实率", unit="%",
+    rules=(orglife_rules.HEART_TALK_MIN, orglife_rules.HEART_TALK_REMIND_MONTH), periods=(YEAR,), future=True,
+    description="党支部年度谈心谈话已谈对数占应谈对数（支委之间、支委和党员之间）的比例，附支委人数、党员人数、谈话次数和状态。",
+)
+def talks_coverage(orgs: QuerySet[Organization], period: Period) -> dict[int, talks.BranchTalks]:
+    """{branch id: BranchTalks(pairs owed and covered, talks, status)} for the branches among `orgs`, judged today:
+    four queries whatever their number."""
+    today = timezone.localdate()
+    branches = list(orgs.filter(kind=OrgKind.BRANCH).order_by("path"))
+    rows = talks.coverage(branches, period.start.year, today, talks.load_config(today))
+    return {row.org.pk: row for row in rows}

@@ -289,3 +289,52 @@ def test_the_health_page_shows_the_measures_values_with_queries_flat_in_the_bran
     _grow(world, 12)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         assert len(compliance.branch_health(world.admin, world.general)) == 14
+
+
+def _secretary(world, org, name):
+    from dangjian.leadership.actions import appoint
+    from dangjian.leadership.models import Post
+
+    member = world.make_member(org, name=name)
+    appoint(org, actor=world.admin, member=member, post=Post.SECRETARY, starts_on=D(2024, 1, 1))
+    return member
+
+
+def _talk(org, day, a, b):
+    from dangjian.orglife.models import HeartTalk
+
+    HeartTalk.objects.create(org=org, held_on=day, initiator=a, counterpart=b, topic="谈话")
+
+
+@pytest.mark.parametrize(("today", "status"), [
+    (dt.datetime(2025, 9, 30, 4, tzinfo=dt.UTC), "open"),        # before the reminder month (October)
+    (dt.datetime(2025, 10, 1, 4, tzinfo=dt.UTC), "due_soon"),
+    (dt.datetime(2026, 1, 1, 4, tzinfo=dt.UTC), "overdue"),      # the year is over
+])
+def test_talk_coverage_counts_pairs_in_the_year_either_way_round(world, today, status):
+    secretary = _secretary(world, world.a1, "支书甲")
+    other = world.make_member(world.a1, name="党员乙")
+    _talk(world.a1, D(2025, 1, 1), world.member, secretary)  # the year's first day, the other way round
+    _talk(world.a1, D(2024, 12, 31), secretary, other)       # last year's: does not count
+    with time_machine.travel(today, tick=False):
+        values = measures.get("orglife.talks.coverage")(orgs_of(world), Period.year(2025))
+    a1 = values[world.a1.pk]
+    assert (a1.committee, a1.roll, a1.owed, a1.covered, a1.talks) == (1, 3, 2, 1, 1)
+    assert a1.status.value == status
+    assert values[world.a2.pk].status.value == "not_applicable"  # no committee member: nothing owed
+    assert world.a1_group.pk not in values and world.general.pk not in values  # branches only
+    assert measures.plain(a1)["covered"] == 1 and str(a1) == "50%"
+
+
+@time_machine.travel(dt.datetime(2025, 6, 16, 4, tzinfo=dt.UTC), tick=False)
+def test_talk_coverage_query_count_does_not_grow_with_the_branches(world, django_assert_max_num_queries):
+    coverage = measures.get("orglife.talks.coverage")
+    _secretary(world, world.a1, "支书甲")
+    with CaptureQueriesContext(connection) as ctx:
+        coverage(Organization.objects.filter(pk__in=[world.a1.pk, world.a2.pk]), Period.year(2025))
+    for i in range(8):
+        org = branch(world, world.general, f"新增支部{i}")
+        _secretary(world, org, "支书" + "甲乙丙丁戊己庚辛"[i])
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        values = coverage(Organization.objects.all(), Period.year(2025))
+    assert len(values) >= 11 and all(v.committee == 1 for k, v in values.items() if k not in (world.a2.pk, world.b.pk))

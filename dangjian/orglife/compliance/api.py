@@ -190,11 +190,10 @@ class ComplianceViewSet(viewsets.ViewSet):
     )
     @action(detail=False)
     def talks(self, request: Request) -> Response:
-        """Pair coverage per branch, from orglife.talks."""
+        """Pair coverage per branch: the registered measure orglife.talks.coverage for the page's branches."""
         root, params = self._params(request)
-        today = timezone.localdate()
         page = Paginator(talks.branches(request.user, root, params["year"]), PAGE_SIZE).get_page(params.get("page", 1))
-        rows = talks.coverage(list(page.object_list), params["year"], today, talks.load_config(today))
+        rows = talks.coverage_of(list(page.object_list), params["year"])
         return Response({
             "count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
             "year": params["year"],
