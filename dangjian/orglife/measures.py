@@ -1,8 +1,8 @@
 """Organizational life's measures: the meeting rate, overdue obligations, the obligations to remind of and silent
-branches, per org.
+branches, per org; the status of each obligation; 谈心谈话 coverage.
 
-Each is the counting in `dangjian.orglife.compliance.counts` over the orgs the caller scoped, with the rules in
-force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
+Each is the counting in `dangjian.orglife.compliance.counts` (谈心谈话: `dangjian.orglife.talks`) over the orgs the
+caller scoped, with the rules in force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
 """
 
 from __future__ import annotations
@@ -14,17 +14,8 @@ from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_sum
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
 from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife import talks
-from dangjian.orglife.compliance.counts import (
-    Pending,
-    Rollup,
-    Statuses,
-    meeting_rates,
-    overdue_of,
-    pending_of,
-    rollup_of,
-    silent_of,
-    statuses_of,
-)
+from dangjian.orglife.compliance import counts
+from dangjian.orglife.compliance.counts import Pending, Rollup, Statuses
 from dangjian.orglife.compliance.statuses import KINDS, load_config
 from dangjian.orgs.models import Organization, OrgKind
 
@@ -40,7 +31,7 @@ def meetings_rate(orgs: QuerySet[Organization], period: Period) -> dict[int, Rat
     """{branch or group id: Ratio(held, owed)} over the obligations whose rule period lies in `period` and ended."""
     today = timezone.localdate()
     return {pk: Ratio(done, owed) for pk, (done, owed) in
-            meeting_rates(orgs, period, today, load_config(today)).items()}
+            counts.meeting_rates(orgs, period, today, load_config(today)).items()}
 
 
 def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> Rollup:
@@ -49,7 +40,7 @@ def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> Rollup:
     if period.kind != YEAR:
         raise PeriodNotSupported(f"组织生活落实率的汇总按年度计算，不能按{period.label}")
     today = timezone.localdate()
-    return rollup_of(orgs, period.start.year, today, load_config(today), KINDS)
+    return counts.rollup_of(orgs, period.start.year, today, load_config(today), KINDS)
 
 
 meetings_rate = with_summary(meetings_rate, meetings_rollup)
@@ -64,7 +55,7 @@ meetings_rate = with_summary(meetings_rate, meetings_rollup)
 def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, int]:
     """{branch id: obligations overdue} whose rule period ended inside `period`."""
     today = timezone.localdate()
-    return overdue_of(orgs, period, today, load_config(today))
+    return counts.overdue_of(orgs, period, today, load_config(today))
 
 
 @register(
@@ -75,7 +66,7 @@ def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, 
 def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
     """{branch id: silent on the period's reference day}."""
     today = timezone.localdate()
-    return silent_of(orgs, period, today, load_config(today))
+    return counts.silent_of(orgs, period, today, load_config(today))
 
 
 @register(
@@ -89,7 +80,7 @@ def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, 
     """{branch or group id: Pending(obligations due soon in the current rule period, overdue in the previous one)}
     on the period's reference day."""
     today = timezone.localdate()
-    return pending_of(orgs, period, today, load_config(today))
+    return counts.pending_of(orgs, period, today, load_config(today))
 
 
 @register(
@@ -102,7 +93,7 @@ def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, 
 def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, Statuses]:
     """{branch or group id: Statuses(has a committee, per kind the cells of the year)} judged today."""
     today = timezone.localdate()
-    return statuses_of(orgs, period.start.year, today, load_config(today))
+    return counts.statuses_of(orgs, period.start.year, today, load_config(today))
 
 
 @register(
