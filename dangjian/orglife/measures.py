@@ -12,11 +12,8 @@ from django.utils import timezone
 
 from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
+from dangjian.orglife import compliance, talks
 from dangjian.orglife import rules as orglife_rules
-from dangjian.orglife import talks
-from dangjian.orglife.compliance import counts
-from dangjian.orglife.compliance.counts import Pending, Rollup, Statuses
-from dangjian.orglife.compliance.statuses import KINDS, load_config
 from dangjian.orgs.models import Organization, OrgKind
 
 _PERIOD_RULES = tuple(orglife_rules.PERIOD_RULES.values())
@@ -31,16 +28,16 @@ def meetings_rate(orgs: QuerySet[Organization], period: Period) -> dict[int, Rat
     """{branch or group id: Ratio(held, owed)} over the obligations whose rule period lies in `period` and ended."""
     today = timezone.localdate()
     return {pk: Ratio(done, owed) for pk, (done, owed) in
-            counts.meeting_rates(orgs, period, today, load_config(today)).items()}
+            compliance.meeting_rates(orgs, period, today, compliance.load_config(today)).items()}
 
 
-def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> Rollup:
+def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> compliance.Rollup:
     """The 落实率 page's figures over the set: per kind and period, done orgs / applicable orgs, and per tree level
     over the periods already ended — the per-org rates of `orglife.meetings.rate` added up in SQL."""
     if period.kind != YEAR:
         raise PeriodNotSupported(f"组织生活落实率的汇总按年度计算，不能按{period.label}")
     today = timezone.localdate()
-    return counts.rollup_of(orgs, period.start.year, today, load_config(today), KINDS)
+    return compliance.rollup_of(orgs, period.start.year, today, compliance.load_config(today), compliance.KINDS)
 
 
 meetings_rate = with_summary(meetings_rate, meetings_rollup)
@@ -55,7 +52,7 @@ meetings_rate = with_summary(meetings_rate, meetings_rollup)
 def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, int]:
     """{branch id: obligations overdue} whose rule period ended inside `period`."""
     today = timezone.localdate()
-    return counts.overdue_of(orgs, period, today, load_config(today))
+    return compliance.overdue_of(orgs, period, today, compliance.load_config(today))
 
 
 @register(
@@ -66,7 +63,7 @@ def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, 
 def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
     """{branch id: silent on the period's reference day}."""
     today = timezone.localdate()
-    return counts.silent_of(orgs, period, today, load_config(today))
+    return compliance.silent_of(orgs, period, today, compliance.load_config(today))
 
 
 @register(
@@ -76,11 +73,11 @@ def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
     description="截至期间最后一天（当前期间为今天），党支部、党小组每项组织生活在当期即将到期而未开的，和上一期逾期未开的；"
                 "附各项的类型和周期（待办提醒据此生成）。",
 )
-def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, Pending]:
+def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, compliance.Pending]:
     """{branch or group id: Pending(obligations due soon in the current rule period, overdue in the previous one)}
     on the period's reference day."""
     today = timezone.localdate()
-    return counts.pending_of(orgs, period, today, load_config(today))
+    return compliance.pending_of(orgs, period, today, compliance.load_config(today))
 
 
 @register(
@@ -90,10 +87,10 @@ def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, 
     description="党支部、党小组年度内每项组织生活各周期的状态（已完成、逾期未开、即将到期、进行中、未开始、不适用）和记录数；"
                 "落实情况表据此显示。",
 )
-def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, Statuses]:
+def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, compliance.Statuses]:
     """{branch or group id: Statuses(has a committee, per kind the cells of the year)} judged today."""
     today = timezone.localdate()
-    return counts.statuses_of(orgs, period.start.year, today, load_config(today))
+    return compliance.statuses_of(orgs, period.start.year, today, compliance.load_config(today))
 
 
 @register(
