@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from dangjian.core.reminders.registry import register
 from dangjian.core.reminders.types import Group, Item, ReminderKind
-from dangjian.dues import calc
+from dangjian.dues import calc, ledgers
 from dangjian.dues.choices import ArrearsLevel
-from dangjian.dues.measures import arrears_on
-from dangjian.members.models import Member
+from dangjian.dues.measures import arrears_of
 
 K = ReminderKind.DUES_ARREARS
 
@@ -24,13 +23,13 @@ def arrears_items(today: dt.date) -> list[tuple[str, Item]]:
 
     The key names the member and the last owed month, so a member still behind next month is reminded again
     (with the new count) even if this month's reminder was dismissed; paying closes it on the next run."""
-    behind = arrears_on(Member.objects.get_queryset(), today)
     config = calc.load_config(today)
+    behind = arrears_of(list(ledgers.arrears_rows("", today, config)), today)
     month = calc.owed_through(today, False)
     group = Group(K, f"{K}:summary:{month:%Y-%m}", f"有{{n}}名党员连续{config.warn_months}个月以上未交纳党费",
                   reverse("dues:arrears"))
     items = []
-    for row in behind.values():
+    for row in behind:
         member = row.member
         if row.level == ArrearsLevel.FLAGGED:
             title = (f"{member.org.name}{member.name}已连续{row.months}个月未交纳党费，请党支部研究是否属于"

@@ -177,7 +177,7 @@ def test_the_remittance_summary_costs_the_same_for_two_children_or_many(world, d
 
 
 @pytest.mark.parametrize(("today", "months", "level"), [
-    (dt.date(2025, 4, 30), None, None),          # owed Feb–Mar: 2 months, not yet listed
+    (dt.date(2025, 4, 30), 2, "none"),           # owed Feb–Mar: 2 months, not yet reminded
     (dt.date(2025, 5, 1), 3, "warned"),          # owed Feb–Apr
     (dt.date(2025, 7, 31), 5, "warned"),
     (dt.date(2025, 8, 1), 6, "flagged"),         # owed Feb–Jul
@@ -188,19 +188,16 @@ def test_months_behind_per_member_at_three_and_six(world, today, months, level):
     with beijing(today):
         values = measures.get("dues.arrears.months")(members, Period.containing("month", today))
     assert world.a2_member.pk not in values  # no base set: nothing owed
-    if months is None:
-        assert values == {}
-    else:
-        row = values[world.member.pk]
-        assert (row.months, row.level, row.last_paid) == (months, level, dt.date(2025, 1, 1))
-        assert measures.plain(row) == {"months": months, "level": level, "quarterly": False, "last_paid": "2025-01"}
-        assert measures.shown(row) == f"{months}个月"
+    row = values[world.member.pk]
+    assert (row.months, row.level, row.last_paid) == (months, level, dt.date(2025, 1, 1))
+    assert measures.plain(row) == {"months": months, "level": level, "quarterly": False, "last_paid": "2025-01"}
+    assert measures.shown(row) == f"{months}个月"
 
 
 def test_months_behind_count_a_quarterly_payer_to_the_last_ended_quarter(world):
     _setup(world, quarterly=True)  # paid January only
     with beijing(dt.date(2025, 6, 30)):  # Q2 not ended: owed Feb–Mar only
-        assert measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 6)) == {}
+        assert measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 6))[world.member.pk].months == 2
     with beijing(dt.date(2025, 7, 1)):  # Q2 ended: owed Feb–Jun
         assert measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 7))[world.member.pk].months == 5
 
