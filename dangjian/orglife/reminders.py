@@ -1,9 +1,9 @@
 """组织生活 reminders for the to-do list, registered with the reminder job (dangjian.core.reminders.registry).
 
 会议即将到期 / 会议逾期未开 for every obligation of every active branch and group, read from the registered measure
-`orglife.meetings.pending` (the same statuses as the 落实情况 matrix), and 草稿未提交 for records left as drafts.
-Keys name the org, the meeting kind and the period (or the draft), so a dismissed reminder stays dismissed for that
-period.
+`orglife.meetings.pending` (its function on the job's day; the same statuses as the 落实情况 matrix), and 草稿未提交
+for records left as drafts. Keys name the org, the meeting kind and the period (or the draft), so a dismissed
+reminder stays dismissed for that period.
 """
 
 from __future__ import annotations
@@ -20,22 +20,24 @@ from dangjian.core.reminders.registry import register
 from dangjian.core.reminders.types import Entry, Group, Item, ReminderKind, cn
 from dangjian.lib.periods import MONTH, QUARTER, YEAR, Period
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
-from dangjian.orglife.compliance.statuses import Status
-from dangjian.orglife.measures import meetings_pending
+from dangjian.orglife.compliance.counts import pending_of
+from dangjian.orglife.compliance.statuses import Config, Status
 from dangjian.orglife.models import Meeting
+from dangjian.orglife.rules import COMPLIANCE_KEYS
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 K = ReminderKind
 PERIOD_WORD = {MONTH: "本月", QUARTER: "本季度", YEAR: "今年"}
 
 
-@register(order=10)
-def meeting_items(today: dt.date) -> list[Entry]:
+@register(order=10, rules=COMPLIANCE_KEYS)
+def meeting_items(today: dt.date, values: Mapping[str, Any]) -> list[Entry]:
     """DUE_SOON in the current period and OVERDUE in the period just ended, for every obligation of every active
-    branch and group: the registered measure `orglife.meetings.pending` on `today` (a one-day period, so that a run
-    for a past day judges that day), plus one query for the orgs' names — a fixed number whatever the orgs."""
+    branch and group: the function of the registered measure `orglife.meetings.pending` on the job's day (a
+    one-day period) with the rules in force that day, plus one query for the orgs' names — a fixed number of
+    queries whatever the orgs."""
     orgs = Organization.objects.filter(status=OrgStatus.ACTIVE, kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
-    pending = meetings_pending(orgs, Period.range(today, today))
+    pending = pending_of(orgs, Period.range(today, today), today, Config.from_values(dict(values)))
     create_url = reverse("orglife:create")
     matrix_url = reverse("orglife:compliance")
     groups: dict[tuple[str, str, str], Group] = {}

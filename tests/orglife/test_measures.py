@@ -194,13 +194,16 @@ def test_pending_owes_nothing_before_the_founding_and_the_committee_meeting_only
 
 @time_machine.travel(dt.datetime(2025, 4, 23, 4, tzinfo=dt.UTC), tick=False)
 def test_the_meeting_reminders_are_the_pending_measures_obligations(world):
+    from dangjian.core import rules
     from dangjian.orglife.reminders import meeting_items
+    from dangjian.orglife.rules import COMPLIANCE_KEYS
 
     _keep_a1_up_to_date(world)
     values = measures.get("orglife.meetings.pending")(orgs_of(world), Period.month(2025, 4))
     expected = {(pk, o.kind, o.period.key) for pk, v in values.items() for o in v}
     assert len(expected) > 5
-    found = {(item.org_id, *item.key.split(":")[2:]) for _path, item in meeting_items(D(2025, 4, 23))}
+    found = {(item.org_id, *item.key.split(":")[2:]) for _path, item in
+             meeting_items(D(2025, 4, 23), rules.values(COMPLIANCE_KEYS, D(2025, 4, 23)))}
     assert found == expected
 
 
