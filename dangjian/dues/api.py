@@ -24,6 +24,7 @@ from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSeri
 from dangjian.core.scoping import subtree_q
 from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
+from dangjian.dues.measures import arrears_of
 from dangjian.dues.models import DuesBase, DuesPayment
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -267,7 +268,7 @@ class DuesArrearsViewSet(viewsets.ViewSet):
         rows = [{"member": r.member.pk, "name": r.member.name, "org": r.member.org_id, "org_name": r.member.org.name,
                  "months": r.months, "level": r.level, "quarterly": r.quarterly,
                  "last_paid": f"{r.last_paid:%Y-%m}" if r.last_paid else None}
-                for r in ledgers.describe_arrears(bases, today, config)]
+                for r in arrears_of(bases, today)]
         return Response({"count": count, "results": rows})
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, DateField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
@@ -88,6 +89,13 @@ class ArrearsRow:
     @property
     def level_label(self) -> str:
         return ArrearsLevel(self.level).label
+
+    def __str__(self) -> str:
+        return f"{self.months}个月"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"months": self.months, "level": self.level, "quarterly": self.quarterly,
+                "last_paid": f"{self.last_paid:%Y-%m}" if self.last_paid else None}
 
 
 def describe_arrears(bases: list[DuesBase], today: dt.date, config: calc.Config) -> list[ArrearsRow]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangjian.core.scoping import scope_for
 from dangjian.dues import calc, ledgers
+from dangjian.dues.measures import arrears_on
 from dangjian.dues.models import DuesBase
 from dangjian.members.models import Member
 from dangjian.members.sections import register_section
@@ -18,15 +19,14 @@ from dangjian.members.sections import register_section
 @register_section("dues/member_section.html", order=30)
 def member_section(member: Member, user: Any) -> dict[str, Any]:
     """Context for templates/dues/member_section.html; the caller has already checked that `user` may see
-    `member`. Four queries."""
+    `member`. The arrears are the function of the measure `dues.arrears.months` on today."""
     today = timezone.localdate()
     config = calc.load_config(today)
     rows = ledgers.statement(member, today.year, today)
     base = DuesBase.objects.filter(member=member, month_to__isnull=True).first()
     owed = [r for r in rows if r.owed and r.payment is None and r.due]
-    arrears = 0
-    if base is not None:
-        arrears = ledgers.describe_arrears([_with_member(base, member)], today, config)[0].months
+    behind = arrears_on(Member.objects.filter(pk=member.pk), today).get(member.pk)
+    arrears = behind.months if behind is not None else 0
     return {
         "dues_member": member,
         "dues_base": base,
@@ -37,8 +37,3 @@ def member_section(member: Member, user: Any) -> dict[str, Any]:
         "dues_level": calc.arrears_level(arrears, config),
         "dues_can_change": scope_for(user).covers(member.org.path, "change"),
     }
-
-
-def _with_member(base: DuesBase, member: Member) -> DuesBase:
-    base.member = member
-    return base

@@ -31,6 +31,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
+from dangjian.dues.measures import arrears_of
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
@@ -162,13 +163,13 @@ def arrears(request: HttpRequest) -> HttpResponse:
     if request.GET.get("level") == "flagged":
         queryset = queryset.filter(ledgers.arrears_q(today, config.flag_months))
     if request.GET.get("format") == "xlsx":
-        described = ledgers.describe_arrears(list(queryset[:50000]), today, config)
+        described = arrears_of(list(queryset[:50000]), today)
         return _export(request, root, "党费欠缴名单", f"党费欠缴名单-{root.name}-{today:%Y-%m-%d}.xlsx",
                        ["姓名", "所在党支部", "连续欠缴（月）", "最后交纳月份", "状态"],
                        [[r.member.name, r.member.org.name, r.months,
                          calc.month_label(r.last_paid) if r.last_paid else "", r.level_label] for r in described])
     page = paginate(request, queryset)
-    rows = ledgers.describe_arrears(list(page), today, config)
+    rows = arrears_of(list(page), today)
     return render(request, "dues/arrears.html", {
         "root": root, "page": page, "rows": rows, "config": config, "today": today,
         "level": request.GET.get("level", ""),

@@ -20,12 +20,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dangjian.core import measures as registry
 from dangjian.core.api import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.learning.filters import ParticipationFilter, SessionFilter
 from dangjian.learning.models import Participation, StudySession
+from dangjian.lib.periods import Period
+from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization
 
@@ -254,9 +257,11 @@ class StudyTotalsViewSet(viewsets.ViewSet):
         qs = qs.order_by("org__path", "name_pinyin", "pk")
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
+        figures = registry.get("learning.hours.standing")(
+            Member.objects.filter(pk__in=[m.pk for m in page]), Period.year(year))
         rows = []
         for m in page:
-            s = measures.standing_of(m, targets)
+            s = figures[m.pk]
             rows.append({
                 "member": m.pk, "name": m.name, "org": m.org_id, "org_name": m.org.name, "hours": s.hours,
                 "target": s.target, "short_by": s.short_by, "is_leader": s.is_leader, "centralized": s.centralized,

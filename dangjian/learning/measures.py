@@ -5,7 +5,8 @@ Here: `hours_for(member_ids, year)` (one GROUP BY), `leaders_in(...)` (who holds
 `member_totals(...)` (any member queryset annotated with the year's hours, 集中培训 count, leader flag, target and
 shortfall — one SQL statement whatever the number of members), `branch_summary(...)` / `completion_of(...)` and
 `rollup(...)` (per branch, per org and per level of a whole subtree), then the registered measures
-`learning.hours.completion` (org), `learning.hours.total` and `learning.hours.short_by` (member).
+`learning.hours.completion` (org), `learning.hours.total`, `learning.hours.standing` and `learning.hours.short_by`
+(member), which the pages, the API and the reminders read.
 
 Hours are kept to one decimal (half-hours and the like). SQLite adds decimals as floating point, so comparisons in
 SQL allow half a tenth (`_EPSILON`) and totals are rounded to one decimal in Python: 32.0 is met, 31.9 is not.
@@ -56,7 +57,7 @@ from dangjian.learning.rules import (
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period, reference_day
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.models import Organization
 
 _EPSILON = Decimal("0.05")
 CHUNK = 10_000
@@ -315,13 +316,6 @@ def rollup(org: Organization, year: int, targets: Targets, today: dt.date) -> tu
     return dict(by_org), dict(sorted(by_level.items()))
 
 
-def child_rows(org: Organization, year: int, targets: Targets, today: dt.date) -> list[tuple[Organization, RollupRow]]:
-    """The org itself and each active child with its subtree's figures (the roll-up page)."""
-    by_org, _levels = rollup(org, year, targets, today)
-    children = list(Organization.objects.filter(parent=org).exclude(kind=OrgKind.GROUP).order_by("sort_order", "path"))
-    return [(org, by_org.get(org.path, RollupRow()))] + [(c, by_org.get(c.path, RollupRow())) for c in children]
-
-
 def is_centralized(kind: str, targets: Targets) -> bool:
     return kind in targets.centralized_kinds
 
@@ -334,11 +328,11 @@ def is_centralized(kind: str, targets: Targets) -> bool:
     description="党组织本级在册正式党员中年度学时达标（书记、委员另需集中培训）的比例，附人数、未达标人数和学时合计；"
                 "上级的数字由下级相加。",
 )
-def hours_completion(orgs: QuerySet[Organization], period: Period) -> dict[int, RollupRow]:
-    """{org id: RollupRow(members, short, 学时)} for the orgs among `orgs` that hold active members."""
+def hours_completion(orgs: QuerySet[Organization], period: Period) -> dict[int, BranchRow]:
+    """{org id: BranchRow(members, short, 学时; its name and path)} for the orgs among `orgs` that hold active
+    members."""
     year = period.start.year
-    rows = completion_of(orgs, year, load_targets(year), timezone.localdate())
-    return {r.org_id: RollupRow(r.members, r.short, r.hours) for r in rows}
+    return {r.org_id: r for r in completion_of(orgs, year, load_targets(year), timezone.localdate())}
 
 
 def _hours_in(period: Period) -> Subquery:
@@ -358,15 +352,27 @@ def hours_total(members: QuerySet[Member], period: Period) -> dict[int, Decimal]
 
 
 @register(
+    "learning.hours.standing", label="党员学时达标情况", unit="学时", subject=MEMBER, higher_is_better=None,
+    rules=tuple(TARGET_KEYS), periods=(YEAR,), future=True,
+    description="党员年度学时、目标（书记、委员56学时）、差额、集中培训次数和是否达标；尚未开始的年度即待完成的目标。"
+                "党员学时统计、未达标名单和个人学时档案据此显示。",
+)
+def hours_standing(members: QuerySet[Member], period: Period) -> dict[int, Standing]:
+    """{member id: Standing for the year} from `member_totals` (one statement) and `standing`."""
+    year = period.start.year
+    targets = load_targets(year)
+    annotated: Any = member_totals(Member.objects.filter(pk__in=members.values("pk")), year, targets,
+                                   timezone.localdate())
+    rows = annotated.values_list("pk", "study_hours", "is_leader", "centralized").order_by()
+    return {pk: standing(hours, is_leader=leader, centralized=central, targets=targets)
+            for pk, hours, leader, central in rows}
+
+
+@register(
     "learning.hours.short_by", label="学时缺口", unit="学时", subject=MEMBER, higher_is_better=False,
     rules=tuple(TARGET_KEYS), periods=(YEAR,),
     description="党员距年度学时目标还差的学时（达标为0；书记、委员目标为56学时）。",
 )
 def hours_short_by(members: QuerySet[Member], period: Period) -> dict[int, Decimal]:
-    """{member id: 学时 still missing for the year} from `member_totals` and `standing`."""
-    year = period.start.year
-    targets = load_targets(year)
-    annotated: Any = member_totals(members, year, targets, timezone.localdate())
-    rows = annotated.values_list("pk", "study_hours", "is_leader", "centralized").order_by()
-    return {pk: standing(hours, is_leader=leader, centralized=central, targets=targets).short_by
-            for pk, hours, leader, central in rows}
+    """{member id: 学时 still missing for the year}: the `short_by` of `learning.hours.standing`."""
+    return {pk: s.short_by for pk, s in hours_standing.fn(members, period).items()}

@@ -2,9 +2,10 @@
 
 From `learning.reminder_from_month` (October by default) to the end of the year, each branch with active
 members still short of the year's target (32 学时, or 56 with a 集中培训 for secretaries and committee members)
-gets one reminder saying how many are short (the linked shortfall list names them). The counts come from
-`measures.branch_summary` per root org — two GROUP BYs over the whole tree, never a query per branch. The key names the branch and the year,
-so a dismissed reminder stays dismissed for that year and the wording follows the count.
+gets one reminder saying how many are short (the linked shortfall list names them). The counts come from the
+registered measure `learning.hours.completion` over all orgs — two GROUP BYs over the whole tree, never a query
+per branch. The key names the branch and the year, so a dismissed reminder stays dismissed for that year and the
+wording follows the count.
 """
 
 from __future__ import annotations

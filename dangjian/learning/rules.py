@@ -83,6 +83,14 @@ class Standing:
     def met(self) -> bool:
         return self.short_by == 0 and self.needs_centralized == 0
 
+    def __str__(self) -> str:
+        return "达标" if self.met else f"未达标（差{self.short_by}学时）"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"hours": str(self.hours), "target": str(self.target), "is_leader": self.is_leader,
+                "centralized": self.centralized, "short_by": str(self.short_by),
+                "needs_centralized": self.needs_centralized, "met": self.met}
+
 
 def round_hours(value: Any) -> Decimal:
     """A total as shown and compared: one decimal, from whatever the database summed."""

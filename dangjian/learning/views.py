@@ -1,7 +1,8 @@
 """学习培训 pages: the session list (with export), a session, recording one (directly or from a meeting record),
 the members' yearly 学时 (with export), the branch shortfall list (with export) and one member's record.
 
-Views parse input, call dangjian.learning.actions / totals and render. Reading goes through
+Views parse input, call dangjian.learning.actions and render; every 学时 figure is read from the registered
+measures (`learning.hours.standing`, `learning.hours.completion`). Reading goes through
 `actions.sessions_for` / `get_session_for_user` (the user's scope, plus a plain 党员's own sessions) and
 `get_for_user` for orgs and members; recording needs the "change" scope on the org. Anything out of reach is a
 404, the same as a missing record. Exports are audited.
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import audit
+from dangjian.core import measures as registry
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import run_posted
@@ -33,6 +35,8 @@ from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.filters import SessionFilter
 from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
+from dangjian.learning.models import StudySession
+from dangjian.lib.periods import Period
 from dangjian.members.choices import MemberState
 from dangjian.members.filters import org_choices
 from dangjian.members.models import Member
@@ -239,8 +243,28 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     return form, org, year, short
 
 
+def standings_of(members: Any, year: int) -> dict[int, rules.Standing]:
+    """The registered measure `learning.hours.standing` for `year` over `members` (a page's rows, or a queryset)."""
+    if isinstance(members, list):
+        members = Member.objects.filter(pk__in=[m.pk for m in members])
+    return registry.get("learning.hours.standing")(members, Period.year(year))
+
+
+def branch_figures(request: HttpRequest, org: Organization, year: int) -> list[measures.BranchRow]:
+    """The registered measure `learning.hours.completion` over the branches of `org`'s subtree the user may view,
+    in tree order; none, with the measure's message, for a year that has not begun."""
+    orgs = Organization.objects.visible_to(request.user).filter(subtree_q(org.path))
+    try:
+        found = registry.get("learning.hours.completion")(orgs, Period.year(year))
+    except registry.PeriodNotSupported as error:
+        messages.info(request, str(error))
+        return []
+    return sorted(found.values(), key=lambda row: row.path)
+
+
 @login_required
 @require_GET
+@rule_registry.snapshot()
 def member_totals(request: HttpRequest) -> HttpResponse:
     """党员学时统计: every active member of a subtree with the year's 学时, target and shortfall (one query per
     page); `?short=on` keeps those still short, `?export=xlsx` downloads the whole list."""
@@ -254,17 +278,19 @@ def member_totals(request: HttpRequest) -> HttpResponse:
     queryset = queryset.order_by(*_TOTALS_ORDER)
     if request.GET.get("export") == "xlsx":
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "totals", "year": year, "short": short})
+        exported = queryset[:EXPORT_LIMIT]
+        figures = standings_of(exported, year)
         return xlsx_response(f"{org.name}{year}年党员学时统计.xlsx", "党员学时", _TOTAL_HEADER,
-                             (_total_row(m, targets) for m in queryset[:EXPORT_LIMIT]))
+                             (_total_row(m, figures[m.pk]) for m in exported))
     if short:
         # Only those short: the per-branch counts give the pager and say which branches hold the page.
-        page, members = _short_page(request, measures.branch_summary(org, year, targets, today), year, targets, today,
-                                    _TOTALS_ORDER)
+        page, members = _short_page(request, branch_figures(request, org, year), year, targets, today, _TOTALS_ORDER)
     else:
         # Sorted by place and name, so the correlated figures are computed for the page's rows only.
         page = paginate(request, queryset)
         members = list(page)
-    rows = [(m, measures.standing_of(m, targets)) for m in members]
+    figures = standings_of(members, year)
+    rows = [(m, figures[m.pk]) for m in members]
     return render(request, "learning/totals.html", {
         "form": form, "org": org, "year": year, "page": page, "rows": rows, "short": short, "targets": targets,
         "rules": _rule_notes(year), "export_query": request.GET.urlencode(),
@@ -289,14 +315,14 @@ def _short_page(
 _TOTAL_HEADER = ["党员", "所在党支部", "书记或班子成员", "年度学时", "目标学时", "差额学时", "集中培训次数", "是否达标"]
 
 
-def _total_row(m: Member, targets: rules.Targets) -> list[Any]:
-    s = measures.standing_of(m, targets)
+def _total_row(m: Member, s: rules.Standing) -> list[Any]:
     return [m.name, m.org.name, "是" if s.is_leader else "", s.hours, s.target, s.short_by, s.centralized,
             "达标" if s.met else ("未达标（缺集中培训）" if s.short_by == 0 else "未达标")]
 
 
 @login_required
 @require_GET
+@rule_registry.snapshot()
 def branch_shortfall(request: HttpRequest) -> HttpResponse:
     """学时未达标名单: per branch of a subtree, members counted, met and short (one GROUP BY), and the members
     still short with how much they miss (one query per page); `?export=xlsx` downloads both sheets' rows."""
@@ -304,7 +330,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
     form, org, year, _short = _root_and_year(request)
     today = timezone.localdate()
     targets = rules.load_targets(year)
-    branches = measures.branch_summary(org, year, targets, today)
+    branches = branch_figures(request, org, year)
     short_members = (
         measures.member_totals(measures.members_in(org), year, targets, today).filter(measures.short_q(targets))
         .select_related("org").order_by(*_SHORTFALL_ORDER)
@@ -313,15 +339,18 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
         from dangjian.core.exports import xlsx_workbook_response
 
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "shortfall", "year": year})
+        exported = short_members[:EXPORT_LIMIT]
+        figures = standings_of(exported, year)
         return xlsx_workbook_response(f"{org.name}{year}年学时未达标名单.xlsx", [
             ("按党支部", ["党支部", "党员数", "达标", "未达标", "人均学时"],
              [(b.name, b.members, b.met, b.short, b.average) for b in branches]),
-            ("未达标党员", _TOTAL_HEADER, (_total_row(m, targets) for m in short_members[:EXPORT_LIMIT])),
+            ("未达标党员", _TOTAL_HEADER, (_total_row(m, figures[m.pk]) for m in exported)),
         ])
     counted = sum(b.members for b in branches)
     short_total = sum(b.short for b in branches)
     page, members = _short_page(request, branches, year, targets, today, _SHORTFALL_ORDER)
-    rows = [(m, measures.standing_of(m, targets)) for m in members]
+    figures = standings_of(members, year)
+    rows = [(m, figures[m.pk]) for m in members]
     return render(request, "learning/shortfall.html", {
         "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
         "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),
@@ -334,9 +363,8 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
 
 def member_record(member: Member, year: int, user: Any) -> dict[str, Any]:
     """A member's sessions of `year` and their standing (read by the member page and the member section)."""
-    today = timezone.localdate()
     targets = rules.load_targets(year)
-    standing = measures.standings([member.pk], year, today, targets)[member.pk]
+    standing = standings_of([member], year)[member.pk]
     start, end = rules.year_bounds(year)
     rows = list(
         member.study_participations.filter(held_on__gte=start, held_on__lte=end)

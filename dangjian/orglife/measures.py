@@ -1,7 +1,8 @@
-"""Organizational life's measures: the meeting rate, overdue obligations and silent branches, per org.
+"""Organizational life's measures: the meeting rate, overdue obligations, the obligations to remind of and silent
+branches, per org; the status of each obligation; 谈心谈话 coverage.
 
-Each is the counting in `dangjian.orglife.compliance.counts` over the orgs the caller scoped, with the rules in
-force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
+Each is the counting in `dangjian.orglife.compliance.counts` (谈心谈话: `dangjian.orglife.talks`) over the orgs the
+caller scoped, with the rules in force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from django.utils import timezone
 
 from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
+from dangjian.orglife import compliance, talks
 from dangjian.orglife import rules as orglife_rules
-from dangjian.orglife.compliance.counts import Rollup, meeting_rates, overdue_of, rollup_of, silent_of
-from dangjian.orglife.compliance.statuses import KINDS, load_config
-from dangjian.orgs.models import Organization
+from dangjian.orgs.models import Organization, OrgKind
 
 _PERIOD_RULES = tuple(orglife_rules.PERIOD_RULES.values())
 
@@ -28,16 +28,16 @@ def meetings_rate(orgs: QuerySet[Organization], period: Period) -> dict[int, Rat
     """{branch or group id: Ratio(held, owed)} over the obligations whose rule period lies in `period` and ended."""
     today = timezone.localdate()
     return {pk: Ratio(done, owed) for pk, (done, owed) in
-            meeting_rates(orgs, period, today, load_config(today)).items()}
+            compliance.meeting_rates(orgs, period, today, compliance.load_config(today)).items()}
 
 
-def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> Rollup:
+def meetings_rollup(orgs: QuerySet[Organization], period: Period) -> compliance.Rollup:
     """The 落实率 page's figures over the set: per kind and period, done orgs / applicable orgs, and per tree level
     over the periods already ended — the per-org rates of `orglife.meetings.rate` added up in SQL."""
     if period.kind != YEAR:
         raise PeriodNotSupported(f"组织生活落实率的汇总按年度计算，不能按{period.label}")
     today = timezone.localdate()
-    return rollup_of(orgs, period.start.year, today, load_config(today), KINDS)
+    return compliance.rollup_of(orgs, period.start.year, today, compliance.load_config(today), compliance.KINDS)
 
 
 meetings_rate = with_summary(meetings_rate, meetings_rollup)
@@ -52,7 +52,7 @@ meetings_rate = with_summary(meetings_rate, meetings_rollup)
 def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, int]:
     """{branch id: obligations overdue} whose rule period ended inside `period`."""
     today = timezone.localdate()
-    return overdue_of(orgs, period, today, load_config(today))
+    return compliance.overdue_of(orgs, period, today, compliance.load_config(today))
 
 
 @register(
@@ -63,4 +63,45 @@ def meetings_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, 
 def silent(orgs: QuerySet[Organization], period: Period) -> dict[int, bool]:
     """{branch id: silent on the period's reference day}."""
     today = timezone.localdate()
-    return silent_of(orgs, period, today, load_config(today))
+    return compliance.silent_of(orgs, period, today, compliance.load_config(today))
+
+
+@register(
+    "orglife.meetings.pending", label="组织生活到期提醒", unit="项", higher_is_better=False,
+    rules=(*_PERIOD_RULES, "orglife.count_submitted_only", "orglife.due_soon_days", "orglife.life_meeting_window_month"),
+    periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="截至期间最后一天（当前期间为今天），党支部、党小组每项组织生活在当期即将到期而未开的，和上一期逾期未开的；"
+                "附各项的类型和周期（待办提醒据此生成）。",
+)
+def meetings_pending(orgs: QuerySet[Organization], period: Period) -> dict[int, compliance.Pending]:
+    """{branch or group id: Pending(obligations due soon in the current rule period, overdue in the previous one)}
+    on the period's reference day."""
+    today = timezone.localdate()
+    return compliance.pending_of(orgs, period, today, compliance.load_config(today))
+
+
+@register(
+    "orglife.meetings.status", label="组织生活落实状态", unit="项", higher_is_better=None,
+    rules=(*_PERIOD_RULES, "orglife.count_submitted_only", "orglife.due_soon_days", "orglife.life_meeting_window_month"),
+    periods=(YEAR,), future=True,
+    description="党支部、党小组年度内每项组织生活各周期的状态（已完成、逾期未开、即将到期、进行中、未开始、不适用）和记录数；"
+                "落实情况表据此显示。",
+)
+def meetings_status(orgs: QuerySet[Organization], period: Period) -> dict[int, compliance.Statuses]:
+    """{branch or group id: Statuses(has a committee, per kind the cells of the year)} judged today."""
+    today = timezone.localdate()
+    return compliance.statuses_of(orgs, period.start.year, today, compliance.load_config(today))
+
+
+@register(
+    "orglife.talks.coverage", label="谈心谈话落实率", unit="%",
+    rules=(orglife_rules.HEART_TALK_MIN, orglife_rules.HEART_TALK_REMIND_MONTH), periods=(YEAR,), future=True,
+    description="党支部年度谈心谈话已谈对数占应谈对数（支委之间、支委和党员之间）的比例，附支委人数、党员人数、谈话次数和状态。",
+)
+def talks_coverage(orgs: QuerySet[Organization], period: Period) -> dict[int, talks.BranchTalks]:
+    """{branch id: BranchTalks(pairs owed and covered, talks, status)} for the branches among `orgs`, judged today:
+    four queries whatever their number."""
+    today = timezone.localdate()
+    branches = list(orgs.filter(kind=OrgKind.BRANCH).order_by("path"))
+    rows = talks.coverage(branches, period.start.year, today, talks.load_config(today))
+    return {row.org.pk: row for row in rows}

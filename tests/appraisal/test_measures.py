@@ -211,3 +211,15 @@ def test_the_measures_api_gives_a_subtree_figure_with_its_parts(world):
     assert values[world.general.pk]["display"] == "1"
     ratings = api(world.admin).get(f"/api/v1/measures/appraisal.ratings/?period=2025&org={world.a1.pk}").json()
     assert {r["id"]: r["value"]["appraised"] for r in ratings["results"]} == {world.a1.pk: 3, world.a1_group.pk: 0}
+
+
+@time_machine.travel(LATE_2025, tick=False)
+def test_the_rating_query_count_stays_flat_from_one_member_to_many(world, django_assert_max_num_queries):
+    added = grow(world, 6)
+    confirmed(world, ratings=[Rating.EXCELLENT] + [Rating.QUALIFIED] * 6)
+    rating = measures.get("appraisal.rating")
+    with CaptureQueriesContext(connection) as ctx:
+        one = rating(Member.objects.filter(pk=added[0].pk), Period.year(2025))
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        many = rating(Member.objects.all(), Period.year(2025))
+    assert len(one) == 1 and len(many) == 7

@@ -174,3 +174,47 @@ def test_the_remittance_summary_costs_the_same_for_two_children_or_many(world, d
         many = remittance.summary(world.admin, world.root, dt.date(2025, 1, 1), dt.date(2025, 5, 10),
                                   calc.Config.defaults())
     assert len(many.rows) == 14 and many.total.due == two.total.due == D("90.00")
+
+
+@pytest.mark.parametrize(("today", "months", "level"), [
+    (dt.date(2025, 4, 30), 2, "none"),           # owed Feb–Mar: 2 months, not yet reminded
+    (dt.date(2025, 5, 1), 3, "warned"),          # owed Feb–Apr
+    (dt.date(2025, 7, 31), 5, "warned"),
+    (dt.date(2025, 8, 1), 6, "flagged"),         # owed Feb–Jul
+])
+def test_months_behind_per_member_at_three_and_six(world, today, months, level):
+    _setup(world)  # paid January only
+    members = Member.objects.filter(pk__in=[world.member.pk, world.a2_member.pk])
+    with beijing(today):
+        values = measures.get("dues.arrears.months")(members, Period.containing("month", today))
+    assert world.a2_member.pk not in values  # no base set: nothing owed
+    row = values[world.member.pk]
+    assert (row.months, row.level, row.last_paid) == (months, level, dt.date(2025, 1, 1))
+    assert measures.plain(row) == {"months": months, "level": level, "quarterly": False, "last_paid": "2025-01"}
+    assert measures.shown(row) == f"{months}个月"
+
+
+def test_months_behind_count_a_quarterly_payer_to_the_last_ended_quarter(world):
+    _setup(world, quarterly=True)  # paid January only
+    with beijing(dt.date(2025, 6, 30)):  # Q2 not ended: owed Feb–Mar only
+        assert measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 6))[world.member.pk].months == 2
+    with beijing(dt.date(2025, 7, 1)):  # Q2 ended: owed Feb–Jun
+        assert measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 7))[world.member.pk].months == 5
+
+
+def test_months_behind_refuse_a_month_other_than_this_one(world):
+    with beijing(dt.date(2025, 5, 10)), pytest.raises(PeriodNotSupported, match="只能按本月"):
+        measures.get("dues.arrears.months")(Member.objects.all(), Period.month(2025, 4))
+
+
+@pytest.mark.parametrize("key", ["dues.arrears.months", "dues.paid_to"])
+def test_member_query_counts_stay_flat_from_one_member_to_many(world, key, django_assert_max_num_queries):
+    _setup(world)
+    measure = measures.get(key)
+    with beijing(dt.date(2025, 5, 10)), CaptureQueriesContext(connection) as ctx:
+        measure(Member.objects.filter(pk=world.member.pk), Period.month(2025, 5))
+    for i in range(8):
+        _setup(world, member=world.make_member(world.b, name="新增" + "甲乙丙丁戊己庚辛"[i]))
+    with beijing(dt.date(2025, 5, 10)), django_assert_max_num_queries(len(ctx.captured_queries)):
+        values = measure(Member.objects.all(), Period.month(2025, 5))
+    assert len(values) >= 9

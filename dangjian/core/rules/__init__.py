@@ -7,6 +7,9 @@ Pure functions receive rule values as arguments, so they stay testable without a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,14 +131,36 @@ def value(key: str, on: dt.date | None = None) -> Any:
     return override.value if override is not None else rule.default
 
 
+_SNAPSHOT: ContextVar[dict[tuple[tuple[str, ...], dt.date], dict[str, Any]] | None] = ContextVar(
+    "rules_snapshot", default=None)
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Within the block (a page that only reads), `values` asked twice for the same keys and day answers from the
+    first answer: the page and the measures it reads each load the rules they rest on, with one query between them.
+    Usable as a decorator."""
+    token = _SNAPSHOT.set({})
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
+
+
 def values(keys: list[str], on: dt.date | None = None) -> dict[str, Any]:
-    """Several rules in one query."""
+    """Several rules in one query (none inside a `snapshot` that already read them)."""
     from django.utils import timezone
 
     from dangjian.core.models import RuleParameter
 
     day = on or timezone.localdate()
+    memo = _SNAPSHOT.get()
+    if memo is not None and (tuple(keys), day) in memo:
+        return dict(memo[(tuple(keys), day)])
     found: dict[str, Any] = {}
     for row in RuleParameter.objects.filter(key__in=keys, effective_from__lte=day).order_by("key", "-effective_from"):
         found.setdefault(row.key, row.value)
-    return {k: found.get(k, REGISTRY[k].default) for k in keys}
+    result = {k: found.get(k, REGISTRY[k].default) for k in keys}
+    if memo is not None:
+        memo[(tuple(keys), day)] = dict(result)
+    return result

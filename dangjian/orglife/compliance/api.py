@@ -19,9 +19,7 @@ from rest_framework.response import Response
 
 from dangjian.core.measures import PeriodNotSupported
 from dangjian.core.scoping import get_for_user, require, scope_for
-from dangjian.lib.periods import Period
 from dangjian.orglife import compliance, talks
-from dangjian.orglife.measures import meetings_rate
 from dangjian.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -164,12 +162,10 @@ class ComplianceViewSet(viewsets.ViewSet):
         config = compliance.load_config(today)
         kinds = [k for k in compliance.KINDS if "period" not in params or config.periods[k] == params["period"]]
         try:
-            meetings_rate.check(Period.year(params["year"]), today)
+            # The summary of the measure orglife.meetings.rate, narrowed to the kinds of one rule period.
+            r = compliance.rollup(request.user, root, params["year"], kinds or compliance.KINDS)
         except PeriodNotSupported as error:
             raise ValidationError({"year": [str(error)]}) from error
-        # The summary of the measure orglife.meetings.rate, narrowed to the kinds of one rule period.
-        r = compliance.rollup_of(compliance.subtree_orgs(request.user, root), params["year"], today, config,
-                                 kinds or compliance.KINDS)
         return Response({
             "org": root.pk, "year": params["year"],
             "by_kind": {
@@ -194,11 +190,10 @@ class ComplianceViewSet(viewsets.ViewSet):
     )
     @action(detail=False)
     def talks(self, request: Request) -> Response:
-        """Pair coverage per branch, from orglife.talks."""
+        """Pair coverage per branch: the registered measure orglife.talks.coverage for the page's branches."""
         root, params = self._params(request)
-        today = timezone.localdate()
         page = Paginator(talks.branches(request.user, root, params["year"]), PAGE_SIZE).get_page(params.get("page", 1))
-        rows = talks.coverage(list(page.object_list), params["year"], today, talks.load_config(today))
+        rows = talks.coverage_of(list(page.object_list), params["year"])
         return Response({
             "count": page.paginator.count, "page": page.number, "num_pages": page.paginator.num_pages,
             "year": params["year"],

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -40,10 +41,12 @@ from dangjian.orglife.compliance.statuses import (
     KINDS,
     OWNER_KIND,
     Config,
+    Status,
     applies,
     is_silent,
     period_containing,
     rule_applies,
+    status_for,
 )
 from dangjian.orglife.models import Meeting, MeetingKindTag, year_month
 from dangjian.orgs.models import Organization, OrgKind
@@ -111,8 +114,14 @@ def counts(
         qs = qs.filter(kind__in=kinds)
     if org_ids is not None:
         qs = qs.filter(org_id__in=org_ids)
+    return _pivot(qs, months)
+
+
+def _pivot(tags: QuerySet[MeetingKindTag], months: list[Period]) -> MonthlyCounts:
+    """One GROUP BY (kind, org) of `tags` with a count per month of `months`."""
+    keys = [year_month(m.start) for m in months]
     per_month = {f"m{i}": Count("pk", filter=Q(month=key)) for i, key in enumerate(keys)}
-    rows = qs.values_list("kind", "org_id").annotate(**per_month).order_by()
+    rows = tags.values_list("kind", "org_id").annotate(**per_month).order_by()
     # The counts arrive as integers on both databases: read the ORM's query through the cursor, skipping
     # Django's per-value converters (4 million calls for a whole tree's year).
     sql, params = rows.query.sql_with_params()
@@ -184,10 +193,23 @@ class LevelRate(_Rated):
 
 @dataclass
 class Rollup:
+    """落实率 over a set of orgs: per kind and period, and per tree level over the periods already ended (`by_level`,
+    added up from `levels_by_kind`, each kind's own per-level figures)."""
+
     year: int
     today: dt.date
     by_kind: dict[str, list[RateCell]]
     by_level: list[LevelRate]
+    levels_by_kind: dict[str, list[LevelRate]] = field(default_factory=dict)
+
+    def only(self, kinds: list[str]) -> Rollup:
+        """The same figures for some of the kinds: their periods, and the levels added up over them alone."""
+        by_level = []
+        for depth in sorted({lv.depth for k in kinds for lv in self.levels_by_kind.get(k, [])}):
+            levels = [lv for k in kinds for lv in self.levels_by_kind.get(k, []) if lv.depth == depth]
+            by_level.append(LevelRate(depth, sum(lv.applicable for lv in levels), sum(lv.done for lv in levels)))
+        return Rollup(self.year, self.today, {k: v for k, v in self.by_kind.items() if k in kinds},
+                      [lv for lv in by_level if lv.applicable], {k: self.levels_by_kind.get(k, []) for k in kinds})
 
 
 def _all_periods(config: Config, year: int, kinds: list[str]) -> list[Period]:
@@ -282,11 +304,12 @@ def rollup_of(orgs: QuerySet[Organization], year: int, today: dt.date, config: C
         ]
         for kind in kinds
     }
-    by_level = []
-    for d in depths:
-        keys = [(k, d, p) for k in kinds for p in config.periods_of(k, year) if p.end < today]
-        by_level.append(LevelRate(d, sum(applicable[key] for key in keys), sum(done[key] for key in keys)))
-    return Rollup(year=year, today=today, by_kind=by_kind, by_level=[lv for lv in by_level if lv.applicable])
+    levels_by_kind = {
+        kind: [LevelRate(d, sum(applicable[(kind, d, p)] for p in ended), sum(done[(kind, d, p)] for p in ended))
+               for d in depths]
+        for kind in kinds for ended in [[p for p in config.periods_of(kind, year) if p.end < today]]
+    }
+    return Rollup(year=year, today=today, by_kind=by_kind, by_level=[], levels_by_kind=levels_by_kind).only(kinds)
 
 
 # --- per org: meeting rate, overdue obligations, silence -----------------------------------------------------------
@@ -407,3 +430,137 @@ def silent_of(branches: QuerySet[Organization], period: Period, today: dt.date, 
     )
     return {pk: is_silent(day, last, founded, config.silent_days) for pk, founded, last in rows}
 
+
+
+# --- per org: the obligations to remind of -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One meeting obligation of an org on a day: its kind, its rule period, and its status then — due soon in the
+    rule period that contains the day, overdue in the one just before."""
+
+    kind: str
+    period: Period
+    status: Status
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An org's obligations due soon or overdue on a day, in the order of `KINDS` (current period first)."""
+
+    items: tuple[Obligation, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Obligation]:
+        return iter(self.items)
+
+    def __str__(self) -> str:
+        return str(len(self.items))
+
+    def as_json(self) -> list[dict[str, str]]:
+        return [{"kind": o.kind, "period": o.period.key, "status": o.status.value} for o in self.items]
+
+
+def pending_of(orgs: QuerySet[Organization], period: Period, today: dt.date, config: Config) -> dict[int, Pending]:
+    """{branch or group id: Pending} on the period's reference day (today, or its last day once past): for every
+    obligation its rules bind the org to, DUE_SOON in the rule period containing that day and OVERDUE in the rule
+    period just before it (`status_for`). Two queries whatever the number of orgs: the orgs (with whether they
+    have a committee that day), and one GROUP BY over the kind tags bucketed by (kind, current/previous period)."""
+    day = reference_day(period, today)
+    cells: list[tuple[str, bool, Period]] = []  # (meeting kind, current?, rule period)
+    for kind in KINDS:
+        current = period_containing(config.periods[kind], day)
+        previous = period_containing(config.periods[kind], current.start - dt.timedelta(days=1))
+        cells += [(kind, True, current), (kind, False, previous)]
+    owners = orgs.filter(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+    rows = list(owners.annotate(has_committee=has_committee_q(day))
+                .values_list("pk", "kind", "founded_on", "dissolved_on", "has_committee").order_by())
+    done: dict[tuple[int, int], int] = {}
+    if rows:
+        tags = _tags(config).filter(
+            Q(*[Q(kind=k, held_on__gte=p.start, held_on__lte=p.end) for k, _, p in cells], _connector=Q.OR),
+            _among(owners),
+        )
+        if day < today:
+            tags = tags.filter(held_on__lte=day)
+        bucket = Case(*[When(kind=k, held_on__gte=p.start, held_on__lte=p.end, then=Value(i))
+                        for i, (k, _, p) in enumerate(cells)], default=Value(None), output_field=IntegerField())
+        done = {(org_id, cell): n for org_id, cell, n in
+                tags.annotate(cell=bucket).values("org_id", "cell").annotate(n=Count("id"))
+                .values_list("org_id", "cell", "n").order_by()}
+    result = {}
+    for pk, org_kind, founded_on, dissolved_on, has_committee in rows:
+        found = []
+        for i, (kind, is_current, p) in enumerate(cells):
+            if not rule_applies(kind, org_kind, has_committee):
+                continue
+            status = status_for(p, day, done.get((pk, i), 0), 1, founded_on, dissolved_on, config.due_soon_days,
+                                config.due_soon_from(kind, p))
+            if status == (Status.DUE_SOON if is_current else Status.OVERDUE):
+                found.append(Obligation(kind, p, status))
+        result[pk] = Pending(tuple(found))
+    return result
+
+
+# --- per org: the status of every obligation of a year -----------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One obligation of an org in one rule period: its status and the records counted (`url`: the page's link)."""
+
+    period: Period
+    status: Status
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """An org's obligations over a year: per meeting kind (all of `KINDS`, 不适用 where its rules do not bind the
+    org) the cells of the kind's rule periods, and whether the org has a committee on the year's reference day."""
+
+    has_committee: bool
+    cells: dict[str, list[Cell]]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for cells in self.cells.values() for c in cells if c.status == status)
+
+    def __str__(self) -> str:
+        return f"已完成{self.count(Status.DONE)}项，逾期{self.count(Status.OVERDUE)}项"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"has_committee": self.has_committee, "kinds": {
+            kind: [{"period": c.period.key, "status": c.status.value, "count": c.count} for c in cells]
+            for kind, cells in self.cells.items()}}
+
+
+def statuses_of(orgs: QuerySet[Organization], year: int, today: dt.date, config: Config) -> dict[int, Statuses]:
+    """{branch or group id: Statuses} for `year` on `today`: for every kind and rule period of the year, the records
+    counted and the status (`status_for`; the committee judged on the year's reference day). Two queries whatever
+    the number of orgs: the orgs with whether they have a committee, and the records per kind, org and month."""
+    ref = reference_day(year, today)
+    owners = orgs.filter(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+    rows = list(owners.annotate(has_committee=has_committee_q(ref))
+                .values_list("pk", "kind", "founded_on", "dissolved_on", "has_committee").order_by())
+    months = periods_between(MONTH, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    monthly = MonthlyCounts(months, {})
+    if rows:
+        monthly = _pivot(_tags(config).filter(_among(owners), month__gte=year * 100 + 1, month__lte=year * 100 + 12),
+                         months)
+    periods = {kind: config.periods_of(kind, year) for kind in KINDS}
+    result = {}
+    for pk, org_kind, founded_on, dissolved_on, has_committee in rows:
+        cells = {}
+        for kind in KINDS:
+            applicable = rule_applies(kind, org_kind, has_committee)
+            cells[kind] = [
+                Cell(p, status_for(p, today, n, 1, founded_on, dissolved_on, config.due_soon_days,
+                                   config.due_soon_from(kind, p), applicable), n)
+                for p in periods[kind] for n in [monthly.in_period(kind, pk, p)]
+            ]
+        result[pk] = Statuses(bool(has_committee), cells)
+    return result

@@ -6,7 +6,7 @@ the figures themselves are computed there, once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -15,30 +15,23 @@ from django.utils import timezone
 
 from dangjian.core import measures
 from dangjian.core.scoping import require, subtree_q
-from dangjian.lib.periods import MONTH, Period, periods_between, reference_day
+from dangjian.lib.periods import MONTH, Period
 from dangjian.orglife.choices import MeetingStatus
 from dangjian.orglife.compliance.counts import (
-    MonthlyCounts,
+    Cell,
     Rollup,
     _existed_in_year_q,
     _existed_on_q,
-    _holdings_in_office,
-    counts,
     last_held_subquery,
-    rollup_of,
 )
 from dangjian.orglife.compliance.statuses import (
     COLOUR_CSS,
     COLOUR_LABELS,
-    KINDS,
     OWNER_KIND,
     Config,
-    Status,
     colour_for,
     health_window,
     load_config,
-    rule_applies,
-    status_for,
 )
 from dangjian.orglife.models import Meeting
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -68,14 +61,6 @@ def drill_down_url(base: str, org_id: int, kind: str, period: Period) -> str:
 
 
 @dataclass
-class Cell:
-    period: Period
-    status: Status
-    count: int
-    url: str = ""
-
-
-@dataclass
 class MatrixRow:
     org: Organization
     has_committee: bool
@@ -102,44 +87,34 @@ def matrix(
     user: Any, root: Organization, year: int, kinds: list[str], page_number: Any = 1, per_page: int = 50,
     today: dt.date | None = None, config: Config | None = None,
 ) -> Matrix:
-    """A page of orgs × the periods of `year`, a status and a count per cell per kind. Queries: the rules, the
-    page count, the page, its committee holders and its records — the same number for 50 orgs or 100,000."""
+    """A page of orgs × the periods of `year`, a status and a count per cell per kind, read from the registered
+    measure `orglife.meetings.status` for the page's orgs (it judges on today's date with the rules in force; `today`
+    and `config` date the page and give its columns). Queries: the rules, the page count, the page, and the
+    measure's rules, orgs and records — the same number for 50 orgs or 100,000."""
     today = today or timezone.localdate()
     config = config or load_config(today)
     page = Paginator(matrix_orgs(user, root, year, kinds), per_page).get_page(page_number)
     orgs = list(page.object_list)
-    ids = [o.pk for o in orgs]
-    ref = reference_day(year, today)
-    committee_ids = set(_holdings_in_office(ref).filter(org_id__in=ids).values_list("org_id", flat=True))
-    monthly = (
-        counts(root.path, dt.date(year, 1, 1), dt.date(year, 12, 31), kinds=kinds, org_ids=ids,
-               submitted_only=config.submitted_only)
-        if ids else MonthlyCounts(periods_between(MONTH, dt.date(year, 1, 1), dt.date(year, 12, 31)), {})
-    )
+    found = (measures.get("orglife.meetings.status")(Organization.objects.filter(pk__in=[o.pk for o in orgs]),
+                                                     Period.year(year)) if orgs else {})
     periods = {k: config.periods_of(k, year) for k in kinds}
     base = list_url()
     rows = []
     for org in orgs:
-        row = MatrixRow(org=org, has_committee=org.pk in committee_ids)
+        statuses = found[org.pk]
+        row = MatrixRow(org=org, has_committee=statuses.has_committee)
         for kind in kinds:
-            applicable = rule_applies(kind, org.kind, row.has_committee)
-            cells = []
-            for p in periods[kind]:
-                n = monthly.in_period(kind, org.pk, p)
-                status = status_for(p, today, n, 1, org.founded_on, org.dissolved_on, config.due_soon_days,
-                                    config.due_soon_from(kind, p), applicable)
-                cells.append(Cell(p, status, n, drill_down_url(base, org.pk, kind, p) if n else ""))
-            row.cells[kind] = cells
+            row.cells[kind] = [replace(c, url=drill_down_url(base, org.pk, kind, c.period) if c.count else "")
+                               for c in statuses.cells[kind]]
         rows.append(row)
     return Matrix(year=year, kinds=kinds, periods=periods, page=page, rows=rows, today=today)
 
 
-def rollup(user: Any, root: Organization, year: int, today: dt.date | None = None,
-           config: Config | None = None, kinds: list[str] | None = None) -> Rollup:
-    """落实率 over the user's view of the root's subtree: the summary of the measure `orglife.meetings.rate`."""
-    orgs = subtree_orgs(user, root)
-    today = today or timezone.localdate()
-    return rollup_of(orgs, year, today, config or load_config(today), kinds or KINDS)
+def rollup(user: Any, root: Organization, year: int, kinds: list[str] | None = None) -> Rollup:
+    """落实率 over the user's view of the root's subtree: the summary of the measure `orglife.meetings.rate`
+    (judged today with the rules in force), narrowed to `kinds` when given."""
+    summary = measures.get("orglife.meetings.rate").total(subtree_orgs(user, root), Period.year(year))
+    return summary.only(kinds) if kinds else summary
 
 
 @dataclass

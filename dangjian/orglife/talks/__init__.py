@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from dangjian.core import rules
+from dangjian.core import measures, rules
 from dangjian.core.scoping import subtree_q
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.leadership.rules import in_office_q
-from dangjian.lib.periods import reference_day
+from dangjian.lib.periods import Period, reference_day
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.models import Member
 from dangjian.orglife import rules as orglife_rules
@@ -72,6 +72,13 @@ class BranchTalks:
     @property
     def rate(self) -> int | None:
         return None if self.owed == 0 else round(100 * self.covered / self.owed)
+
+    def __str__(self) -> str:
+        return "—" if self.rate is None else f"{self.rate}%"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"committee": self.committee, "roll": self.roll, "owed": self.owed, "covered": self.covered,
+                "talks": self.talks, "rate": self.rate, "status": self.status.value}
 
 
 @dataclass
@@ -140,6 +147,13 @@ def coverage(orgs: list[Organization], year: int, today: dt.date, config: Config
             status=status_of(len(owed), len(covered), year, today, config.remind_month),
         ))
     return result
+
+
+def coverage_of(orgs: list[Organization], year: int) -> list[BranchTalks]:
+    """The registered measure `orglife.talks.coverage` for a page of branches, in their order."""
+    found = measures.get("orglife.talks.coverage")(Organization.objects.filter(pk__in=[o.pk for o in orgs]),
+                                                   Period.year(year))
+    return [found[o.pk] for o in orgs]
 
 
 def missing(org: Organization, year: int, today: dt.date, config: Config) -> list[tuple[Member, Member]]:

@@ -50,7 +50,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, today)
     page = Paginator(talks.branches(request.user, root, year), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = talks.coverage(list(page.object_list), year, today, talks.load_config(today))
+    rows = talks.coverage_of(list(page.object_list), year)
     context = _common(request, root, today, year)
     context.update(page=page, rows=rows)
     return render(request, "orglife/talk_coverage.html", context)
@@ -82,7 +82,7 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
         HeartTalk.objects.visible_to(request.user).filter(org=org, held_on__gte=dt.date(year, 1, 1), held_on__lte=dt.date(year, 12, 31))
         .select_related("initiator", "counterpart").order_by("-held_on", "-id")
     )
-    figures = talks.coverage([org], year, today, config)[0]
+    figures = talks.coverage_of([org], year)[0]
     return render(request, "orglife/talk_branch.html", {
         "org": org, "year": year, "years": list(range(today.year - 4, today.year + 1)), "form": form,
         "page": Paginator(records, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
