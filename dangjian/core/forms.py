@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+
+T = TypeVar("T")
 
 
 def apply_action_errors(form: BaseForm, exc: ValidationError, rename: Mapping[str, str] | None = None) -> None:
@@ -24,3 +29,23 @@ def apply_action_errors(form: BaseForm, exc: ValidationError, rename: Mapping[st
         target = rename.get(field, field)
         for message in messages:
             form.add_error(target if target in form.fields else None, message)
+
+
+def submit_action(
+    request: HttpRequest, form: BaseForm, write: Callable[[dict[str, Any]], T], *,
+    message: str | Callable[[T], str], then: Callable[[T], HttpResponse], rename: Mapping[str, str] | None = None,
+) -> HttpResponse | None:
+    """The write half of a form page, written once: on a valid POST run `write(cleaned_data)` (one audited action).
+
+    A refusal goes onto the form (`apply_action_errors`, with `rename`) and None comes back, as for a GET or an invalid form, so
+    the view renders the page again; on success the message is flashed and `then(result)` (a redirect) returned.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except ValidationError as exc:
+        apply_action_errors(form, exc, rename)
+        return None
+    flash.success(request, message(result) if callable(message) else message)
+    return then(result)

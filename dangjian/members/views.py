@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
@@ -315,18 +315,14 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferForm(
         request.POST or None, user=request.user, member=member, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_member(
-                member, actor=request.user, to_org=form.cleaned_data["to_org"], date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"], doc_no=form.cleaned_data["doc_no"],
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/transfer.html", {"form": form, "member": member})
+    done = submit_action(
+        request, form,
+        lambda data: actions.transfer_member(member, actor=request.user, to_org=data["to_org"], date=data["date"],
+                                             reason=data["reason"], doc_no=data["doc_no"]),
+        message=lambda _: f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}",
+        then=lambda _: redirect("members:detail", pk=member.pk),
+    )
+    return done or render(request, "members/transfer.html", {"form": form, "member": member})
 
 
 @login_required
@@ -335,19 +331,15 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     """党籍变动: 转正, 停止党籍, 恢复党籍, 出党, 去世 — the record itself stays (转出 goes through 组织关系转接)."""
     member = _member_for(request, pk, "change")
     form = StatusForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = actions.record_status_event(
-                member, actor=request.user, kind=data["kind"], date=data["date"], reason=data["reason"],
-                doc_no=data["doc_no"], leave_reason=data["leave_reason"],
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已记录 {member.name} 的{event.get_kind_display()}")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/status.html", {"form": form, "member": member})
+    done = submit_action(
+        request, form,
+        lambda data: actions.record_status_event(member, actor=request.user, kind=data["kind"], date=data["date"],
+                                                 reason=data["reason"], doc_no=data["doc_no"],
+                                                 leave_reason=data["leave_reason"]),
+        message=lambda event: f"已记录 {member.name} 的{event.get_kind_display()}",
+        then=lambda _: redirect("members:detail", pk=member.pk),
+    )
+    return done or render(request, "members/status.html", {"form": form, "member": member})
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
@@ -190,21 +190,18 @@ def create(request: HttpRequest) -> HttpResponse:
         raise Http404("未找到该页面")
     if request.method == "POST":
         form = ApplicantForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                applicant = actions.create_applicant(
-                    actor=request.user, data=form.action_data(), uploads=form.cleaned_data.get("scans") or []
-                )
-            except ValidationError as exc:
-                apply_action_errors(form, exc, _FIELD_ON_FORM)
-            else:
-                messages.success(request, f"已登记入党申请人 {applicant.name}")
-                return redirect("recruitment:detail", pk=applicant.pk)
     else:
         form = ApplicantForm(user=request.user, initial={
             "org": request.GET.get("org") or None, "ethnicity": "汉族", "applied_on": timezone.localdate(),
         })
-    return render(request, "recruitment/form.html", {"form": form, "applicant": None, "title": "登记入党申请人"})
+    done = submit_action(
+        request, form,
+        lambda data: actions.create_applicant(actor=request.user, data=form.action_data(),
+                                              uploads=data.get("scans") or []),
+        message=lambda applicant: f"已登记入党申请人 {applicant.name}",
+        then=lambda applicant: redirect("recruitment:detail", pk=applicant.pk), rename=_FIELD_ON_FORM,
+    )
+    return done or render(request, "recruitment/form.html", {"form": form, "applicant": None, "title": "登记入党申请人"})
 
 
 @login_required
@@ -213,17 +210,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _get(request, pk, "change")
     if request.method == "POST":
         form = ApplicantForm(request.POST, user=request.user, applicant=applicant)
-        if form.is_valid():
-            try:
-                actions.update_applicant(applicant, actor=request.user, data=form.action_data())
-            except ValidationError as exc:
-                apply_action_errors(form, exc, _FIELD_ON_FORM)
-            else:
-                messages.success(request, "申请人信息已保存")
-                return redirect("recruitment:detail", pk=applicant.pk)
     else:
         form = ApplicantForm(initial=ApplicantForm.initial_for(applicant), user=request.user, applicant=applicant)
-    return render(request, "recruitment/form.html", {
+    done = submit_action(
+        request, form, lambda _: actions.update_applicant(applicant, actor=request.user, data=form.action_data()),
+        message="申请人信息已保存", then=lambda _: redirect("recruitment:detail", pk=applicant.pk), rename=_FIELD_ON_FORM,
+    )
+    return done or render(request, "recruitment/form.html", {
         "form": form, "applicant": applicant, "title": f"修改申请人信息 {applicant.name}",
     })
 

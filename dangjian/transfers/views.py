@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.models import Member
@@ -171,14 +171,10 @@ def _submit(request: HttpRequest, obj: Any, form_class: type[Form], run: Callabl
             done: str, detail: str, error_page: Callable[[Form], HttpResponse]) -> HttpResponse:
     """One action posted from a detail page: run it, then back to the page — or the page again with the errors."""
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, done.format(name=obj.member.name))
-            return redirect(detail, pk=obj.pk)
+    response = submit_action(request, form, lambda data: run(obj, data), message=done.format(name=obj.member.name),
+                             then=lambda _: redirect(detail, pk=obj.pk))
+    if response:
+        return response
     messages.error(request, "未能办理，请查看下方的提示")
     return error_page(form)
 
@@ -269,18 +265,15 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
     """转出系统外: the 介绍信; the member stays on the roll until its 回执 is recorded."""
     member = _member_for(request, member_pk)
     form = ExternalOutForm(request.POST or None, initial={"issued_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            t = actions.issue_external_transfer(member, actor=request.user, outside_org=data["outside_org"],
-                                                letter_no=data["letter_no"], issued_on=data["issued_on"],
-                                                reason=data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}转往{t.outside_org}的介绍信，回执退回后请登记回执")
-            return redirect("transfers:detail", pk=t.pk)
-    return render(request, "transfers/out.html", {"form": form, "member": member,
+    done = submit_action(
+        request, form,
+        lambda data: actions.issue_external_transfer(member, actor=request.user, outside_org=data["outside_org"],
+                                                     letter_no=data["letter_no"], issued_on=data["issued_on"],
+                                                     reason=data["reason"]),
+        message=lambda t: f"已登记{member.name}转往{t.outside_org}的介绍信，回执退回后请登记回执",
+        then=lambda t: redirect("transfers:detail", pk=t.pk),
+    )
+    return done or render(request, "transfers/out.html", {"form": form, "member": member,
                                                   "receipt_days": _cut().receipt_days})
 
 
@@ -292,21 +285,18 @@ def receive(request: HttpRequest) -> HttpResponse:
         raise Http404("未找到该页面")
     if request.method == "POST":
         form = ReceiveForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                t = actions.receive_external_transfer(
-                    actor=request.user, data=form.action_data(), outside_org=data["outside_org"],
-                    letter_no=data["letter_no"], issued_on=data["issued_on"], arrived_on=data["arrived_on"],
-                )
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, f"已接收{t.member.name}的组织关系（自{t.outside_org}转入）")
-                return redirect("transfers:detail", pk=t.pk)
     else:
         form = ReceiveForm(initial={"ethnicity": "汉族", "arrived_on": timezone.localdate()}, user=request.user)
-    return render(request, "transfers/receive.html", {"form": form})
+    done = submit_action(
+        request, form,
+        lambda data: actions.receive_external_transfer(
+            actor=request.user, data=form.action_data(), outside_org=data["outside_org"],
+            letter_no=data["letter_no"], issued_on=data["issued_on"], arrived_on=data["arrived_on"],
+        ),
+        message=lambda t: f"已接收{t.member.name}的组织关系（自{t.outside_org}转入）",
+        then=lambda t: redirect("transfers:detail", pk=t.pk),
+    )
+    return done or render(request, "transfers/receive.html", {"form": form})
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------------------
@@ -367,15 +357,11 @@ def _floating_page(request: HttpRequest, record: FloatingMember, end_form: Form 
 def floating_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for(request, member_pk)
     form = FloatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = actions.record_floating(member, actor=request.user, data=form.action_data(editing=False))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}外出")
-            return redirect("transfers:floating_detail", pk=record.pk)
-    return render(request, "transfers/floating_form.html", {"form": form, "member": member, "record": None})
+    done = submit_action(
+        request, form, lambda _: actions.record_floating(member, actor=request.user, data=form.action_data(editing=False)),
+        message=f"已登记{member.name}外出", then=lambda record: redirect("transfers:floating_detail", pk=record.pk),
+    )
+    return done or render(request, "transfers/floating_form.html", {"form": form, "member": member, "record": None})
 
 
 @login_required
@@ -384,14 +370,12 @@ def floating_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _floating_for(request, pk, "change")
     if request.method == "POST":
         form = FloatingForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.update_floating(record, actor=request.user, data=form.action_data(editing=True))
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, "外出登记已保存")
-                return redirect("transfers:floating_detail", pk=record.pk)
+        done = submit_action(
+            request, form, lambda _: actions.update_floating(record, actor=request.user, data=form.action_data(editing=True)),
+            message="外出登记已保存", then=lambda _: redirect("transfers:floating_detail", pk=record.pk),
+        )
+        if done:
+            return done
     else:
         form = FloatingForm(initial={f: getattr(record, f) for f in actions.FLOATING_FIELDS})
         form.fields["phone"].widget.attrs["placeholder"] = record.phone_masked or "未登记"
@@ -492,15 +476,11 @@ def lost_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def lost_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for(request, member_pk)
     form = LostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = actions.record_lost_contact(member, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}失联")
-            return redirect("transfers:lost_detail", pk=case.pk)
-    return render(request, "transfers/lost_form.html", {"form": form, "member": member})
+    done = submit_action(
+        request, form, lambda data: actions.record_lost_contact(member, actor=request.user, **data),
+        message=f"已登记{member.name}失联", then=lambda case: redirect("transfers:lost_detail", pk=case.pk),
+    )
+    return done or render(request, "transfers/lost_form.html", {"form": form, "member": member})
 
 
 @login_required
@@ -510,17 +490,13 @@ def lost_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, "change")
     if request.method == "POST":
         form = LostForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.update_lost_contact(case, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, "失联登记已保存")
-                return redirect("transfers:lost_detail", pk=case.pk)
     else:
         form = LostForm(initial={"last_contact_on": case.last_contact_on, "search_notes": case.search_notes})
-    return render(request, "transfers/lost_form.html", {"form": form, "member": case.member, "case": case})
+    done = submit_action(
+        request, form, lambda data: actions.update_lost_contact(case, actor=request.user, **data),
+        message="失联登记已保存", then=lambda _: redirect("transfers:lost_detail", pk=case.pk),
+    )
+    return done or render(request, "transfers/lost_form.html", {"form": form, "member": case.member, "case": case})
 
 
 def _case_action(request: HttpRequest, pk: int, form_class: type[Form], key: str,
@@ -580,17 +556,13 @@ def remove(request: HttpRequest, member_pk: int) -> HttpResponse:
     cut = _cut()
     suspension = actions.current_suspension(member)
     form = DecisionForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.remove_lapsed_member(member, actor=request.user, date=data["date"], doc_no=data["doc_no"],
-                                         reason=data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已记录{member.name}按照自行脱党予以除名的决定")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "transfers/remove.html", {
+    done = submit_action(
+        request, form,
+        lambda data: actions.remove_lapsed_member(member, actor=request.user, date=data["date"],
+                                                  doc_no=data["doc_no"], reason=data["reason"]),
+        message=f"已记录{member.name}按照自行脱党予以除名的决定", then=lambda _: redirect("members:detail", pk=member.pk),
+    )
+    return done or render(request, "transfers/remove.html", {
         "form": form, "member": member, "suspension": suspension, "years": cut.suspension_years,
         "due": rules.removal_due(suspension.date, cut.suspension_years) if suspension else None,
         "rule": rule_registry.REGISTRY[rules.SUSPENSION_YEARS],
