@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
 from dangjian.orgs import actions
@@ -230,17 +229,11 @@ def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     if not kinds:
         raise Http404("未找到该记录")
     form = CreateOrgForm(request.POST or None, kinds=kinds)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        name, kind, doc_no = fields.pop("name"), fields.pop("kind"), fields.pop("doc_no")
-        try:
-            org = actions.create_org(actor=request.user, parent=parent, name=name, kind=kind, doc_no=doc_no, **fields)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已新建“{org.name}”")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, parent, form, title=f"在“{parent.name}”下新建党组织", submit="新建")
+    done = submit_action(
+        request, form, lambda data: actions.create_org(actor=request.user, parent=parent, **data),
+        message=lambda org: f"已新建“{org.name}”", then=lambda org: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(request, parent, form, title=f"在“{parent.name}”下新建党组织", submit="新建")
 
 
 @login_required
@@ -250,15 +243,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(_orgs(), request.user, "change", pk=pk)
     initial = {f: getattr(org, f) for f in actions.EDITABLE_FIELDS}
     form = OrgInfoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "党组织信息已保存")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, org, form, title=f"编辑“{org.name}”的信息", submit="保存")
+    done = submit_action(
+        request, form, lambda data: actions.update_org(org, actor=request.user, **data),
+        message="党组织信息已保存", then=lambda _: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(request, org, form, title=f"编辑“{org.name}”的信息", submit="保存")
 
 
 @login_required
@@ -267,15 +256,11 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
     """更名, with the date and document of the decision; the old name stays in the history."""
     org = get_for_user(_orgs(), request.user, "structure", pk=pk)
     form = RenameForm(request.POST or None, initial={"name": org.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.rename_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已更名为“{form.cleaned_data['name']}”")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, org, form, title=f"“{org.name}”更名", submit="更名")
+    done = submit_action(
+        request, form, lambda data: actions.rename_org(org, actor=request.user, **data),
+        message=lambda _: f"已更名为“{form.cleaned_data['name']}”", then=lambda _: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(request, org, form, title=f"“{org.name}”更名", submit="更名")
 
 
 @login_required
@@ -289,15 +274,11 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(kind__in=parent_kinds).exclude(subtree_q(org.path)).exclude(pk=org.parent_id)
     )
     form = MoveForm(request.POST or None, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(
+    done = submit_action(
+        request, form, lambda data: actions.move_org(org, actor=request.user, **data),
+        message=lambda _: f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下", then=lambda _: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(
         request, org, form, title=f"调整“{org.name}”的隶属关系", submit="调整",
         hint="本组织的下级组织和党员随之调整。",
     )
@@ -313,15 +294,12 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(kind=org.kind).exclude(subtree_q(org.path))
     )
     form = MergeForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = actions.merge_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"“{org.name}”已并入“{target.name}”")
-            return redirect("orgs:detail", pk=target.pk)
-    return _render_form(
+    done = submit_action(
+        request, form, lambda data: actions.merge_org(org, actor=request.user, **data),
+        message=lambda target: f"“{org.name}”已并入“{target.name}”",
+        then=lambda target: redirect("orgs:detail", pk=target.pk),
+    )
+    return done or _render_form(
         request, org, form, title=f"将“{org.name}”并入其他党组织", submit="合并", danger=True,
         hint="合并后本组织的党员和下级组织转入所选组织，本组织撤销。此操作不能撤回。",
         confirm=f"确定将“{org.name}”并入所选党组织吗？此操作不能撤回。",
@@ -334,15 +312,11 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销: only an org without members or active child orgs; its record and history are kept."""
     org = get_for_user(_orgs(), request.user, "structure", pk=pk)
     form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.dissolve_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"“{org.name}”已撤销")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(
+    done = submit_action(
+        request, form, lambda data: actions.dissolve_org(org, actor=request.user, **data),
+        message=f"“{org.name}”已撤销", then=lambda _: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(
         request, org, form, title=f"撤销“{org.name}”", submit="撤销", danger=True,
         hint="须先转出全部在册党员、调整或撤销全部下级组织。撤销后记录和沿革保留。",
         confirm=f"确定撤销“{org.name}”吗？",
