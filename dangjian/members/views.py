@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
@@ -38,8 +39,6 @@ from dangjian.members.sections import sections
 from dangjian.members.validation import check_member_data
 
 # Fields the edit history never names (blind index, bookkeeping); cipher fields are not in the history at all.
-_HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
-_HISTORY_LIMIT = 50
 _MIN_REASON = 4
 
 
@@ -177,31 +176,6 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _history(member: Member) -> list[dict[str, Any]]:
-    """The simple-history edit history, newest first: when, who, and which fields changed (by label)."""
-    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[
-        : _HISTORY_LIMIT + 1
-    ])
-    labels = {f.name: str(f.verbose_name) for f in Member._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        if older is None:
-            changed = []
-        else:
-            delta = newer.diff_against(older, excluded_fields=list(_HISTORY_HIDDEN))
-            changed = [labels.get(c.field, c.field) for c in delta.changes]
-        out.append({
-            "date": newer.history_date,
-            "user": newer.history_user,
-            "type": newer.get_history_type_display(),
-            "created": newer.history_type == "+",
-            "changed": changed,
-            "reason": newer.history_change_reason or "",
-        })
-    return out
-
 
 def _lifecycle_sections(request: HttpRequest, member: Member) -> list[str]:
     """The other apps' parts of the member page, as registered in their member_section modules."""
@@ -222,7 +196,7 @@ def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> 
         "age": member.age(today),
         "party_years": member.party_years(today),
         "events": member.events.select_related("from_org", "to_org", "actor"),
-        "history": _history(member),
+        "history": edit_history(member, hidden=pii.HISTORY_HIDDEN),
         "readonly": readonly,
         "can_edit": may_change and member.on_roll,
         "can_status": may_change and member.on_roll,

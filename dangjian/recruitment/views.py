@@ -24,10 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.filters import org_choices
+from dangjian.members.pii import HISTORY_HIDDEN
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
@@ -36,8 +38,6 @@ from dangjian.recruitment.models import Applicant, StepDocument
 from dangjian.recruitment.steps import STEPS, Stage, allowed_next
 from dangjian.recruitment.training import training_hours
 
-_HISTORY_LIMIT = 50
-_HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
 # The action's upload field is the scans input on the pages.
 _FIELD_ON_FORM = {"file": "scans"}
 
@@ -121,23 +121,6 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _history(applicant: Applicant) -> list[dict[str, Any]]:
-    records = list(applicant.history.select_related("history_user").order_by("-history_date", "-history_id")[
-        : _HISTORY_LIMIT + 1
-    ])
-    labels = {f.name: str(f.verbose_name) for f in Applicant._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed = [] if older is None else [
-            labels.get(c.field, c.field)
-            for c in newer.diff_against(older, excluded_fields=list(_HISTORY_HIDDEN)).changes
-        ]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-                    "changed": changed, "reason": newer.history_change_reason or ""})
-    return out
-
 
 @login_required
 @require_GET
@@ -168,7 +151,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allowed": [(n, STEPS[n].label) for n in allowed] if may_change else [],
         "due_state": _due_state(applicant, today, today + dt.timedelta(days=limits.due_soon_days)),
         "trained": trained,
-        "history": _history(applicant),
+        "history": edit_history(applicant, hidden=HISTORY_HIDDEN),
         "can_change": may_change,
         "can_edit": may_change and applicant.status == "in_progress",
         "can_stop": may_change and applicant.status == "in_progress",

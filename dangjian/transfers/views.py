@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.members.models import Member
@@ -60,8 +60,6 @@ from dangjian.transfers.queries import (
     with_receipt_late,
 )
 
-_HISTORY_LIMIT = 50
-
 
 def _require_manager(request: HttpRequest) -> None:
     """These pages are for users who manage org subtrees; anyone else gets 404, as for a page that does not exist."""
@@ -72,21 +70,6 @@ def _require_manager(request: HttpRequest) -> None:
 def _cut() -> Cutoffs:
     return Cutoffs.on(timezone.localdate())
 
-
-def _history(obj: models.Model) -> list[dict[str, Any]]:
-    """The record's simple-history, newest first: when, who, and which fields changed (by label)."""
-    manager: Any = getattr(obj, "history")  # noqa: B009
-    records = list(manager.select_related("history_user").order_by("-history_date", "-history_id")[:_HISTORY_LIMIT + 1])
-    labels = {f.name: str(f.verbose_name) for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed = [] if older is None else [
-            labels.get(c.field, c.field) for c in newer.diff_against(older, excluded_fields=["phone_cipher"]).changes
-        ]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": older is None, "changed": changed})
-    return out
 
 
 def _export(request: HttpRequest, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -141,7 +124,7 @@ def _transfer_context(request: HttpRequest, t: Transfer, **forms: Form) -> dict[
     due = rules.receipt_due(t.issued_on, cut.receipt_days) if t.kind == TransferKind.OUT else None
     today = timezone.localdate()
     return {
-        "transfer": t, "member": t.member, "history": _history(t),
+        "transfer": t, "member": t.member, "history": edit_history(t, hidden=["phone_cipher"]),
         "member_visible": Member.objects.visible_to(request.user).filter(pk=t.member_id).exists(),
         "can_decide": pending and receiving and t.kind == TransferKind.INTERNAL,
         "can_cancel": pending and sending,
@@ -343,7 +326,7 @@ def _floating_page(request: HttpRequest, record: FloatingMember, end_form: Form 
     annotated: Any = floating_for(request.user, cut).get(pk=record.pk)
     can_change = scope_for(request.user).covers(record.member.org.path, "change") and record.is_open
     return render(request, "transfers/floating_detail.html", {
-        "record": annotated, "member": record.member, "history": _history(record), "months": cut.floating_months,
+        "record": annotated, "member": record.member, "history": edit_history(record, hidden=["phone_cipher"]), "months": cut.floating_months,
         "due": rules.floating_transfer_due(record.left_on, cut.floating_months),
         "can_change": can_change, "can_transfer": can_change and record.member.on_roll and not annotated.transfer_open,
         "can_reveal": bool(record.phone_masked) and scope_for(request.user).covers(record.member.org.path, "reveal"),
@@ -452,7 +435,7 @@ def _lost_context(request: HttpRequest, case: LostContact, **forms: Form) -> dic
     can_change = scope_for(request.user).covers(case.member.org.path, "change") and case.is_open
     today = timezone.localdate()
     return {
-        "case": annotated, "member": case.member, "history": _history(case), "months": cut.lost_months,
+        "case": annotated, "member": case.member, "history": edit_history(case, hidden=["phone_cipher"]), "months": cut.lost_months,
         "years": cut.suspension_years, "suspension_due": rules.suspension_due(case.last_contact_on, cut.lost_months),
         "removal_due": rules.removal_due(annotated.suspended_on, cut.suspension_years) if annotated.suspended_on else None,
         "can_change": can_change, "stages": LostStage,
