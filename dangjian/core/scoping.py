@@ -145,6 +145,13 @@ def require(user: Any, path: str, action: str = "change", obj: models.Model | No
         raise OutOfScope(user, obj, action)
 
 
+def require_change_somewhere(user: Any) -> None:
+    """404 (as for a page that does not exist) for a user who may change no org: the "new record" pages, whose
+    org is chosen on the form, are only for those who may change some 党支部."""
+    if not scope_for(user).change_roots:
+        raise Http404("未找到该页面")
+
+
 def get_for_user(queryset: ScopedQuerySet[M], user: User | Any, action: str = "view", **lookup: Any) -> M:
     """One object the user may reach, or 404 — the same answer for missing and forbidden (SEC-07).
 

@@ -28,7 +28,7 @@ from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import actions, pii
@@ -234,8 +234,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """新增党员 into a 党支部 the user may change; 404 for users who may change none."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_change_somewhere(request.user)
     if request.method == "POST":
         form = MemberForm(request.POST, user=request.user)
         if form.is_valid():

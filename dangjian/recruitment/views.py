@@ -27,7 +27,7 @@ from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.otp import otp_links
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
 from dangjian.members.filters import org_choices
 from dangjian.members.pii import HISTORY_HIDDEN
 from dangjian.recruitment import actions, rules
@@ -169,8 +169,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """递交入党申请书: register an applicant in a 党支部 the user may change."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_change_somewhere(request.user)
     if request.method == "POST":
         form = ApplicantForm(request.POST, request.FILES, user=request.user)
     else:

@@ -28,7 +28,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
 from dangjian.members.models import Member
 from dangjian.transfers import actions, rules
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
@@ -235,8 +235,7 @@ def request_transfer(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_GET
 def branch_search(request: HttpRequest) -> HttpResponse:
     """The receiving-branch choices for a search (htmx partial): active 党支部 of the whole system, names only."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_change_somewhere(request.user)
     return render(request, "transfers/_branches.html", {
         "branches": receiving_branches(request.GET.get("q", "")), "q": request.GET.get("q", ""), "chosen": "",
     })
@@ -264,8 +263,7 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
     """从系统外转入: the member is registered (as 新增党员) together with the 介绍信."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_change_somewhere(request.user)
     if request.method == "POST":
         form = ReceiveForm(request.POST, user=request.user)
     else:
