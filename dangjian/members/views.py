@@ -26,7 +26,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
-from dangjian.core.otp import otp_links
+from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
 from dangjian.lib import idcard
@@ -322,23 +322,14 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for(request, pk, "reveal")
     needs_otp = actions.reveal_needs_otp(request.user)
     form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "id_card")})
-    if request.method == "POST" and not needs_otp and form.is_valid():
-        try:
-            value = actions.reveal(
-                member, actor=request.user, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            return render(request, "members/reveal_result.html", {
-                "member": member, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
-            })
-    return render(request, "includes/reveal_page.html", {
-        "form": form, "member": member, "reveal_needs_otp": needs_otp, "person_name": member.name,
-        "list_url": reverse("members:list"), "list_label": "党员名册",
-        "detail_url": reverse("members:detail", args=[member.pk]),
-        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **otp_links(request),
-    })
+    return reveal_page(
+        request, form, needs_otp=needs_otp,
+        reveal=lambda field, reason: actions.reveal(member, actor=request.user, field=field, reason=reason),
+        labels=actions.REVEALABLE, result=("members/reveal_result.html", {"member": member}),
+        page={"member": member, "person_name": member.name, "list_url": reverse("members:list"),
+              "list_label": "党员名册", "detail_url": reverse("members:detail", args=[member.pk]),
+              "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP},
+    )
 
 
 urlpatterns = [

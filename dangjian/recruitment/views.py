@@ -25,7 +25,7 @@ from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
-from dangjian.core.otp import otp_links
+from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
 from dangjian.members.filters import org_choices
@@ -282,21 +282,14 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _get(request, pk, "reveal")
     needs_otp = actions.member_actions.reveal_needs_otp(request.user)
     form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "id_card")})
-    if request.method == "POST" and not needs_otp and form.is_valid():
-        try:
-            value = actions.reveal(applicant, actor=request.user, field=form.cleaned_data["field"],
-                                   reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            return render(request, "recruitment/reveal_result.html", {
-                "applicant": applicant, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
-            })
-    return render(request, "includes/reveal_page.html", {
-        "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, "person_name": applicant.name,
-        "list_url": reverse("recruitment:list"), "list_label": "发展党员",
-        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **otp_links(request),
-    })
+    return reveal_page(
+        request, form, needs_otp=needs_otp,
+        reveal=lambda field, reason: actions.reveal(applicant, actor=request.user, field=field, reason=reason),
+        labels=actions.REVEALABLE, result=("recruitment/reveal_result.html", {"applicant": applicant}),
+        page={"applicant": applicant, "person_name": applicant.name, "list_url": reverse("recruitment:list"),
+              "list_label": "发展党员", "detail_url": reverse("recruitment:detail", args=[applicant.pk])},
+        rename=_FIELD_ON_FORM,
+    )
 
 
 @login_required
