@@ -145,10 +145,10 @@ def require(user: Any, path: str, action: str = "change", obj: models.Model | No
         raise OutOfScope(user, obj, action)
 
 
-def require_change_somewhere(user: Any) -> None:
-    """404 (as for a page that does not exist) for a user who may change no org: the "new record" pages, whose
-    org is chosen on the form, are only for those who may change some 党支部."""
-    if not scope_for(user).change_roots:
+def require_some_subtree(user: Any, action: str = "view") -> None:
+    """404, as for a page that does not exist, for a user who manages no org subtree for `action`: the lists are
+    for those who view some subtree, the "new record" pages (the org chosen on the form) for those who change one."""
+    if not scope_for(user).roots(action):
         raise Http404("未找到该页面")
 
 

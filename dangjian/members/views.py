@@ -28,7 +28,7 @@ from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import actions, pii
@@ -234,7 +234,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """新增党员 into a 党支部 the user may change; 404 for users who may change none."""
-    require_change_somewhere(request.user)
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = MemberForm(request.POST, user=request.user)
         if form.is_valid():

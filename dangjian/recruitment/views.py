@@ -27,7 +27,7 @@ from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.filters import org_choices
 from dangjian.members.pii import HISTORY_HIDDEN
 from dangjian.recruitment import actions, rules
@@ -68,8 +68,7 @@ def _due_state(applicant: Applicant, today: Any, soon_until: Any) -> str:
 @require_GET
 def applicant_list(request: HttpRequest) -> HttpResponse:
     """发展党员: who is at which step, what is due and what is overdue, over the user's subtree."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user)
     applicant_filter = _filter(request)
     queryset = applicant_filter.qs if applicant_filter.form.is_valid() else applicant_filter.queryset.none()
     page = paginate(request, queryset.defer("id_card_cipher", "phone_cipher"))
@@ -95,8 +94,7 @@ _EXPORT_HEADER = [
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, personal data masked; audited with its row count and filters."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user)
     applicant_filter = _filter(request)
     if not applicant_filter.form.is_valid():
         messages.error(request, "筛选条件有误，请修改后再导出")
@@ -169,7 +167,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """递交入党申请书: register an applicant in a 党支部 the user may change."""
-    require_change_somewhere(request.user)
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = ApplicantForm(request.POST, request.FILES, user=request.user)
     else:

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -28,7 +28,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, require_change_somewhere, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.models import Member
 from dangjian.transfers import actions, rules
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
@@ -61,12 +61,6 @@ from dangjian.transfers.queries import (
 )
 
 
-def _require_manager(request: HttpRequest) -> None:
-    """These pages are for users who manage org subtrees; anyone else gets 404, as for a page that does not exist."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
-
-
 def _cut() -> Cutoffs:
     return Cutoffs.on(timezone.localdate())
 
@@ -96,7 +90,7 @@ TRANSFER_HEADER = ["姓名", "类型", "状态", "转出党组织", "接收党�
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """组织关系转接: pending in and out by default, for the user's subtrees (both sides see a transfer)."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = TransferFilter(request.GET, queryset=with_receipt_late(transfers_for(request.user), cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -235,7 +229,7 @@ def request_transfer(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_GET
 def branch_search(request: HttpRequest) -> HttpResponse:
     """The receiving-branch choices for a search (htmx partial): active 党支部 of the whole system, names only."""
-    require_change_somewhere(request.user)
+    require_some_subtree(request.user, "change")
     return render(request, "transfers/_branches.html", {
         "branches": receiving_branches(request.GET.get("q", "")), "q": request.GET.get("q", ""), "chosen": "",
     })
@@ -263,7 +257,7 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
     """从系统外转入: the member is registered (as 新增党员) together with the 介绍信."""
-    require_change_somewhere(request.user)
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = ReceiveForm(request.POST, user=request.user)
     else:
@@ -290,7 +284,7 @@ FLOATING_HEADER = ["姓名", "所在党支部", "外出日期", "外出地点", 
 @require_GET
 def floating_list(request: HttpRequest) -> HttpResponse:
     """流动党员: those away, the ones who must transfer (第二十五条) first."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = FloatingFilter(request.GET, queryset=floating_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -403,7 +397,7 @@ LOST_HEADER = ["姓名", "所在党支部", "党籍状态", "最后联系日期"
 @require_GET
 def lost_list(request: HttpRequest) -> HttpResponse:
     """失联党员: open cases with their stage (第二十四条): lost, 停止党籍 due, suspended, 除名 due."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = LostFilter(request.GET, queryset=lost_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -514,7 +508,7 @@ SUSPENDED_HEADER = ["姓名", "所在党支部", "停止党籍日期", "已满�
 @require_GET
 def suspended_list(request: HttpRequest) -> HttpResponse:
     """停止党籍党员, those suspended for two years or more (candidates for 除名) flagged."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = SuspendedFilter(request.GET, queryset=suspended_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
