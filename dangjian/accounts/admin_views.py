@@ -72,6 +72,21 @@ def _refusal(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
+def _account_button(
+    request: HttpRequest, pk: int, run: Callable[[User], Any], message: Callable[[User], str],
+) -> HttpResponse:
+    """A button on the account page: run the action on the account, flash the outcome (or the refusal), and go back
+    to the page."""
+    account = get_object_or_404(User, pk=pk)
+    try:
+        run(account)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, message(account))
+    return redirect("accounts:user_detail", pk=account.pk)
+
+
 def _audit_lookup(request: HttpRequest, form: Any) -> None:
     """Every lookup of a member by 身份证号 is recorded, found or not (the number itself never is): a 系统管理员
     could otherwise test numbers to learn who is a Party member without a trace (SEC-10)."""
@@ -162,23 +177,19 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @duty(Role.SYSADMIN)
 @require_POST
 def user_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    try:
-        actions.set_active(account, actor=request.user, active=not account.is_active)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, f"账号 {account.username} 已{'启用' if account.is_active else '停用'}")
-    return redirect("accounts:user_detail", pk=account.pk)
+    return _account_button(
+        request, pk, lambda account: actions.set_active(account, actor=request.user, active=not account.is_active),
+        lambda account: f"账号 {account.username} 已{'启用' if account.is_active else '停用'}",
+    )
 
 
 @duty(Role.SYSADMIN)
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    actions.unlock_user(account, actor=request.user)
-    messages.success(request, f"账号 {account.username} 已解除锁定")
-    return redirect("accounts:user_detail", pk=account.pk)
+    return _account_button(
+        request, pk, lambda account: actions.unlock_user(account, actor=request.user),
+        lambda account: f"账号 {account.username} 已解除锁定",
+    )
 
 
 @duty(Role.SYSADMIN)
