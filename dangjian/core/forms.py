@@ -33,12 +33,14 @@ def apply_action_errors(form: BaseForm, exc: ValidationError, rename: Mapping[st
 
 def submit_action(
     request: HttpRequest, form: BaseForm, write: Callable[[dict[str, Any]], T], *,
-    message: str | Callable[[T], str], then: Callable[[T], HttpResponse], rename: Mapping[str, str] | None = None,
+    message: str | Callable[[T], str] | None, then: Callable[[T], HttpResponse],
+    rename: Mapping[str, str] | None = None,
 ) -> HttpResponse | None:
     """The write half of a form page, written once: on a valid POST run `write(cleaned_data)` (one audited action).
 
-    A refusal goes onto the form (`apply_action_errors`, with `rename`) and None comes back, as for a GET or an invalid form, so
-    the view renders the page again; on success the message is flashed and `then(result)` (a redirect) returned.
+    A refusal goes onto the form (`apply_action_errors`, with `rename`) and None comes back, as for a GET or an
+    invalid form, so the view renders the page again; on success the message (if any: a page that shows the
+    result itself has none) is flashed and `then(result)` (usually a redirect) returned.
     """
     if request.method != "POST" or not form.is_valid():
         return None
@@ -47,5 +49,6 @@ def submit_action(
     except ValidationError as exc:
         apply_action_errors(form, exc, rename)
         return None
-    flash.success(request, message(result) if callable(message) else message)
+    if message is not None:
+        flash.success(request, message(result) if callable(message) else message)
     return then(result)

@@ -375,14 +375,14 @@ def floating_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full contact number, once, for a stated reason (audited); the reasons for refusal on the detail page."""
     record = _floating_for(request, pk, "reveal")
     form = RevealForm(request.POST)
-    if form.is_valid():
-        try:
-            value = actions.reveal_floating_phone(record, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            return render(request, "transfers/reveal_result.html", {"record": record, "member": record.member,
-                                                                     "value": value})
+    shown = submit_action(
+        request, form, lambda data: actions.reveal_floating_phone(record, actor=request.user, reason=data["reason"]),
+        message=None, then=lambda value: render(request, "transfers/reveal_result.html", {
+            "record": record, "member": record.member, "value": value,
+        }),
+    )
+    if shown:
+        return shown
     messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
     return redirect("transfers:floating_detail", pk=record.pk)
 
