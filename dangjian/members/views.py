@@ -7,7 +7,7 @@ forbidden alike), and personal data is shown masked unless revealed through the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -280,6 +280,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑党员 {member.name}"})
 
 
+def _member_form(
+    request: HttpRequest, member: Member, form: Any, template: str, write: Callable[[dict[str, Any]], Any],
+    message: Callable[[Any], str],
+) -> HttpResponse:
+    """A form acting on one member's 党籍 (转接, 党籍变动): a valid POST writes and goes back to the member's page;
+    otherwise `template` with the form and its errors."""
+    done = submit_action(request, form, write, message=message,
+                         then=lambda _: redirect("members:detail", pk=member.pk))
+    return done or render(request, template, {"form": form, "member": member})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -288,14 +299,12 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferForm(
         request.POST or None, user=request.user, member=member, initial={"date": timezone.localdate()}
     )
-    done = submit_action(
-        request, form,
+    return _member_form(
+        request, member, form, "members/transfer.html",
         lambda data: actions.transfer_member(member, actor=request.user, to_org=data["to_org"], date=data["date"],
                                              reason=data["reason"], doc_no=data["doc_no"]),
-        message=lambda _: f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}",
-        then=lambda _: redirect("members:detail", pk=member.pk),
+        lambda _: f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}",
     )
-    return done or render(request, "members/transfer.html", {"form": form, "member": member})
 
 
 @login_required
@@ -304,15 +313,13 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     """党籍变动: 转正, 停止党籍, 恢复党籍, 出党, 去世 — the record itself stays (转出 goes through 组织关系转接)."""
     member = _member_for(request, pk, "change")
     form = StatusForm(request.POST or None, initial={"date": timezone.localdate()})
-    done = submit_action(
-        request, form,
+    return _member_form(
+        request, member, form, "members/status.html",
         lambda data: actions.record_status_event(member, actor=request.user, kind=data["kind"], date=data["date"],
                                                  reason=data["reason"], doc_no=data["doc_no"],
                                                  leave_reason=data["leave_reason"]),
-        message=lambda event: f"已记录 {member.name} 的{event.get_kind_display()}",
-        then=lambda _: redirect("members:detail", pk=member.pk),
+        lambda event: f"已记录 {member.name} 的{event.get_kind_display()}",
     )
-    return done or render(request, "members/status.html", {"form": form, "member": member})
 
 
 @login_required
