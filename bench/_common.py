@@ -104,6 +104,17 @@ def sql_floor(connection: Any, query: str, params: list[Any]) -> Callable[[], An
     return go
 
 
+def seeded_tree() -> tuple[Any, Any]:
+    """The seeded tree's root and the 省级 org whose subtree the scoped queries read: the demo's 广东省示范局党委, or
+    else the second-level org with the most children."""
+    from dangjian.orgs.models import Organization
+
+    root = Organization.objects.get(depth=1)
+    province = (Organization.objects.filter(name="广东省示范局党委").first()
+                or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
+    return root, province
+
+
 def db_version(connection: Any) -> str:
     """The database server's version, for the head of a result file."""
     if connection.vendor == "sqlite":

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, seeded_tree, sql_floor  # noqa: E402
 
 
 def main() -> None:
@@ -147,9 +147,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     admin = User.objects.get(username="admin")
-    root = Organization.objects.get(depth=1)
-    province = (Organization.objects.filter(name="广东省示范局党委").first()
-                or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
+    root, province = seeded_tree()
     lo, hi = root.path, path_upper_bound(root.path)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     today = dt.date.today()

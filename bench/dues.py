@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, seeded_tree, sql_floor  # noqa: E402
 
 
 def main() -> None:
@@ -174,9 +174,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         cursor.execute("ANALYZE")
     config = calc.Config.defaults()
     admin = User.objects.get(username="admin")
-    root = Organization.objects.get(depth=1)
-    province = (Organization.objects.filter(name="广东省示范局党委").first()
-                or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
+    root, province = seeded_tree()
     vendor = connection.vendor
     table = RatioTable(label, 50)
     row = table.row

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import env_for, median_ms, pad, sql_floor  # noqa: E402
+from _common import env_for, median_ms, pad, seeded_tree, sql_floor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -187,9 +187,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     admin = User.objects.get(username="admin")
-    root = Organization.objects.get(depth=1)
-    province = (Organization.objects.filter(name="广东省示范局党委").first()
-                or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
+    root, province = seeded_tree()
     p_lo, p_hi = province.path, path_upper_bound(province.path)
     states = [str(s) for s in ON_ROLL_STATES]
     plans: list[str] = []

@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, sql_floor  # noqa: E402
+from _common import MARK, RESULTS, RatioTable, db_version, median_ms, parser, run, seeded_tree, sql_floor  # noqa: E402
 
 SLICE = 4000  # branches per INSERT … SELECT slice
 
@@ -135,9 +135,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     label = args.label or connection.vendor
     year = dt.date.today().year - 1
     print(f"[{label}] {seed(year, args.reseed)}", flush=True)
-    root = Organization.objects.get(depth=1)
-    province = (Organization.objects.filter(name="广东省示范局党委").first()
-                or max(Organization.objects.filter(depth=2), key=lambda o: o.numchild))
+    root, province = seeded_tree()
     today = dt.date(year + 1, 1, 15)  # the year is over: every session counts, leaders judged over the whole year
     targets = rules.load_targets(year)
     start, end = rules.year_bounds(year)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests.world import World, build_world
 
@@ -43,3 +45,16 @@ def login(client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture
+def api() -> Callable[[Any], APIClient]:
+    """`api(user)`: an APIClient authenticated as `user` (None: anonymous)."""
+
+    def _client(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return _client

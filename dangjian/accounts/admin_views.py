@@ -37,7 +37,7 @@ from dangjian.accounts.forms import (
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import Role
 from dangjian.core import audit
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.models import AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_for
@@ -70,6 +70,21 @@ def duty(role: str) -> Callable[[View], View]:
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
+
+
+def _account_button(
+    request: HttpRequest, pk: int, run: Callable[[User], Any], message: Callable[[User], str],
+) -> HttpResponse:
+    """A button on the account page: run the action on the account, flash the outcome (or the refusal), and go back
+    to the page."""
+    account = get_object_or_404(User, pk=pk)
+    try:
+        run(account)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, message(account))
+    return redirect("accounts:user_detail", pk=account.pk)
 
 
 def _audit_lookup(request: HttpRequest, form: Any) -> None:
@@ -162,23 +177,19 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @duty(Role.SYSADMIN)
 @require_POST
 def user_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    try:
-        actions.set_active(account, actor=request.user, active=not account.is_active)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, f"账号 {account.username} 已{'启用' if account.is_active else '停用'}")
-    return redirect("accounts:user_detail", pk=account.pk)
+    return _account_button(
+        request, pk, lambda account: actions.set_active(account, actor=request.user, active=not account.is_active),
+        lambda account: f"账号 {account.username} 已{'启用' if account.is_active else '停用'}",
+    )
 
 
 @duty(Role.SYSADMIN)
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    actions.unlock_user(account, actor=request.user)
-    messages.success(request, f"账号 {account.username} 已解除锁定")
-    return redirect("accounts:user_detail", pk=account.pk)
+    return _account_button(
+        request, pk, lambda account: actions.unlock_user(account, actor=request.user),
+        lambda account: f"账号 {account.username} 已解除锁定",
+    )
 
 
 @duty(Role.SYSADMIN)
@@ -202,18 +213,15 @@ def user_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"该账号已关联：{_linked_label(account)}")
         return redirect("accounts:user_detail", pk=account.pk)
     form = LinkMemberForm(request.POST or None)
-    valid = request.method == "POST" and form.is_valid()
     if request.method == "POST":
+        form.is_valid()  # validating looks the member up by 身份证号; the lookup is audited before any write
         _audit_lookup(request, form)
-    if valid:
-        try:
-            account = actions.link_member(account, actor=request.user, member=form.member)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已关联：{form.member.name}（{form.member.org.name}）")
-            return redirect("accounts:user_detail", pk=account.pk)
-    return render(request, "accounts/user_link.html", {"form": form, "account": account})
+    done = submit_action(
+        request, form, lambda _: actions.link_member(account, actor=request.user, member=form.member),
+        message=lambda _: f"已关联：{form.member.name}（{form.member.org.name}）",
+        then=lambda linked: redirect("accounts:user_detail", pk=linked.pk),
+    )
+    return done or render(request, "accounts/user_link.html", {"form": form, "account": account})
 
 
 # --- 授权管理 (安全管理员) ---------------------------------------------------------------------------------------
@@ -277,14 +285,11 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
     form = OtpResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.reset_otp(account, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已重置账号 {account.username} 的动态口令，其下次登录时须重新绑定")
-            return redirect(f"{reverse('accounts:roles')}?{urlencode({'q': account.username})}")
-    return render(request, "accounts/otp_reset.html", {
+    done = submit_action(
+        request, form, lambda data: actions.reset_otp(account, actor=request.user, reason=data["reason"]),
+        message=f"已重置账号 {account.username} 的动态口令，其下次登录时须重新绑定",
+        then=lambda _: redirect(f"{reverse('accounts:roles')}?{urlencode({'q': account.username})}"),
+    )
+    return done or render(request, "accounts/otp_reset.html", {
         "form": form, "account": account, "has_otp": user_has_device(account, confirmed=None),
     })

@@ -145,6 +145,13 @@ def require(user: Any, path: str, action: str = "change", obj: models.Model | No
         raise OutOfScope(user, obj, action)
 
 
+def require_some_subtree(user: Any, action: str = "view") -> None:
+    """404, as for a page that does not exist, for a user who manages no org subtree for `action`: the lists are
+    for those who view some subtree, the "new record" pages (the org chosen on the form) for those who change one."""
+    if not scope_for(user).roots(action):
+        raise Http404("未找到该页面")
+
+
 def get_for_user(queryset: ScopedQuerySet[M], user: User | Any, action: str = "view", **lookup: Any) -> M:
     """One object the user may reach, or 404 — the same answer for missing and forbidden (SEC-07).
 

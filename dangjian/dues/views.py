@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers, remittance
@@ -263,15 +263,11 @@ def relief(request: HttpRequest, pk: int) -> HttpResponse:
     """登记少交或免交 (经党支部研究，报上一级党委批准)."""
     member = _member(request, pk, "change")
     form = ReliefForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.grant_relief(actor=request.user, member=member, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "少交、免交已登记")
-            return redirect("dues:statement", pk=member.pk)
-    return render(request, "dues/relief.html", {"member": member, "form": form})
+    done = submit_action(
+        request, form, lambda data: actions.grant_relief(actor=request.user, member=member, data=data),
+        message="少交、免交已登记", then=lambda _: redirect("dues:statement", pk=member.pk),
+    )
+    return done or render(request, "dues/relief.html", {"member": member, "form": form})
 
 
 # --- bases: setting and yearly re-basing --------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.leadership import actions, queries
@@ -113,15 +112,9 @@ def _form_page(
 ) -> HttpResponse:
     """GET shows the form; a valid POST runs the action (`run` returns the success message) and goes back to
     the org's 班子 page; an action's refusal lands on the form's fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("orgs:leadership_org", pk=org.pk)
-    return render(request, "leadership/form.html", {
+    done = submit_action(request, form, run, message=lambda text: text,
+                         then=lambda _: redirect("orgs:leadership_org", pk=org.pk))
+    return done or render(request, "leadership/form.html", {
         "org": org, "form": form, "title": title, "submit": submit, "hint": hint,
     })
 

@@ -35,7 +35,6 @@ from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.filters import SessionFilter
 from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
-from dangjian.learning.models import StudySession
 from dangjian.lib.periods import Period
 from dangjian.members.choices import MemberState
 from dangjian.members.filters import org_choices

@@ -15,6 +15,9 @@ from dangjian.core.crypto import provider
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card, mask_phone
 
+# The person fields a 修改记录 (党员, 入党申请人) never names: the blind index, timestamps, the name's pinyin keys.
+HISTORY_HIDDEN = ("id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials")
+
 
 def _aad(obj: Any, field: str) -> str:
     """"members.member.id_card" for a Member (ID_CARD_AAD), "recruitment.applicant.phone" for an applicant."""

@@ -7,7 +7,7 @@ forbidden alike), and personal data is shown masked unless revealed through the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -23,11 +23,12 @@ from django.views.decorators.http import require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
-from dangjian.core.otp import otp_links
+from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import actions, pii
@@ -38,8 +39,6 @@ from dangjian.members.sections import sections
 from dangjian.members.validation import check_member_data
 
 # Fields the edit history never names (blind index, bookkeeping); cipher fields are not in the history at all.
-_HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
-_HISTORY_LIMIT = 50
 _MIN_REASON = 4
 
 
@@ -177,31 +176,6 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _history(member: Member) -> list[dict[str, Any]]:
-    """The simple-history edit history, newest first: when, who, and which fields changed (by label)."""
-    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[
-        : _HISTORY_LIMIT + 1
-    ])
-    labels = {f.name: str(f.verbose_name) for f in Member._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        if older is None:
-            changed = []
-        else:
-            delta = newer.diff_against(older, excluded_fields=list(_HISTORY_HIDDEN))
-            changed = [labels.get(c.field, c.field) for c in delta.changes]
-        out.append({
-            "date": newer.history_date,
-            "user": newer.history_user,
-            "type": newer.get_history_type_display(),
-            "created": newer.history_type == "+",
-            "changed": changed,
-            "reason": newer.history_change_reason or "",
-        })
-    return out
-
 
 def _lifecycle_sections(request: HttpRequest, member: Member) -> list[str]:
     """The other apps' parts of the member page, as registered in their member_section modules."""
@@ -222,7 +196,7 @@ def _detail_context(request: HttpRequest, member: Member, *, readonly: bool) -> 
         "age": member.age(today),
         "party_years": member.party_years(today),
         "events": member.events.select_related("from_org", "to_org", "actor"),
-        "history": _history(member),
+        "history": edit_history(member, hidden=pii.HISTORY_HIDDEN),
         "readonly": readonly,
         "can_edit": may_change and member.on_roll,
         "can_status": may_change and member.on_roll,
@@ -260,8 +234,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """新增党员 into a 党支部 the user may change; 404 for users who may change none."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = MemberForm(request.POST, user=request.user)
         if form.is_valid():
@@ -307,6 +280,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": member, "title": f"编辑党员 {member.name}"})
 
 
+def _member_form(
+    request: HttpRequest, member: Member, form: Any, template: str, write: Callable[[dict[str, Any]], Any],
+    message: Callable[[Any], str],
+) -> HttpResponse:
+    """A form acting on one member's 党籍 (转接, 党籍变动): a valid POST writes and goes back to the member's page;
+    otherwise `template` with the form and its errors."""
+    done = submit_action(request, form, write, message=message,
+                         then=lambda _: redirect("members:detail", pk=member.pk))
+    return done or render(request, template, {"form": form, "member": member})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -315,18 +299,12 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferForm(
         request.POST or None, user=request.user, member=member, initial={"date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_member(
-                member, actor=request.user, to_org=form.cleaned_data["to_org"], date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"], doc_no=form.cleaned_data["doc_no"],
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/transfer.html", {"form": form, "member": member})
+    return _member_form(
+        request, member, form, "members/transfer.html",
+        lambda data: actions.transfer_member(member, actor=request.user, to_org=data["to_org"], date=data["date"],
+                                             reason=data["reason"], doc_no=data["doc_no"]),
+        lambda _: f"{member.name} 的组织关系已转入{form.cleaned_data['to_org'].name}",
+    )
 
 
 @login_required
@@ -335,19 +313,13 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
     """党籍变动: 转正, 停止党籍, 恢复党籍, 出党, 去世 — the record itself stays (转出 goes through 组织关系转接)."""
     member = _member_for(request, pk, "change")
     form = StatusForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = actions.record_status_event(
-                member, actor=request.user, kind=data["kind"], date=data["date"], reason=data["reason"],
-                doc_no=data["doc_no"], leave_reason=data["leave_reason"],
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已记录 {member.name} 的{event.get_kind_display()}")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/status.html", {"form": form, "member": member})
+    return _member_form(
+        request, member, form, "members/status.html",
+        lambda data: actions.record_status_event(member, actor=request.user, kind=data["kind"], date=data["date"],
+                                                 reason=data["reason"], doc_no=data["doc_no"],
+                                                 leave_reason=data["leave_reason"]),
+        lambda event: f"已记录 {member.name} 的{event.get_kind_display()}",
+    )
 
 
 @login_required
@@ -357,23 +329,14 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for(request, pk, "reveal")
     needs_otp = actions.reveal_needs_otp(request.user)
     form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "id_card")})
-    if request.method == "POST" and not needs_otp and form.is_valid():
-        try:
-            value = actions.reveal(
-                member, actor=request.user, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            return render(request, "members/reveal_result.html", {
-                "member": member, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
-            })
-    return render(request, "includes/reveal_page.html", {
-        "form": form, "member": member, "reveal_needs_otp": needs_otp, "person_name": member.name,
-        "list_url": reverse("members:list"), "list_label": "党员名册",
-        "detail_url": reverse("members:detail", args=[member.pk]),
-        "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP, **otp_links(request),
-    })
+    return reveal_page(
+        request, form, needs_otp=needs_otp,
+        reveal=lambda field, reason: actions.reveal(member, actor=request.user, field=field, reason=reason),
+        labels=actions.REVEALABLE, result=("members/reveal_result.html", {"member": member}),
+        page={"member": member, "person_name": member.name, "list_url": reverse("members:list"),
+              "list_label": "党员名册", "detail_url": reverse("members:detail", args=[member.pk]),
+              "otp_required_setting": settings.DANGJIAN_REVEAL_REQUIRES_OTP},
+    )
 
 
 urlpatterns = [

@@ -6,12 +6,12 @@ Views only parse input, call one action from orgs.actions and render; what a use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
 from dangjian.orgs import actions
@@ -97,6 +97,19 @@ def _child_kinds(scope: Scope, parent: Organization) -> list[str]:
 
 def _render_form(request: HttpRequest, org: Organization, form: BaseForm, **context: Any) -> HttpResponse:
     return render(request, "orgs/form.html", {"org": org, "form": form, **context})
+
+
+def _org_form(
+    request: HttpRequest, org: Organization, form: BaseForm, run: Callable[..., Any],
+    message: str | Callable[[Any], str], *, goes_to: Callable[[Any], Organization] | None = None, **page: Any,
+) -> HttpResponse:
+    """A form acting on one org: a valid POST runs `run(org, actor=…, **cleaned_data)` and goes to the org's page
+    (or to the page of the org `goes_to(result)`); otherwise orgs/form.html with `page` and the form's errors."""
+    done = submit_action(
+        request, form, lambda data: run(org, actor=request.user, **data), message=message,
+        then=lambda result: redirect("orgs:detail", pk=(goes_to(result) if goes_to else org).pk),
+    )
+    return done or _render_form(request, org, form, **page)
 
 
 def _children(user: Any, org: Organization, *, include_dissolved: bool) -> list[Organization]:
@@ -230,17 +243,11 @@ def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     if not kinds:
         raise Http404("未找到该记录")
     form = CreateOrgForm(request.POST or None, kinds=kinds)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        name, kind, doc_no = fields.pop("name"), fields.pop("kind"), fields.pop("doc_no")
-        try:
-            org = actions.create_org(actor=request.user, parent=parent, name=name, kind=kind, doc_no=doc_no, **fields)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已新建“{org.name}”")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, parent, form, title=f"在“{parent.name}”下新建党组织", submit="新建")
+    done = submit_action(
+        request, form, lambda data: actions.create_org(actor=request.user, parent=parent, **data),
+        message=lambda org: f"已新建“{org.name}”", then=lambda org: redirect("orgs:detail", pk=org.pk),
+    )
+    return done or _render_form(request, parent, form, title=f"在“{parent.name}”下新建党组织", submit="新建")
 
 
 @login_required
@@ -250,15 +257,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(_orgs(), request.user, "change", pk=pk)
     initial = {f: getattr(org, f) for f in actions.EDITABLE_FIELDS}
     form = OrgInfoForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, "党组织信息已保存")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, org, form, title=f"编辑“{org.name}”的信息", submit="保存")
+    return _org_form(request, org, form, actions.update_org, "党组织信息已保存",
+                     title=f"编辑“{org.name}”的信息", submit="保存")
 
 
 @login_required
@@ -267,15 +267,8 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
     """更名, with the date and document of the decision; the old name stays in the history."""
     org = get_for_user(_orgs(), request.user, "structure", pk=pk)
     form = RenameForm(request.POST or None, initial={"name": org.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.rename_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已更名为“{form.cleaned_data['name']}”")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(request, org, form, title=f"“{org.name}”更名", submit="更名")
+    return _org_form(request, org, form, actions.rename_org, lambda renamed: f"已更名为“{renamed.name}”",
+                     title=f"“{org.name}”更名", submit="更名")
 
 
 @login_required
@@ -289,17 +282,10 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(kind__in=parent_kinds).exclude(subtree_q(org.path)).exclude(pk=org.parent_id)
     )
     form = MoveForm(request.POST or None, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.move_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(
-        request, org, form, title=f"调整“{org.name}”的隶属关系", submit="调整",
-        hint="本组织的下级组织和党员随之调整。",
+    return _org_form(
+        request, org, form, actions.move_org,
+        lambda _: f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下",
+        title=f"调整“{org.name}”的隶属关系", submit="调整", hint="本组织的下级组织和党员随之调整。",
     )
 
 
@@ -313,16 +299,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(kind=org.kind).exclude(subtree_q(org.path))
     )
     form = MergeForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = actions.merge_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"“{org.name}”已并入“{target.name}”")
-            return redirect("orgs:detail", pk=target.pk)
-    return _render_form(
-        request, org, form, title=f"将“{org.name}”并入其他党组织", submit="合并", danger=True,
+    return _org_form(
+        request, org, form, actions.merge_org, lambda target: f"“{org.name}”已并入“{target.name}”",
+        goes_to=lambda target: target, title=f"将“{org.name}”并入其他党组织", submit="合并", danger=True,
         hint="合并后本组织的党员和下级组织转入所选组织，本组织撤销。此操作不能撤回。",
         confirm=f"确定将“{org.name}”并入所选党组织吗？此操作不能撤回。",
     )
@@ -334,16 +313,8 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销: only an org without members or active child orgs; its record and history are kept."""
     org = get_for_user(_orgs(), request.user, "structure", pk=pk)
     form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.dissolve_org(org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"“{org.name}”已撤销")
-            return redirect("orgs:detail", pk=org.pk)
-    return _render_form(
-        request, org, form, title=f"撤销“{org.name}”", submit="撤销", danger=True,
+    return _org_form(
+        request, org, form, actions.dissolve_org, f"“{org.name}”已撤销", title=f"撤销“{org.name}”", submit="撤销", danger=True,
         hint="须先转出全部在册党员、调整或撤销全部下级组织。撤销后记录和沿革保留。",
         confirm=f"确定撤销“{org.name}”吗？",
     )

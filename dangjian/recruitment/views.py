@@ -23,11 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
-from dangjian.core.otp import otp_links
+from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
+from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.filters import org_choices
+from dangjian.members.pii import HISTORY_HIDDEN
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
@@ -36,8 +38,6 @@ from dangjian.recruitment.models import Applicant, StepDocument
 from dangjian.recruitment.steps import STEPS, Stage, allowed_next
 from dangjian.recruitment.training import training_hours
 
-_HISTORY_LIMIT = 50
-_HISTORY_HIDDEN = {"id_card_index", "created_at", "updated_at", "name_pinyin", "name_initials"}
 # The action's upload field is the scans input on the pages.
 _FIELD_ON_FORM = {"file": "scans"}
 
@@ -68,8 +68,7 @@ def _due_state(applicant: Applicant, today: Any, soon_until: Any) -> str:
 @require_GET
 def applicant_list(request: HttpRequest) -> HttpResponse:
     """发展党员: who is at which step, what is due and what is overdue, over the user's subtree."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user)
     applicant_filter = _filter(request)
     queryset = applicant_filter.qs if applicant_filter.form.is_valid() else applicant_filter.queryset.none()
     page = paginate(request, queryset.defer("id_card_cipher", "phone_cipher"))
@@ -95,8 +94,7 @@ _EXPORT_HEADER = [
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, personal data masked; audited with its row count and filters."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user)
     applicant_filter = _filter(request)
     if not applicant_filter.form.is_valid():
         messages.error(request, "筛选条件有误，请修改后再导出")
@@ -120,23 +118,6 @@ def export(request: HttpRequest) -> HttpResponse:
     audit.record("recruitment.export", actor=request.user, changes={"rows": count, "filters": filters})
     return response
 
-
-def _history(applicant: Applicant) -> list[dict[str, Any]]:
-    records = list(applicant.history.select_related("history_user").order_by("-history_date", "-history_id")[
-        : _HISTORY_LIMIT + 1
-    ])
-    labels = {f.name: str(f.verbose_name) for f in Applicant._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed = [] if older is None else [
-            labels.get(c.field, c.field)
-            for c in newer.diff_against(older, excluded_fields=list(_HISTORY_HIDDEN)).changes
-        ]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": newer.history_type == "+",
-                    "changed": changed, "reason": newer.history_change_reason or ""})
-    return out
 
 
 @login_required
@@ -168,7 +149,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allowed": [(n, STEPS[n].label) for n in allowed] if may_change else [],
         "due_state": _due_state(applicant, today, today + dt.timedelta(days=limits.due_soon_days)),
         "trained": trained,
-        "history": _history(applicant),
+        "history": edit_history(applicant, hidden=HISTORY_HIDDEN),
         "can_change": may_change,
         "can_edit": may_change and applicant.status == "in_progress",
         "can_stop": may_change and applicant.status == "in_progress",
@@ -186,25 +167,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """递交入党申请书: register an applicant in a 党支部 the user may change."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = ApplicantForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                applicant = actions.create_applicant(
-                    actor=request.user, data=form.action_data(), uploads=form.cleaned_data.get("scans") or []
-                )
-            except ValidationError as exc:
-                apply_action_errors(form, exc, _FIELD_ON_FORM)
-            else:
-                messages.success(request, f"已登记入党申请人 {applicant.name}")
-                return redirect("recruitment:detail", pk=applicant.pk)
     else:
         form = ApplicantForm(user=request.user, initial={
             "org": request.GET.get("org") or None, "ethnicity": "汉族", "applied_on": timezone.localdate(),
         })
-    return render(request, "recruitment/form.html", {"form": form, "applicant": None, "title": "登记入党申请人"})
+    done = submit_action(
+        request, form,
+        lambda data: actions.create_applicant(actor=request.user, data=form.action_data(),
+                                              uploads=data.get("scans") or []),
+        message=lambda applicant: f"已登记入党申请人 {applicant.name}",
+        then=lambda applicant: redirect("recruitment:detail", pk=applicant.pk), rename=_FIELD_ON_FORM,
+    )
+    return done or render(request, "recruitment/form.html", {"form": form, "applicant": None, "title": "登记入党申请人"})
 
 
 @login_required
@@ -213,17 +190,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _get(request, pk, "change")
     if request.method == "POST":
         form = ApplicantForm(request.POST, user=request.user, applicant=applicant)
-        if form.is_valid():
-            try:
-                actions.update_applicant(applicant, actor=request.user, data=form.action_data())
-            except ValidationError as exc:
-                apply_action_errors(form, exc, _FIELD_ON_FORM)
-            else:
-                messages.success(request, "申请人信息已保存")
-                return redirect("recruitment:detail", pk=applicant.pk)
     else:
         form = ApplicantForm(initial=ApplicantForm.initial_for(applicant), user=request.user, applicant=applicant)
-    return render(request, "recruitment/form.html", {
+    done = submit_action(
+        request, form, lambda _: actions.update_applicant(applicant, actor=request.user, data=form.action_data()),
+        message="申请人信息已保存", then=lambda _: redirect("recruitment:detail", pk=applicant.pk), rename=_FIELD_ON_FORM,
+    )
+    return done or render(request, "recruitment/form.html", {
         "form": form, "applicant": applicant, "title": f"修改申请人信息 {applicant.name}",
     })
 
@@ -307,21 +280,14 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _get(request, pk, "reveal")
     needs_otp = actions.member_actions.reveal_needs_otp(request.user)
     form = RevealForm(request.POST or None, initial={"field": request.GET.get("field", "id_card")})
-    if request.method == "POST" and not needs_otp and form.is_valid():
-        try:
-            value = actions.reveal(applicant, actor=request.user, field=form.cleaned_data["field"],
-                                   reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc, _FIELD_ON_FORM)
-        else:
-            return render(request, "recruitment/reveal_result.html", {
-                "applicant": applicant, "label": actions.REVEALABLE[form.cleaned_data["field"]], "value": value,
-            })
-    return render(request, "includes/reveal_page.html", {
-        "form": form, "applicant": applicant, "reveal_needs_otp": needs_otp, "person_name": applicant.name,
-        "list_url": reverse("recruitment:list"), "list_label": "发展党员",
-        "detail_url": reverse("recruitment:detail", args=[applicant.pk]), **otp_links(request),
-    })
+    return reveal_page(
+        request, form, needs_otp=needs_otp,
+        reveal=lambda field, reason: actions.reveal(applicant, actor=request.user, field=field, reason=reason),
+        labels=actions.REVEALABLE, result=("recruitment/reveal_result.html", {"applicant": applicant}),
+        page={"applicant": applicant, "person_name": applicant.name, "list_url": reverse("recruitment:list"),
+              "list_label": "发展党员", "detail_url": reverse("recruitment:detail", args=[applicant.pk])},
+        rename=_FIELD_ON_FORM,
+    )
 
 
 @login_required

@@ -15,9 +15,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -26,9 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
-from dangjian.core.forms import apply_action_errors
+from dangjian.core.forms import apply_action_errors, submit_action
+from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.models import Member
 from dangjian.transfers import actions, rules
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
@@ -60,33 +60,10 @@ from dangjian.transfers.queries import (
     with_receipt_late,
 )
 
-_HISTORY_LIMIT = 50
-
-
-def _require_manager(request: HttpRequest) -> None:
-    """These pages are for users who manage org subtrees; anyone else gets 404, as for a page that does not exist."""
-    if not scope_for(request.user).view_roots:
-        raise Http404("未找到该页面")
-
 
 def _cut() -> Cutoffs:
     return Cutoffs.on(timezone.localdate())
 
-
-def _history(obj: models.Model) -> list[dict[str, Any]]:
-    """The record's simple-history, newest first: when, who, and which fields changed (by label)."""
-    manager: Any = getattr(obj, "history")  # noqa: B009
-    records = list(manager.select_related("history_user").order_by("-history_date", "-history_id")[:_HISTORY_LIMIT + 1])
-    labels = {f.name: str(f.verbose_name) for f in obj._meta.get_fields() if hasattr(f, "verbose_name")}
-    out: list[dict[str, Any]] = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(out) == _HISTORY_LIMIT:
-            break
-        changed = [] if older is None else [
-            labels.get(c.field, c.field) for c in newer.diff_against(older, excluded_fields=["phone_cipher"]).changes
-        ]
-        out.append({"date": newer.history_date, "user": newer.history_user, "created": older is None, "changed": changed})
-    return out
 
 
 def _export(request: HttpRequest, filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -113,7 +90,7 @@ TRANSFER_HEADER = ["姓名", "类型", "状态", "转出党组织", "接收党�
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """组织关系转接: pending in and out by default, for the user's subtrees (both sides see a transfer)."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = TransferFilter(request.GET, queryset=with_receipt_late(transfers_for(request.user), cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -141,7 +118,7 @@ def _transfer_context(request: HttpRequest, t: Transfer, **forms: Form) -> dict[
     due = rules.receipt_due(t.issued_on, cut.receipt_days) if t.kind == TransferKind.OUT else None
     today = timezone.localdate()
     return {
-        "transfer": t, "member": t.member, "history": _history(t),
+        "transfer": t, "member": t.member, "history": edit_history(t, hidden=["phone_cipher"]),
         "member_visible": Member.objects.visible_to(request.user).filter(pk=t.member_id).exists(),
         "can_decide": pending and receiving and t.kind == TransferKind.INTERNAL,
         "can_cancel": pending and sending,
@@ -171,14 +148,10 @@ def _submit(request: HttpRequest, obj: Any, form_class: type[Form], run: Callabl
             done: str, detail: str, error_page: Callable[[Form], HttpResponse]) -> HttpResponse:
     """One action posted from a detail page: run it, then back to the page — or the page again with the errors."""
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(obj, form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, done.format(name=obj.member.name))
-            return redirect(detail, pk=obj.pk)
+    response = submit_action(request, form, lambda data: run(obj, data), message=done.format(name=obj.member.name),
+                             then=lambda _: redirect(detail, pk=obj.pk))
+    if response:
+        return response
     messages.error(request, "未能办理，请查看下方的提示")
     return error_page(form)
 
@@ -256,8 +229,7 @@ def request_transfer(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_GET
 def branch_search(request: HttpRequest) -> HttpResponse:
     """The receiving-branch choices for a search (htmx partial): active 党支部 of the whole system, names only."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user, "change")
     return render(request, "transfers/_branches.html", {
         "branches": receiving_branches(request.GET.get("q", "")), "q": request.GET.get("q", ""), "chosen": "",
     })
@@ -269,18 +241,15 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
     """转出系统外: the 介绍信; the member stays on the roll until its 回执 is recorded."""
     member = _member_for(request, member_pk)
     form = ExternalOutForm(request.POST or None, initial={"issued_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            t = actions.issue_external_transfer(member, actor=request.user, outside_org=data["outside_org"],
-                                                letter_no=data["letter_no"], issued_on=data["issued_on"],
-                                                reason=data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}转往{t.outside_org}的介绍信，回执退回后请登记回执")
-            return redirect("transfers:detail", pk=t.pk)
-    return render(request, "transfers/out.html", {"form": form, "member": member,
+    done = submit_action(
+        request, form,
+        lambda data: actions.issue_external_transfer(member, actor=request.user, outside_org=data["outside_org"],
+                                                     letter_no=data["letter_no"], issued_on=data["issued_on"],
+                                                     reason=data["reason"]),
+        message=lambda t: f"已登记{member.name}转往{t.outside_org}的介绍信，回执退回后请登记回执",
+        then=lambda t: redirect("transfers:detail", pk=t.pk),
+    )
+    return done or render(request, "transfers/out.html", {"form": form, "member": member,
                                                   "receipt_days": _cut().receipt_days})
 
 
@@ -288,25 +257,21 @@ def issue_out(request: HttpRequest, member_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def receive(request: HttpRequest) -> HttpResponse:
     """从系统外转入: the member is registered (as 新增党员) together with the 介绍信."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user, "change")
     if request.method == "POST":
         form = ReceiveForm(request.POST, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                t = actions.receive_external_transfer(
-                    actor=request.user, data=form.action_data(), outside_org=data["outside_org"],
-                    letter_no=data["letter_no"], issued_on=data["issued_on"], arrived_on=data["arrived_on"],
-                )
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, f"已接收{t.member.name}的组织关系（自{t.outside_org}转入）")
-                return redirect("transfers:detail", pk=t.pk)
     else:
         form = ReceiveForm(initial={"ethnicity": "汉族", "arrived_on": timezone.localdate()}, user=request.user)
-    return render(request, "transfers/receive.html", {"form": form})
+    done = submit_action(
+        request, form,
+        lambda data: actions.receive_external_transfer(
+            actor=request.user, data=form.action_data(), outside_org=data["outside_org"],
+            letter_no=data["letter_no"], issued_on=data["issued_on"], arrived_on=data["arrived_on"],
+        ),
+        message=lambda t: f"已接收{t.member.name}的组织关系（自{t.outside_org}转入）",
+        then=lambda t: redirect("transfers:detail", pk=t.pk),
+    )
+    return done or render(request, "transfers/receive.html", {"form": form})
 
 
 # --- 流动党员 ---------------------------------------------------------------------------------------------------
@@ -319,7 +284,7 @@ FLOATING_HEADER = ["姓名", "所在党支部", "外出日期", "外出地点", 
 @require_GET
 def floating_list(request: HttpRequest) -> HttpResponse:
     """流动党员: those away, the ones who must transfer (第二十五条) first."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = FloatingFilter(request.GET, queryset=floating_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -353,7 +318,7 @@ def _floating_page(request: HttpRequest, record: FloatingMember, end_form: Form 
     annotated: Any = floating_for(request.user, cut).get(pk=record.pk)
     can_change = scope_for(request.user).covers(record.member.org.path, "change") and record.is_open
     return render(request, "transfers/floating_detail.html", {
-        "record": annotated, "member": record.member, "history": _history(record), "months": cut.floating_months,
+        "record": annotated, "member": record.member, "history": edit_history(record, hidden=["phone_cipher"]), "months": cut.floating_months,
         "due": rules.floating_transfer_due(record.left_on, cut.floating_months),
         "can_change": can_change, "can_transfer": can_change and record.member.on_roll and not annotated.transfer_open,
         "can_reveal": bool(record.phone_masked) and scope_for(request.user).covers(record.member.org.path, "reveal"),
@@ -367,15 +332,11 @@ def _floating_page(request: HttpRequest, record: FloatingMember, end_form: Form 
 def floating_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for(request, member_pk)
     form = FloatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = actions.record_floating(member, actor=request.user, data=form.action_data(editing=False))
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}外出")
-            return redirect("transfers:floating_detail", pk=record.pk)
-    return render(request, "transfers/floating_form.html", {"form": form, "member": member, "record": None})
+    done = submit_action(
+        request, form, lambda _: actions.record_floating(member, actor=request.user, data=form.action_data(editing=False)),
+        message=f"已登记{member.name}外出", then=lambda record: redirect("transfers:floating_detail", pk=record.pk),
+    )
+    return done or render(request, "transfers/floating_form.html", {"form": form, "member": member, "record": None})
 
 
 @login_required
@@ -384,14 +345,12 @@ def floating_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _floating_for(request, pk, "change")
     if request.method == "POST":
         form = FloatingForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.update_floating(record, actor=request.user, data=form.action_data(editing=True))
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, "外出登记已保存")
-                return redirect("transfers:floating_detail", pk=record.pk)
+        done = submit_action(
+            request, form, lambda _: actions.update_floating(record, actor=request.user, data=form.action_data(editing=True)),
+            message="外出登记已保存", then=lambda _: redirect("transfers:floating_detail", pk=record.pk),
+        )
+        if done:
+            return done
     else:
         form = FloatingForm(initial={f: getattr(record, f) for f in actions.FLOATING_FIELDS})
         form.fields["phone"].widget.attrs["placeholder"] = record.phone_masked or "未登记"
@@ -416,14 +375,14 @@ def floating_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full contact number, once, for a stated reason (audited); the reasons for refusal on the detail page."""
     record = _floating_for(request, pk, "reveal")
     form = RevealForm(request.POST)
-    if form.is_valid():
-        try:
-            value = actions.reveal_floating_phone(record, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            return render(request, "transfers/reveal_result.html", {"record": record, "member": record.member,
-                                                                     "value": value})
+    shown = submit_action(
+        request, form, lambda data: actions.reveal_floating_phone(record, actor=request.user, reason=data["reason"]),
+        message=None, then=lambda value: render(request, "transfers/reveal_result.html", {
+            "record": record, "member": record.member, "value": value,
+        }),
+    )
+    if shown:
+        return shown
     messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
     return redirect("transfers:floating_detail", pk=record.pk)
 
@@ -438,7 +397,7 @@ LOST_HEADER = ["姓名", "所在党支部", "党籍状态", "最后联系日期"
 @require_GET
 def lost_list(request: HttpRequest) -> HttpResponse:
     """失联党员: open cases with their stage (第二十四条): lost, 停止党籍 due, suspended, 除名 due."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = LostFilter(request.GET, queryset=lost_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -468,7 +427,7 @@ def _lost_context(request: HttpRequest, case: LostContact, **forms: Form) -> dic
     can_change = scope_for(request.user).covers(case.member.org.path, "change") and case.is_open
     today = timezone.localdate()
     return {
-        "case": annotated, "member": case.member, "history": _history(case), "months": cut.lost_months,
+        "case": annotated, "member": case.member, "history": edit_history(case, hidden=["phone_cipher"]), "months": cut.lost_months,
         "years": cut.suspension_years, "suspension_due": rules.suspension_due(case.last_contact_on, cut.lost_months),
         "removal_due": rules.removal_due(annotated.suspended_on, cut.suspension_years) if annotated.suspended_on else None,
         "can_change": can_change, "stages": LostStage,
@@ -492,15 +451,11 @@ def lost_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def lost_create(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = _member_for(request, member_pk)
     form = LostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = actions.record_lost_contact(member, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已登记{member.name}失联")
-            return redirect("transfers:lost_detail", pk=case.pk)
-    return render(request, "transfers/lost_form.html", {"form": form, "member": member})
+    done = submit_action(
+        request, form, lambda data: actions.record_lost_contact(member, actor=request.user, **data),
+        message=f"已登记{member.name}失联", then=lambda case: redirect("transfers:lost_detail", pk=case.pk),
+    )
+    return done or render(request, "transfers/lost_form.html", {"form": form, "member": member})
 
 
 @login_required
@@ -510,17 +465,13 @@ def lost_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, pk, "change")
     if request.method == "POST":
         form = LostForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.update_lost_contact(case, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_action_errors(form, exc)
-            else:
-                messages.success(request, "失联登记已保存")
-                return redirect("transfers:lost_detail", pk=case.pk)
     else:
         form = LostForm(initial={"last_contact_on": case.last_contact_on, "search_notes": case.search_notes})
-    return render(request, "transfers/lost_form.html", {"form": form, "member": case.member, "case": case})
+    done = submit_action(
+        request, form, lambda data: actions.update_lost_contact(case, actor=request.user, **data),
+        message="失联登记已保存", then=lambda _: redirect("transfers:lost_detail", pk=case.pk),
+    )
+    return done or render(request, "transfers/lost_form.html", {"form": form, "member": case.member, "case": case})
 
 
 def _case_action(request: HttpRequest, pk: int, form_class: type[Form], key: str,
@@ -557,7 +508,7 @@ SUSPENDED_HEADER = ["姓名", "所在党支部", "停止党籍日期", "已满�
 @require_GET
 def suspended_list(request: HttpRequest) -> HttpResponse:
     """停止党籍党员, those suspended for two years or more (candidates for 除名) flagged."""
-    _require_manager(request)
+    require_some_subtree(request.user)
     cut = _cut()
     f = SuspendedFilter(request.GET, queryset=suspended_for(request.user, cut), user=request.user)
     qs, filtered = _list_page(request, f)
@@ -580,17 +531,13 @@ def remove(request: HttpRequest, member_pk: int) -> HttpResponse:
     cut = _cut()
     suspension = actions.current_suspension(member)
     form = DecisionForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.remove_lapsed_member(member, actor=request.user, date=data["date"], doc_no=data["doc_no"],
-                                         reason=data["reason"])
-        except ValidationError as exc:
-            apply_action_errors(form, exc)
-        else:
-            messages.success(request, f"已记录{member.name}按照自行脱党予以除名的决定")
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "transfers/remove.html", {
+    done = submit_action(
+        request, form,
+        lambda data: actions.remove_lapsed_member(member, actor=request.user, date=data["date"],
+                                                  doc_no=data["doc_no"], reason=data["reason"]),
+        message=f"已记录{member.name}按照自行脱党予以除名的决定", then=lambda _: redirect("members:detail", pk=member.pk),
+    )
+    return done or render(request, "transfers/remove.html", {
         "form": form, "member": member, "suspension": suspension, "years": cut.suspension_years,
         "due": rules.removal_due(suspension.date, cut.suspension_years) if suspension else None,
         "rule": rule_registry.REGISTRY[rules.SUSPENSION_YEARS],

@@ -38,22 +38,24 @@ def url(world, name, args):  # type: ignore[no-untyped-def]
     return reverse(name, args=[world.nobody.pk for _ in args])
 
 
+def assert_denied(client, page, user, **event):  # type: ignore[no-untyped-def]
+    """The page answers 404, as if it did not exist, and the attempt is in the audit log as auth.denied."""
+    assert client.get(page).status_code == 404
+    assert AuditEvent.objects.filter(action="auth.denied", actor=user, **event).exists()
+
+
 @pytest.mark.parametrize(("name", "args"), SYSADMIN_PAGES)
 @pytest.mark.parametrize("persona", ["admin", "secretary", "member_user", "secadmin", "auditor", "nobody"])
 def test_only_the_sysadmin_reaches_account_pages_others_get_404_and_are_recorded(world, login, name, args, persona):
     user = getattr(world, persona)
-    client = login(user, verified=True)
-    assert client.get(url(world, name, args)).status_code == 404
-    assert AuditEvent.objects.filter(action="auth.denied", actor=user, result="denied").exists()
+    assert_denied(login(user, verified=True), url(world, name, args), user, result="denied")
 
 
 @pytest.mark.parametrize(("name", "args"), SECADMIN_PAGES)
 @pytest.mark.parametrize("persona", ["admin", "secretary", "member_user", "sysadmin", "auditor", "nobody"])
 def test_only_the_secadmin_reaches_role_pages_others_get_404_and_are_recorded(world, login, name, args, persona):
     user = getattr(world, persona)
-    client = login(user, verified=True)
-    assert client.get(url(world, name, args)).status_code == 404
-    assert AuditEvent.objects.filter(action="auth.denied", actor=user).exists()
+    assert_denied(login(user, verified=True), url(world, name, args), user)
 
 
 @pytest.mark.parametrize("name", ["accounts:user_toggle", "accounts:user_unlock", "accounts:user_password_reset"])

@@ -1,4 +1,4 @@
-"""API test helpers: a DRF client acting as a persona, and member input as the API expects it (JSON values)."""
+"""API test helpers: member input as the API expects it (JSON values); the `api` client fixture is in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,19 +11,6 @@ from rest_framework.test import APIClient
 
 from dangjian.orgs.models import Organization
 from tests.world import member_data
-
-
-@pytest.fixture
-def api() -> Callable[[Any], APIClient]:
-    """`api(user)`: an APIClient authenticated as `user` (None: anonymous)."""
-
-    def _client(user: Any) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user=user)
-        return client
-
-    return _client
 
 
 def member_payload(org: Organization, **overrides: Any) -> dict[str, Any]:

@@ -5,20 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from rest_framework.test import APIClient
-
 from dangjian.dues.models import DuesBase, DuesPayment
 from tests.dues.conftest import beijing
-
-
-@pytest.fixture
-def api():
-    def _client(user):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        return client
-    return _client
 
 
 def _base(api, world, user=None, **data):

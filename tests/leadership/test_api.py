@@ -13,8 +13,7 @@ from rest_framework.test import APIClient
 
 from dangjian.leadership import actions
 from dangjian.leadership.models import ElectionStepKind, Post
-from dangjian.orgs import actions as org_actions
-from dangjian.orgs.models import OrgKind
+from tests.leadership.conftest import add_branches_with_terms
 
 NOW = dt.datetime(2025, 7, 1, 4, 0, tzinfo=dt.UTC)
 
@@ -104,7 +103,5 @@ def test_board_endpoint_query_count_does_not_grow_with_orgs(world, terms):
         return len(q.captured_queries)
 
     few = measure()
-    for name in "甲乙丙丁":
-        org = org_actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
-        actions.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
+    add_branches_with_terms(world, "甲乙丙丁")
     assert measure() == few

@@ -17,6 +17,7 @@ from dangjian.leadership import actions
 from dangjian.leadership.models import ElectionStep, ElectionStepKind, Post, PostHolding, Term
 from dangjian.orgs import actions as org_actions
 from dangjian.orgs.models import OrgKind
+from tests.leadership.conftest import add_branches_with_terms
 
 NOW = dt.datetime(2025, 7, 1, 4, 0, tzinfo=dt.UTC)
 
@@ -94,9 +95,7 @@ def test_board_query_count_does_not_grow_with_orgs(world, login, terms):
         return len(q.captured_queries)
 
     few = measure()
-    for name in "甲乙丙丁戊":
-        org = org_actions.create_org(actor=world.admin, parent=world.root, name=f"{name}支部", kind=OrgKind.BRANCH)
-        actions.open_term(org, actor=world.admin, number=1, starts_on=dt.date(2023, 3, 1))
+    add_branches_with_terms(world, "甲乙丙丁戊")
     assert measure() == few
 
 

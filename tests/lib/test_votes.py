@@ -7,11 +7,9 @@ import pytest
 from dangjian.lib.votes import assembly_vote, committee_quorum, elected, election_quorum, minimum_candidates
 
 
-def test_quorum_needs_more_than_half_of_those_entitled():
-    assert not assembly_vote(entitled=10, present=5, yes=5).quorum
-    assert assembly_vote(entitled=10, present=6, yes=6).quorum
-    assert assembly_vote(entitled=9, present=5, yes=5).quorum
-    assert not assembly_vote(entitled=9, present=4, yes=4).quorum
+@pytest.mark.parametrize(("entitled", "present", "quorum"), [(10, 5, False), (10, 6, True), (9, 5, True), (9, 4, False)])
+def test_quorum_needs_more_than_half_of_those_entitled(entitled, present, quorum):
+    assert bool(assembly_vote(entitled=entitled, present=present, yes=present).quorum) is quorum
 
 
 def test_passing_counts_against_those_entitled_not_those_present():
@@ -43,11 +41,9 @@ def test_committee_quorum():
     assert not committee_quorum(members=4, present=2) and committee_quorum(members=4, present=3)
 
 
-def test_election_needs_more_than_four_fifths():
-    assert not election_quorum(eligible=50, excluded=0, present=40).quorum
-    assert election_quorum(eligible=50, excluded=0, present=41).quorum
-    assert election_quorum(eligible=50, excluded=5, present=37).quorum
-    assert not election_quorum(eligible=50, excluded=5, present=36).quorum
+@pytest.mark.parametrize(("excluded", "present", "quorum"), [(0, 40, False), (0, 41, True), (5, 37, True), (5, 36, False)])
+def test_election_needs_more_than_four_fifths(excluded, present, quorum):
+    assert bool(election_quorum(eligible=50, excluded=excluded, present=present).quorum) is quorum
 
 
 def test_candidates_exceed_seats_by_a_fifth():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
@@ -17,16 +16,6 @@ R = ReminderKind
 def remind(user, key, kind=R.MEETING_OVERDUE, title=None, due_on=None, org=None):
     return Reminder.objects.create(user=user, kind=kind, key=key, title=title or f"提醒{key}", due_on=due_on,
                                    org=org, url="/orglife/")
-
-
-@pytest.fixture
-def api():
-    def _client(user):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        return client
-
-    return _client
 
 
 def test_list_shows_only_the_owners_open_reminders_grouped_late_kinds_first(world, login):

@@ -1,4 +1,5 @@
-"""Template filters used everywhere: Chinese dates, audit action labels. (Query strings: Django's {% querystring %}.)"""
+"""Template filters and tags used everywhere: Chinese dates, audit action labels, breadcrumbs. (Query strings:
+Django's {% querystring %}.)"""
 
 from __future__ import annotations
 
@@ -33,3 +34,13 @@ def audit_label(code: str) -> str:
 
     return ACTIONS.get(code, code)
 
+
+
+@register.inclusion_tag("includes/breadcrumb.html")
+def crumbs(*parts: Any) -> dict[str, Any]:
+    """A page's breadcrumb, written once: `{% crumbs "党员名册" list_url member.name detail_url "党籍变动" %}` gives
+    linked (label, url) pairs and, last, the current page's label. A pair whose label is empty is left out, so a
+    form shared by "new" and "edit" can pass its record's crumb either way."""
+    *pairs, current = parts
+    links = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2) if pairs[i]]
+    return {"links": links, "current": current}

@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import require_some_subtree
 from dangjian.members import imports
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -37,8 +37,7 @@ ERRORS_PER_PAGE = 50
 
 def _require_change_scope(request: HttpRequest) -> None:
     """Importing registers members, so only users who may change some subtree see these pages (else 404)."""
-    if not scope_for(request.user).change_roots:
-        raise Http404("未找到该页面")
+    require_some_subtree(request.user, "change")
 
 
 # --- Stored uploads -------------------------------------------------------------------------------------------
