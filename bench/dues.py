@@ -161,6 +161,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     from dangjian.core import measures
     from dangjian.core.scoping import path_upper_bound
     from dangjian.dues import calc, ledgers, remittance
+    from dangjian.dues.measures import months_behind
     from dangjian.dues.models import DuesBase, DuesPayment
     from dangjian.lib.periods import Period
     from dangjian.members.models import Member
@@ -267,7 +268,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     # For context: one branch's sheet and the first page of the province's arrears list.
     branch = Organization.objects.filter(kind="branch", path__startswith=province.path).order_by("-subtree_members").first()
     assert branch is not None
-    ms, sheet = median_ms(lambda: ledgers.branch_sheet(branch, measured, today, config), args.repeats)
+    ms, sheet = median_ms(lambda: ledgers.branch_sheet(
+        branch, measured, months_behind(Member.objects.filter(org=branch), today)), args.repeats)
     row(f"收缴表：{branch.name}（{len(sheet.rows)}人）", ms, None)
 
     def first_page() -> Any:

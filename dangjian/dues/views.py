@@ -31,7 +31,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
 from dangjian.dues.forms import BaseRowForm, MonthField, PaymentForm, ReliefForm
-from dangjian.dues.measures import arrears_of
+from dangjian.dues.measures import arrears_of, months_behind
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind
@@ -116,7 +116,6 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     month = calc.parse_month(request.POST.get("month", "")) if request.method == "POST" else _month(request, today)
     month = month or calc.month_start(today)
-    config = calc.load_config(today)
     can_change = scope_for(user).covers(org.path, "change")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -128,7 +127,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已登记{len(made)}人{calc.month_label(month)}的党费")
             return redirect(f"{reverse('dues:sheet', args=[org.pk])}?month={month:%Y-%m}")
-    data = ledgers.branch_sheet(org, month, today, config)
+    data = ledgers.branch_sheet(org, month, months_behind(Member.objects.filter(org=org), today))
     if request.GET.get("format") == "xlsx":
         rows = [[r.member.name, PersonCategory(r.member.person_category).label,
                  Basis(r.base.basis).label if r.base else "未设基数", _money(r.base.income if r.base else None),
