@@ -191,11 +191,20 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         "AND (h.ends_on IS NULL OR h.ends_on > %s))"
     )
     branch_kinds = [k for k in compliance.KINDS if k != MeetingKind.GROUP_MEETING]
+    # A record counts only while its org existed at the end of the record's rule period (an org dissolved in
+    # March owes and holds nothing for the second quarter): the month end and the quarter end of each month.
+    date_sql = (lambda d: f"'{d.isoformat()}'") if vendor == "sqlite" else (lambda d: f"DATE '{d.isoformat()}'")
+    month_end = "CASE t.month " + " ".join(
+        f"WHEN {year * 100 + m} THEN {date_sql(Period.month(year, m).end)}" for m in range(1, 13)) + " END"
+    quarter_end = "CASE t.month " + " ".join(
+        f"WHEN {year * 100 + m} THEN {date_sql(Period.quarter(year, (m + 2) // 3).end)}" for m in range(1, 13)) + " END"
     done_sql = (
         f"SELECT t.kind, o.depth, CASE WHEN t.kind IN ({in_list(monthly)}) THEN t.month - {year * 100} "
         f"WHEN t.kind IN ({in_list(quarterly)}) THEN 100 + (t.month - {year * 100} + 2) / 3 ELSE 200 END AS b, "
         "COUNT(DISTINCT t.org_id) FROM orglife_meetingkindtag t JOIN orgs_organization o ON o.id = t.org_id "
         f"WHERE o.path >= %s AND o.path < %s AND t.month >= %s AND t.month <= %s AND t.submitted = {yes} "
+        f"AND (o.dissolved_on IS NULL OR o.dissolved_on > CASE WHEN t.kind IN ({in_list(monthly)}) THEN {month_end} "
+        f"WHEN t.kind IN ({in_list(quarterly)}) THEN {quarter_end} ELSE {date_sql(end)} END) "
         f"AND ((t.kind = 'group_meeting' AND o.kind = 'group') OR (t.kind IN ({in_list(branch_kinds)}) "
         "AND o.kind = 'branch')) "
         f"AND (t.kind <> 'committee_meeting' OR {committee.format(org='t.org_id')}) GROUP BY 1, 2, 3"
