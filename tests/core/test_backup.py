@@ -268,6 +268,16 @@ def test_backup_refuses_a_retention_count_below_one(populated):
         call_command("backup", "--keep", "0")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
+def test_on_sqlite_a_database_restored_to_a_new_file_is_private(populated, tmp_path):
+    backup = make_backup()
+    with archive.opened(backup.path, "sqlite", tmp_path) as opened:
+        assert opened.database.read_bytes()[:15] == b"SQLite format 3"
+        engines.sqlite_restore(opened.database, tmp_path / "new.sqlite3")
+    assert (tmp_path / "new.sqlite3").stat().st_mode & 0o777 == 0o600
+    assert engines.sqlite_contents(tmp_path / "new.sqlite3")["tables"]["members_member"] == 6
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (DATABASE_URL)")
 def test_on_postgresql_the_backup_holds_a_pg_dump_custom_format_file(populated, tmp_path):
     backup = make_backup()

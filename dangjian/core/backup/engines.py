@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from dangjian.core.backup.archive import create_private
 from dangjian.core.crypto import sm3_hasher
 
 AUDIT_TABLE = "core_auditevent"
@@ -61,7 +62,10 @@ def sqlite_dump(dest: Path) -> dict[str, Any]:
 
 
 def sqlite_restore(dump: Path, target: Path) -> None:
-    """Copy a dumped database over `target`, page by page, in one step readers never see half done."""
+    """Copy a dumped database over `target`, page by page, in one step readers never see half done. A new
+    target file is created readable by the service user only (SQLite gives its journal files the same mode)."""
+    if not target.exists():
+        create_private(target).close()
     with closing(sqlite3.connect(dump)) as source, closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
 
