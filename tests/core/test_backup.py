@@ -198,6 +198,7 @@ BAD_FILES = {
     "cut to a stub": (lambda d: d[:20], "不完整"),
     "not a backup": (lambda d: b"PK\x03\x04" + d[4:], "不是本系统的备份文件"),
     "tampered with a fresh checksum": (_retag, "无法通过完整性验证"),
+    "with a broken header and a fresh checksum": (lambda d: _reseal(d, {"nonce": ""}), "备份文件头无效"),
     "of another engine": (
         lambda d: _reseal(d, {"engine": "postgresql" if connection.vendor == "sqlite" else "sqlite"}),
         "不能恢复到这里",

@@ -56,10 +56,10 @@ class _EncryptingWriter:
         self.out, self.encryptor, self.digest = out, encryptor, digest
 
     def write(self, data: bytes) -> int:
-        self._emit(self.encryptor.update(data))
+        self.emit(self.encryptor.update(data))
         return len(data)
 
-    def _emit(self, data: bytes) -> None:
+    def emit(self, data: bytes) -> None:
         self.out.write(data)
         self.digest.update(data)
 
@@ -86,7 +86,7 @@ def write_archive(dest: Path, header: dict[str, Any], manifest: dict[str, Any], 
                 info.size = len(body)
                 tar.addfile(info, _BytesReader(body))
                 tar.add(database, arcname=DATABASE)
-            writer._emit(encryptor.finalize() + encryptor.tag)
+            writer.emit(encryptor.finalize() + encryptor.tag)
             out.write(digest.finalize())
             out.flush()
             os.fsync(out.fileno())
@@ -187,7 +187,10 @@ def opened(path: Path, engine: str, workdir: Path) -> Iterator[OpenedBackup]:
         f.seek(len(prefix) + body)
         tag = f.read(TAG_BYTES)
         f.seek(len(prefix))
-        decryptor = sm4_gcm(key, bytes.fromhex(header["nonce"]), tag).decryptor()
+        try:
+            decryptor = sm4_gcm(key, bytes.fromhex(str(header.get("nonce"))), tag).decryptor()
+        except ValueError as exc:
+            raise BackupRefused("备份文件头无效（缺少加密参数），已拒绝恢复") from exc
         decryptor.authenticate_additional_data(prefix)
         try:
             with create_private(plain) as out:
