@@ -264,6 +264,16 @@ def test_restore_asks_for_confirmation_and_the_drill_command_reports_counts(popu
     assert "members_member\t6" in out
 
 
+def test_the_backup_command_names_the_file_its_size_and_the_old_files_it_removed(populated, capsys, tmp_path):
+    call_command("backup", "--dir", str(tmp_path / "elsewhere"), "--keep", "1")
+    first = capsys.readouterr().out
+    call_command("backup", "--dir", str(tmp_path / "elsewhere"), "--keep", "1")
+    second = capsys.readouterr().out
+    (kept,) = (tmp_path / "elsewhere").glob("*.djbak")
+    assert f"已备份：{kept}" in second and "张表" in second
+    assert f"已删除旧备份：{Path(first.split('：')[1].split('（')[0]).name}" in second
+
+
 def test_backup_refuses_a_retention_count_below_one(populated):
     with pytest.raises(CommandError, match="至少为 1"):
         call_command("backup", "--keep", "0")
