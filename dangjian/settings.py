@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz are answered first: no session, login, CSRF or HTTPS redirect for probes (SEC-33).
+    "dangjian.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
@@ -298,6 +300,17 @@ DANGJIAN_FIELD_KEY = envsecret("DANGJIAN_FIELD_KEY", VAR_DIR / "keys" / "field_k
 DANGJIAN_INDEX_KEY = envsecret("DANGJIAN_INDEX_KEY", VAR_DIR / "keys" / "index_key")
 # Revealing a full 身份证号 or phone needs a session verified with a second factor (SEC-05).
 DANGJIAN_REVEAL_REQUIRES_OTP = envbool("DANGJIAN_REVEAL_REQUIRES_OTP", "True")
+
+# --- Backups (SEC-19..21) and health endpoints (SEC-33) ---------------------------
+# The backup key encrypts the backup files; keep a copy offline, apart from the backups (docs/operations.md).
+DANGJIAN_BACKUP_KEY = envsecret("DANGJIAN_BACKUP_KEY", VAR_DIR / "keys" / "backup_key")
+DANGJIAN_BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", VAR_DIR / "backups"))
+DANGJIAN_BACKUP_KEEP = envint("DANGJIAN_BACKUP_KEEP", 7)
+# /healthz and /readyz answer only these networks (not exposed publicly) and need this much free disk.
+DANGJIAN_HEALTH_NETWORKS = [
+    n for n in os.environ.get("DANGJIAN_HEALTH_NETWORKS", "127.0.0.0/8,::1/128").split(",") if n
+]
+DANGJIAN_HEALTH_MIN_FREE_MB = envint("DANGJIAN_HEALTH_MIN_FREE_MB", 1024)
 
 # --- Uploads ---------------------------------------------------------------------
 DANGJIAN_IMPORT_MAX_BYTES = envint("DANGJIAN_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

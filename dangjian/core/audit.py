@@ -48,6 +48,9 @@ register_actions({
     "core.template_upload": "替换文书模板",
     "core.template_reset": "恢复默认文书模板",
     "core.rule_set": "修改规则参数",
+    "core.backup": "备份数据库",
+    "core.restore": "恢复数据库",
+    "core.restore_drill": "恢复演练",
     "audit.view": "查看审计日志",
     "audit.export": "导出审计日志",
 })

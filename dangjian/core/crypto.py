@@ -19,11 +19,28 @@ class DecryptionError(Exception):
     """The stored value could not be authenticated or decrypted."""
 
 
-def _derive(secret: str, purpose: bytes) -> bytes:
+def derive_key(secret: str, purpose: bytes) -> bytes:
     """Derive a 128-bit SM4 key (or HMAC key) for one purpose from a configured secret."""
     h = hmac.HMAC(secret.encode(), hashes.SM3())
     h.update(purpose)
     return h.finalize()[:16]
+
+
+def sm4_gcm(key: bytes, nonce: bytes, tag: bytes | None = None) -> Cipher[modes.GCM]:
+    """SM4 in GCM mode: encrypt without a tag, decrypt with the tag that authenticates the whole message."""
+    return Cipher(algorithms.SM4(key), modes.GCM(nonce, tag))
+
+
+def sm3_hasher() -> hashes.Hash:
+    """An incremental SM3 digest, for checksums over data too large to hold in memory (backups)."""
+    return hashes.Hash(hashes.SM3())
+
+
+def fingerprint(key: bytes) -> str:
+    """A short public name for a key, so that data encrypted under another key is recognised before use."""
+    digest = sm3_hasher()
+    digest.update(key)
+    return digest.finalize().hex()[:16]
 
 
 class SoftwareCryptoProvider:
@@ -32,13 +49,13 @@ class SoftwareCryptoProvider:
     key_id = "k1"
 
     def __init__(self, field_secret: str, index_secret: str) -> None:
-        self._key = _derive(field_secret, b"dangjian-field-sm4")
-        self._index_key = _derive(index_secret, b"dangjian-blind-index")
+        self._key = derive_key(field_secret, b"dangjian-field-sm4")
+        self._index_key = derive_key(index_secret, b"dangjian-blind-index")
         self.key_id = "k" + hashlib.sha256(self._key).hexdigest()[:6]
 
     def encrypt(self, plaintext: str, aad: str) -> str:
         nonce = os.urandom(12)
-        encryptor = Cipher(algorithms.SM4(self._key), modes.GCM(nonce)).encryptor()
+        encryptor = sm4_gcm(self._key, nonce).encryptor()
         encryptor.authenticate_additional_data(aad.encode())
         body = encryptor.update(plaintext.encode()) + encryptor.finalize()
         return f"v1:{self.key_id}:{nonce.hex()}:{(body + encryptor.tag).hex()}"
@@ -49,9 +66,7 @@ class SoftwareCryptoProvider:
             if version != "v1":
                 raise ValueError(version)
             payload = bytes.fromhex(payload_hex)
-            decryptor = Cipher(
-                algorithms.SM4(self._key), modes.GCM(bytes.fromhex(nonce_hex), payload[-16:])
-            ).decryptor()
+            decryptor = sm4_gcm(self._key, bytes.fromhex(nonce_hex), payload[-16:]).decryptor()
             decryptor.authenticate_additional_data(aad.encode())
             return (decryptor.update(payload[:-16]) + decryptor.finalize()).decode()
         except Exception as exc:  # any tampering or wrong key ends here
