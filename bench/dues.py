@@ -269,7 +269,7 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
     branch = Organization.objects.filter(kind="branch", path__startswith=province.path).order_by("-subtree_members").first()
     assert branch is not None
     ms, sheet = median_ms(lambda: ledgers.branch_sheet(
-        branch, measured, months_behind(Member.objects.filter(org=branch), today)), args.repeats)
+        branch, measured, months_behind(branch, today)), args.repeats)
     row(f"收缴表：{branch.name}（{len(sheet.rows)}人）", ms, None)
 
     def first_page() -> Any:

@@ -163,9 +163,10 @@ def arrears_on(members: QuerySet[Member], today: dt.date) -> dict[int, ledgers.A
     return {row.member.pk: row for row in ledgers.describe_arrears(bases, today, config)}
 
 
-def months_behind(members: QuerySet[Member], today: dt.date) -> dict[int, int]:
-    """`dues.arrears.months` as the 收缴表 shows it: {member id: months behind on `today`}, for members with a base."""
-    return {pk: row.months for pk, row in arrears_on(members, today).items()}
+def months_behind(branch: Organization, today: dt.date) -> dict[int, int]:
+    """`dues.arrears.months` as a branch's 收缴表 shows it: {member id: months behind on `today`}, for the branch's
+    members with a base."""
+    return {pk: row.months for pk, row in arrears_on(Member.objects.filter(org=branch), today).items()}
 
 
 def arrears_of(bases: list[Any], today: dt.date) -> list[ledgers.ArrearsRow]:

@@ -127,7 +127,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已登记{len(made)}人{calc.month_label(month)}的党费")
             return redirect(f"{reverse('dues:sheet', args=[org.pk])}?month={month:%Y-%m}")
-    data = ledgers.branch_sheet(org, month, months_behind(Member.objects.filter(org=org), today))
+    data = ledgers.branch_sheet(org, month, months_behind(org, today))
     if request.GET.get("format") == "xlsx":
         rows = [[r.member.name, PersonCategory(r.member.person_category).label,
                  Basis(r.base.basis).label if r.base else "未设基数", _money(r.base.income if r.base else None),

@@ -20,15 +20,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dangjian.core import measures as registry
 from dangjian.core.api import Pagination, ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.learning.filters import ParticipationFilter, SessionFilter
 from dangjian.learning.models import Participation, StudySession
-from dangjian.lib.periods import Period
-from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization
 
@@ -257,8 +254,7 @@ class StudyTotalsViewSet(viewsets.ViewSet):
         qs = qs.order_by("org__path", "name_pinyin", "pk")
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self) or []
-        figures = registry.get("learning.hours.standing")(
-            Member.objects.filter(pk__in=[m.pk for m in page]), Period.year(year))
+        figures = measures.standings_of(page, year)
         rows = []
         for m in page:
             s = figures[m.pk]

@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dangjian.core import measures as registry
 from dangjian.core.measures import MEMBER, register
 from dangjian.core.scoping import subtree_q
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
@@ -366,6 +367,13 @@ def hours_standing(members: QuerySet[Member], period: Period) -> dict[int, Stand
     rows = annotated.values_list("pk", "study_hours", "is_leader", "centralized").order_by()
     return {pk: standing(hours, is_leader=leader, centralized=central, targets=targets)
             for pk, hours, leader, central in rows}
+
+
+def standings_of(members: QuerySet[Member] | Iterable[Member], year: int) -> dict[int, Standing]:
+    """The registered `learning.hours.standing` for `year` over a page's rows (members already read and scoped by
+    the caller) or a queryset."""
+    subjects = members if isinstance(members, QuerySet) else Member.objects.filter(pk__in=[m.pk for m in members])
+    return registry.get("learning.hours.standing")(subjects, Period.year(year))
 
 
 @register(

@@ -242,13 +242,6 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     return form, org, year, short
 
 
-def standings_of(members: Any, year: int) -> dict[int, rules.Standing]:
-    """The registered measure `learning.hours.standing` for `year` over `members` (a page's rows, or a queryset)."""
-    if isinstance(members, list):
-        members = Member.objects.filter(pk__in=[m.pk for m in members])
-    return registry.get("learning.hours.standing")(members, Period.year(year))
-
-
 def branch_figures(request: HttpRequest, org: Organization, year: int) -> list[measures.BranchRow]:
     """The registered measure `learning.hours.completion` over the branches of `org`'s subtree the user may view,
     in tree order; none, with the measure's message, for a year that has not begun."""
@@ -278,7 +271,7 @@ def member_totals(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "totals", "year": year, "short": short})
         exported = queryset[:EXPORT_LIMIT]
-        figures = standings_of(exported, year)
+        figures = measures.standings_of(exported, year)
         return xlsx_response(f"{org.name}{year}年党员学时统计.xlsx", "党员学时", _TOTAL_HEADER,
                              (_total_row(m, figures[m.pk]) for m in exported))
     if short:
@@ -288,7 +281,7 @@ def member_totals(request: HttpRequest) -> HttpResponse:
         # Sorted by place and name, so the correlated figures are computed for the page's rows only.
         page = paginate(request, queryset)
         members = list(page)
-    figures = standings_of(members, year)
+    figures = measures.standings_of(members, year)
     rows = [(m, figures[m.pk]) for m in members]
     return render(request, "learning/totals.html", {
         "form": form, "org": org, "year": year, "page": page, "rows": rows, "short": short, "targets": targets,
@@ -339,7 +332,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
 
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "shortfall", "year": year})
         exported = short_members[:EXPORT_LIMIT]
-        figures = standings_of(exported, year)
+        figures = measures.standings_of(exported, year)
         return xlsx_workbook_response(f"{org.name}{year}年学时未达标名单.xlsx", [
             ("按党支部", ["党支部", "党员数", "达标", "未达标", "人均学时"],
              [(b.name, b.members, b.met, b.short, b.average) for b in branches]),
@@ -348,7 +341,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
     counted = sum(b.members for b in branches)
     short_total = sum(b.short for b in branches)
     page, members = _short_page(request, branches, year, targets, today, _SHORTFALL_ORDER)
-    figures = standings_of(members, year)
+    figures = measures.standings_of(members, year)
     rows = [(m, figures[m.pk]) for m in members]
     return render(request, "learning/shortfall.html", {
         "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
@@ -363,7 +356,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
 def member_record(member: Member, year: int, user: Any) -> dict[str, Any]:
     """A member's sessions of `year` and their standing (read by the member page and the member section)."""
     targets = rules.load_targets(year)
-    standing = standings_of([member], year)[member.pk]
+    standing = measures.standings_of([member], year)[member.pk]
     start, end = rules.year_bounds(year)
     rows = list(
         member.study_participations.filter(held_on__gte=start, held_on__lte=end)

@@ -12,7 +12,6 @@ from django.http import Http404
 from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import ArrearsLevel
 from dangjian.dues.measures import months_behind
-from dangjian.members.models import Member
 from tests.dues.conftest import beijing
 
 D = Decimal
@@ -79,7 +78,7 @@ def test_arrears_count_from_the_first_base_not_from_long_ago(world):
 
 
 def _sheet(org, month, today):
-    return ledgers.branch_sheet(org, month, months_behind(Member.objects.filter(org=org), today))
+    return ledgers.branch_sheet(org, month, months_behind(org, today))
 
 
 def test_the_collection_sheet_shows_each_members_due_and_payment(world, django_assert_num_queries):
