@@ -82,12 +82,20 @@ class MonthlyCounts:
         row = self.rows.get((kind, org_id))
         if row is None:
             return 0
-        i = (month_start.year - self.months[0].start.year) * 12 + month_start.month - self.months[0].start.month
+        i = self._index(month_start)
         return row[i] if 0 <= i < len(row) else 0
 
     def in_period(self, kind: str, org_id: int, period: Period) -> int:
-        """Records of one org and kind in a period (a month, quarter or year), added up from the months."""
-        return sum(self.month_count(kind, org_id, m.start) for m in periods_between(MONTH, period.start, period.end))
+        """Records of one org and kind in a period (a month, quarter or year), added up from the months it overlaps
+        (by index: a page of the matrix asks this thousands of times)."""
+        row = self.rows.get((kind, org_id))
+        if row is None:
+            return 0
+        return sum(row[max(self._index(period.start), 0):max(self._index(period.end) + 1, 0)])
+
+    def _index(self, day: dt.date) -> int:
+        first = self.months[0].start
+        return (day.year - first.year) * 12 + day.month - first.month
 
     def as_dict(self) -> dict[tuple[str, int, dt.date], int]:
         """{(kind, org id, first day of month): n} for the months with records."""
