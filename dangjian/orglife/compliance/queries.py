@@ -95,8 +95,11 @@ def matrix(
     config = config or load_config(today)
     page = Paginator(matrix_orgs(user, root, year, kinds), per_page).get_page(page_number)
     orgs = list(page.object_list)
-    found = (measures.get("orglife.meetings.status")(Organization.objects.filter(pk__in=[o.pk for o in orgs]),
-                                                     Period.year(year)) if orgs else {})
+    # The page's orgs, bounded by its first and last path too: the measure narrows its records to the set's path
+    # range, and PostgreSQL finds the ends of a bare id list by walking the path index across most of the tree.
+    subjects = Organization.objects.filter(pk__in=[o.pk for o in orgs], path__gte=orgs[0].path,
+                                           path__lte=orgs[-1].path) if orgs else Organization.objects.none()
+    found = measures.get("orglife.meetings.status")(subjects, Period.year(year)) if orgs else {}
     periods = {k: config.periods_of(k, year) for k in kinds}
     base = list_url()
     rows = []
