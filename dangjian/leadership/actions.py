@@ -1,4 +1,4 @@
-"""班子 and 换届 actions: `open_term`, `appoint`, `end_post`, `record_step`, `adjust_term`. Each validates, checks
+"""班子 and 换届 actions: `open_term`, `appoint`, `end_post`, `record_step`, `adjust_term`, `record_election`. Each validates, checks
 scope, writes and audits inside one transaction; views, API and tests all call them. The audit action codes keep
 the "orgs." prefix they have always been stored under.
 
@@ -12,6 +12,7 @@ Who may do what (decided here, shown on the pages alike):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,9 +22,21 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, subtree_q
+from dangjian.core.validation import Errors
 from dangjian.leadership import rules
-from dangjian.leadership.models import COMMITTEE_POSTS, ElectionStep, ElectionStepKind, Post, PostHolding, Term
+from dangjian.leadership.models import (
+    COMMITTEE_POSTS,
+    ElectionCandidate,
+    ElectionMode,
+    ElectionResult,
+    ElectionStep,
+    ElectionStepKind,
+    Post,
+    PostHolding,
+    Term,
+)
 from dangjian.lib.dates import add_years, cn_date
+from dangjian.lib.votes import elected, election_quorum, minimum_candidates
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -285,3 +298,137 @@ def adjust_term(
         "doc_no": term.adjustment_doc_no,
     })
     return term
+
+
+@dataclass(frozen=True)
+class CandidateInput:
+    """One candidate as entered: the member, the yes votes, and the post they take if elected ("" → 委员)."""
+
+    member: Member
+    votes: int
+    post: str = ""
+
+
+def voters_on(org: Organization, day: dt.date) -> int:
+    """有选举权的党员 of the org on `day`: members on the roll who were 正式党员 by then (选举工作条例 第五条; 预备
+    党员 have no vote). A 党委 or 党总支 counts its whole subtree, a 党支部 its own members. The form's suggestion."""
+    qs = Member.objects.filter(state=MemberState.ACTIVE, confirmed_on__lte=day)
+    qs = qs.filter(org=org) if org.kind == OrgKind.BRANCH else qs.filter(subtree_q(org.path, "org__path"))
+    return qs.count()
+
+
+def _check_election_counts(
+    errors: Errors, *, mode: str, seats: int, eligible: int, excluded: int, exclusion_basis: str, present: int,
+    candidates: list[CandidateInput], margin_percent: int,
+) -> None:
+    """The numbers of an election result must add up before anything is written."""
+    if mode not in ElectionMode.values:
+        errors.add("mode", "请选择选举方式")
+    if seats < 1:
+        errors.add("seats", "应选人数须大于0")
+    if eligible < 1:
+        errors.add("eligible", "有选举权的党员人数须大于0")
+    if excluded >= max(eligible, 1):
+        errors.add("excluded", "不列入应到会的人数须少于有选举权的党员人数")
+    elif excluded and not exclusion_basis.strip():
+        errors.add("exclusion_basis", "有党员不列入应到会人数时，须写明情形（经上级党组织同意、党员大会通过）")
+    expected = eligible - excluded
+    if present > expected >= 1:
+        errors.add("present", f"实到会人数（{present}）不能多于应到会人数（{expected}）")
+    members = [c.member.pk for c in candidates]
+    if len(set(members)) != len(members):
+        errors.add("candidates", "同一党员不能重复列为候选人")
+    for c in candidates:
+        if c.votes > present:
+            errors.add("candidates", f"{c.member.name}的赞成票（{c.votes}）不能多于实到会人数（{present}）")
+    if mode == ElectionMode.COMMITTEE and seats >= 1:
+        need = minimum_candidates(seats, margin_percent / 100)
+        if len(candidates) < need:
+            errors.add("candidates", f"差额选举：应选{seats}名，候选人应不少于{need}名（差额不少于应选人数的"
+                                     f"{margin_percent}%），现有{len(candidates)}名")
+    elif len(candidates) < seats:
+        errors.add("candidates", f"候选人（{len(candidates)}名）少于应选人数（{seats}名）")
+
+
+@audit.records_denials
+@transaction.atomic
+def record_election(
+    org: Organization, *, actor: Any, held_on: dt.date, mode: str, seats: int, eligible: int, excluded: int,
+    exclusion_basis: str, exclusion_doc_no: str, present: int, candidates: list[CandidateInput], number: int,
+    doc_no: str = "", meeting: Meeting | None = None,
+) -> ElectionResult:
+    """A 换届选举 result, counted by lib/votes, opens the new 届 with the elected in office.
+
+    应到会 is those with a vote less the exclusions approved by the higher organisation and the meeting (their
+    basis is kept); the election is valid with more than 4/5 of 应到会 present; the candidates exceed the seats by
+    the 差额 margin; a candidate is elected with yes votes above half the base the rules name (应到会 by
+    default), the most votes first; seats left over are kept for a further election. The previous 届 gets its
+    "召开大会选举" step when the procedure's order allows. Nothing is written when the numbers do not add up or
+    the election is void. Needs the "structure" scope, as opening a 届 does.
+    """
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    require(actor, org.path, "structure", org)
+    if org.kind not in rules.TERM_YEARS_BY_KIND:
+        raise ValidationError({NON_FIELD_ERRORS: ["党小组不进行换届选举"]})
+    _not_after_today(held_on, "held_on", "选举日期")
+    values = rules.values_in_force(held_on)
+    errors = Errors()
+    _check_election_counts(
+        errors, mode=mode, seats=seats, eligible=eligible, excluded=excluded, exclusion_basis=exclusion_basis,
+        present=present, candidates=candidates, margin_percent=int(values[rules.ELECTION_CANDIDATE_MARGIN]),
+    )
+    if meeting is not None and (meeting.org_id != org.pk or meeting.held_on != held_on):
+        errors.add("meeting", "选举大会应为本组织在选举当天召开的会议")
+    for c in candidates:
+        try:
+            _check_member_for_post(org, Member.objects.get(pk=c.member.pk), Post.COMMITTEE_MEMBER)
+        except ValidationError as e:
+            errors.add("candidates", f"{c.member.name}：{e.message_dict['member'][0]}")
+    errors.raise_if_any()
+    quorum = election_quorum(eligible=eligible, excluded=excluded, present=present)
+    if not quorum.quorum:
+        raise ValidationError({"present": quorum.reasons})
+    base = rules.win_base(eligible - excluded, present, values)
+    by_id = {str(c.member.pk): c for c in candidates}
+    winners, unfilled = elected({k: c.votes for k, c in by_id.items()}, seats=seats, base=base)
+    if not winners:
+        raise ValidationError({"candidates": [f"没有候选人的赞成票超过{base}人的半数，无人当选，应另行选举"]})
+    posts = [by_id[w].post or Post.COMMITTEE_MEMBER for w in winners]
+    if posts.count(Post.SECRETARY) > 1:
+        raise ValidationError({"candidates": ["当选人中只能有1名书记"]})
+    _record_election_step(org, held_on, actor, meeting)
+    term = open_term(org, actor=actor, number=number, starts_on=held_on, doc_no=doc_no)
+    result = ElectionResult.objects.create(
+        org=org, term=term, held_on=held_on, meeting=meeting, mode=mode, seats=seats, eligible=eligible,
+        excluded=excluded, exclusion_basis=exclusion_basis.strip(), exclusion_doc_no=exclusion_doc_no.strip(),
+        present=present, win_base=base, unfilled=unfilled,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    ElectionCandidate.objects.bulk_create([
+        ElectionCandidate(result=result, member=c.member, votes=c.votes, elected=key in winners,
+                          post=(c.post or Post.COMMITTEE_MEMBER) if key in winners else "")
+        for key, c in by_id.items()
+    ])
+    for key, post in zip(winners, posts, strict=True):
+        appoint(org, actor=actor, member=by_id[key].member, post=post, starts_on=held_on, doc_no=doc_no, term=term)
+    audit.record("leadership.election_result", actor=actor, obj=result, org=org, changes={
+        "term": number, "held_on": held_on.isoformat(), "seats": seats, "eligible": eligible, "excluded": excluded,
+        "exclusion_basis": result.exclusion_basis, "present": present, "win_base": base,
+        "votes": {by_id[k].member.name: by_id[k].votes for k in by_id}, "elected": [by_id[w].member.name for w in winners],
+        "unfilled": unfilled,
+    })
+    return result
+
+
+def _record_election_step(org: Organization, held_on: dt.date, actor: Any, meeting: Meeting | None) -> None:
+    """Give the ending 届 its "召开大会选举" step, unless it has one or a later step already (then the order rules
+    of `record_step` would refuse it, and the result itself is the record)."""
+    ending = Term.objects.filter(org=org, closed_on__isnull=True).first()
+    if ending is None or held_on < ending.starts_on:
+        return
+    done = list(ending.steps.filter(kind__in=rules.PROCEDURE))
+    at = rules.PROCEDURE.index(ElectionStepKind.ELECTED)
+    if any(rules.PROCEDURE.index(s.kind) >= at or s.date > held_on for s in done):
+        return
+    record_step(ending, actor=actor, kind=ElectionStepKind.ELECTED, date=held_on, meeting=meeting,
+                note="录入选举结果时记录")

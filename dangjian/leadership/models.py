@@ -123,6 +123,70 @@ class ElectionStep(models.Model):
         return f"{self.term} {self.get_kind_display()} {self.date}"
 
 
+class ElectionMode(models.TextChoices):
+    COMMITTEE = "committee", "选举委员会委员（差额选举）"
+    SECRETARY = "secretary", "不设委员会，直接选举书记、副书记"
+
+
+class ElectionResult(models.Model):
+    """The counted result of a 换届选举: who could vote, who was excused with which approval, who came, and the
+    votes per candidate. Quorum, the 差额 margin and who is elected follow from these numbers by lib/votes and
+    are never typed; a valid result opens the new 届 (`term`) with the elected in office."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="election_results",
+                            verbose_name="党组织")
+    term = models.OneToOneField(Term, on_delete=models.PROTECT, related_name="election", verbose_name="产生的届次")
+    held_on = models.DateField("选举日期")
+    meeting = models.ForeignKey(
+        "orglife.Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="选举大会"
+    )
+    mode = models.CharField("选举方式", max_length=16, choices=ElectionMode.choices)
+    seats = models.PositiveIntegerField("应选人数")
+    eligible = models.PositiveIntegerField("有选举权的党员人数")
+    excluded = models.PositiveIntegerField("经批准不列入应到会人数", default=0)
+    exclusion_basis = models.CharField("不列入应到会的情形", max_length=500, blank=True)
+    exclusion_doc_no = models.CharField("不列入应到会的批准文号", max_length=100, blank=True)
+    present = models.PositiveIntegerField("实到会有选举权的党员人数")
+    win_base = models.PositiveIntegerField("当选票数计算基数")
+    unfilled = models.PositiveIntegerField("需另行选举的名额", default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "换届选举结果"
+        verbose_name_plural = "换届选举结果"
+        ordering = ["org_id", "-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.org} 第{self.term.number}届选举"
+
+    @property
+    def expected(self) -> int:
+        """应到会: those with a vote less the approved exclusions."""
+        return self.eligible - self.excluded
+
+
+class ElectionCandidate(models.Model):
+    """One candidate of an election with the yes votes received, whether elected, and the post taken."""
+
+    result = models.ForeignKey(ElectionResult, on_delete=models.CASCADE, related_name="candidates")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="候选人")
+    votes = models.PositiveIntegerField("赞成票")
+    elected = models.BooleanField("当选", default=False)
+    post = models.CharField("分工", max_length=24, choices=Post.choices, blank=True)
+
+    class Meta:
+        verbose_name = "候选人"
+        verbose_name_plural = "候选人"
+        ordering = ["result_id", "-votes", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "member"], name="leadership_candidate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.votes}票"
+
+
 def meeting_model() -> type[Meeting]:
     """The model an election step's meeting is (orglife.Meeting), reached through the foreign key: orglife sits
     above leadership (it reads post holdings), so leadership names it only in the key and never imports it."""

@@ -16,7 +16,15 @@ from django.http import Http404
 from dangjian.core import audit
 from dangjian.core.scoping import subtree_q
 from dangjian.leadership import rules
-from dangjian.leadership.models import COMMITTEE_POSTS, ElectionStep, Post, PostHolding, Term, meeting_model
+from dangjian.leadership.models import (
+    COMMITTEE_POSTS,
+    ElectionResult,
+    ElectionStep,
+    Post,
+    PostHolding,
+    Term,
+    meeting_model,
+)
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -79,9 +87,40 @@ def members_for_post(user: Any, org: Organization) -> QuerySet[Member]:
     return qs.select_related("org").order_by("name_pinyin", "pk")
 
 
+def resolve_candidates(
+    user: Any, org: Organization, lines: list[Any]
+) -> tuple[list[tuple[Any, Member]], list[str]]:
+    """The members named on the result form's candidate lines (CandidateLine), among those the org's posts may
+    go to, in one query: a name matches one member, or with the branch in brackets when the name is shared. A
+    message per line that names no one or several."""
+    names = {line.name for line in lines}
+    found: dict[str, list[Member]] = {}
+    for m in members_for_post(user, org).filter(name__in=names):
+        found.setdefault(m.name, []).append(m)
+    resolved: list[tuple[Any, Member]] = []
+    problems: list[str] = []
+    for line in lines:
+        same = [m for m in found.get(line.name, []) if not line.branch or m.org.name == line.branch]
+        if not same:
+            problems.append(f"第{line.line}行：{line.name}不是本组织在册党员" + (f"（{line.branch}）" if line.branch else ""))
+        elif len(same) > 1:
+            problems.append(f"第{line.line}行：本组织有{len(same)}名{line.name}，请在姓名后用括号注明所在支部")
+        else:
+            resolved.append((line, same[0]))
+    return resolved, problems
+
+
 def meetings_for_step(user: Any, term: Term) -> QuerySet[Meeting]:
     """The org's meetings the user may change, newest first: the candidates for the election meeting."""
-    return meeting_model().objects.visible_to(user, "change").filter(org_id=term.org_id).order_by("-held_on", "-pk")
+    return meetings_for_org(user, term.org)
+
+
+def meetings_for_org(user: Any, org: Organization, since: dt.date | None = None) -> QuerySet[Meeting]:
+    """The org's meetings the user may change, newest first, from `since` on when given."""
+    qs = meeting_model().objects.visible_to(user, "change").filter(org_id=org.pk)
+    if since is not None:
+        qs = qs.filter(held_on__gte=since)
+    return qs.order_by("-held_on", "-pk")
 
 
 def posts_for(org: Organization) -> list[tuple[str, str]]:
@@ -99,6 +138,7 @@ class TermView:
     state: rules.TermState
     reminder_on: dt.date
     steps: list[ElectionStep]
+    election: ElectionResult | None = None
 
 
 @dataclass
@@ -131,8 +171,10 @@ def org_leadership(org: Organization, today: dt.date) -> Leadership:
     months = int(values[rules.TERM_REMINDER_MONTHS])
     terms = [
         TermView(term=t, state=rules.term_state(t.due_on, t.closed_on, today, months),
-                 reminder_on=rules.reminder_date(t.due_on, months), steps=list(t.steps.all()))
-        for t in Term.objects.filter(org=org).prefetch_related("steps__meeting").order_by("-number")
+                 reminder_on=rules.reminder_date(t.due_on, months), steps=list(t.steps.all()),
+                 election=getattr(t, "election", None))
+        for t in Term.objects.filter(org=org).select_related("election")
+        .prefetch_related("steps__meeting", "election__candidates__member").order_by("-number")
     ]
     current = next((tv for tv in terms if tv.term.closed_on is None), None)
     found = rules.vacancies(org.kind, [h.post for h in in_office], int(values[rules.MAX_DEPUTY_SECRETARIES]))

@@ -35,6 +35,12 @@ TERM_REMINDER_MONTHS = "orgs.term_reminder_months"
 TERM_ADJUST_MAX_MONTHS = "orgs.term_adjust_max_months"
 SECRETARY_MIN_PARTY_YEARS = "orgs.secretary_min_party_years"
 MAX_DEPUTY_SECRETARIES = "orgs.max_deputy_secretaries"
+ELECTION_WIN_BASE = "leadership.election_win_base"
+ELECTION_CANDIDATE_MARGIN = "leadership.election_candidate_margin_percent"
+
+# Who counts as the base of "more than half" when a candidate is elected.
+WIN_BASE_EXPECTED = "expected"
+WIN_BASE_PRESENT = "present"
 
 # Which rule gives the term length of each org kind; a 党小组 has no elected committee and so no term.
 TERM_YEARS_BY_KIND: dict[str, str] = {
@@ -46,7 +52,8 @@ TERM_YEARS_BY_KIND: dict[str, str] = {
 # Every key the leadership functions read, for one `rules.values(...)` call.
 ALL_KEYS = [
     TERM_YEARS_COMMITTEE, TERM_YEARS_GENERAL_BRANCH, TERM_YEARS_BRANCH, TERM_REMINDER_MONTHS,
-    TERM_ADJUST_MAX_MONTHS, SECRETARY_MIN_PARTY_YEARS, MAX_DEPUTY_SECRETARIES,
+    TERM_ADJUST_MAX_MONTHS, SECRETARY_MIN_PARTY_YEARS, MAX_DEPUTY_SECRETARIES, ELECTION_WIN_BASE,
+    ELECTION_CANDIDATE_MARGIN,
 ]
 
 register(
@@ -86,6 +93,21 @@ register(
         source="《中国共产党支部工作条例（试行）》", article="第二十条", status=RuleStatus.CENTRAL,
         note="“必要时可以设1名副书记”",
     ),
+    Rule(
+        key=ELECTION_WIN_BASE, label="当选所需赞成票的计算基数", default=WIN_BASE_EXPECTED,
+        source="《中国共产党基层组织选举工作暂行条例》(1990)；2020年条例条文待核实", article="待核实",
+        status=RuleStatus.LOCAL,
+        choices=((WIN_BASE_EXPECTED, "超过应到会有选举权党员人数的半数"),
+                 (WIN_BASE_PRESENT, "超过实到会有选举权党员人数的半数")),
+        note="依据尚未核实：1990年暂行条例的转述为“基层组织为实到会”，另有解读为“应到会”；默认取从严的应到会，"
+             "可按上级党组织的规定调整",
+    ),
+    Rule(
+        key=ELECTION_CANDIDATE_MARGIN, label="委员候选人差额比例（%）", default=20,
+        source="《中国共产党基层组织选举工作条例》(2020)", article="第十三条", status=RuleStatus.PARTIAL,
+        minimum=20, maximum=100, tighter="higher",
+        note="“委员候选人的差额不少于应选人数的20%”（条文来自转载页，待核实）",
+    ),
 )
 
 
@@ -121,6 +143,11 @@ class TermState(models.TextChoices):
 
 
 MISSING_LABEL = "未录入届次"
+
+
+def win_base(expected: int, present: int, values: dict[str, Any]) -> int:
+    """The number a candidate's yes votes must exceed half of: 应到会 or 实到会, by the rule in force."""
+    return present if values[ELECTION_WIN_BASE] == WIN_BASE_PRESENT else expected
 
 
 def term_years(kind: str, values: dict[str, Any]) -> int | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +26,15 @@ from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.leadership import actions, queries
-from dangjian.leadership.forms import AdjustTermForm, AppointForm, EndPostForm, OpenTermForm, StepForm
-from dangjian.lib.dates import cn_date
+from dangjian.leadership.forms import (
+    AdjustTermForm,
+    AppointForm,
+    ElectionResultForm,
+    EndPostForm,
+    OpenTermForm,
+    StepForm,
+)
+from dangjian.lib.dates import add_years, cn_date
 from dangjian.orgs.models import Organization, OrgKind
 
 
@@ -108,12 +116,12 @@ def org_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(
     request: HttpRequest, org: Organization, form: BaseForm, run: Callable[[dict[str, Any]], str], *,
-    title: str, submit: str, hint: str = "",
+    title: str, submit: str, hint: str = "", rename: dict[str, str] | None = None,
 ) -> HttpResponse:
     """GET shows the form; a valid POST runs the action (`run` returns the success message) and goes back to
     the org's 班子 page; an action's refusal lands on the form's fields."""
     done = submit_action(request, form, run, message=lambda text: text,
-                         then=lambda _: redirect("orgs:leadership_org", pk=org.pk))
+                         then=lambda _: redirect("orgs:leadership_org", pk=org.pk), rename=rename)
     return done or render(request, "leadership/form.html", {
         "org": org, "form": form, "title": title, "submit": submit, "hint": hint,
     })
@@ -202,3 +210,40 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, term.org, form, run, title=f"{term}：调整届满日期", submit="调整",
                       hint=f"原定届满日期：{cn_date(end)}。延长或提前期限一般不超过1年，须经上级党组织批准。")
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def election(request: HttpRequest, pk: int) -> HttpResponse:
+    """录入换届选举结果 (needs "structure", as a new 届 does): the counts and each candidate's votes; the action
+    checks them with lib/votes, opens the new 届 and puts the elected in office."""
+    org = get_for_user(_orgs(), request.user, "structure", pk=pk)
+    if org.kind == OrgKind.GROUP:
+        raise Http404("党小组不进行换届选举")
+    today = timezone.localdate()
+    data = queries.org_leadership(org, today)
+    form = ElectionResultForm(
+        request.POST or None, meetings=queries.meetings_for_org(request.user, org, since=add_years(today, -1)),
+        initial={"number": data.next_number, "eligible": actions.voters_on(org, today), "seats": None,
+                 "mode": "committee" if org.kind != OrgKind.BRANCH or data.in_office else "secretary"},
+    )
+
+    def run(cd: dict[str, Any]) -> str:
+        resolved, problems = queries.resolve_candidates(request.user, org, cd["candidates"])
+        if problems:
+            raise ValidationError({"candidates": problems})
+        result = actions.record_election(
+            org, actor=request.user, held_on=cd["held_on"], mode=cd["mode"], seats=cd["seats"],
+            eligible=cd["eligible"], excluded=cd["excluded"], exclusion_basis=cd["exclusion_basis"],
+            exclusion_doc_no=cd["exclusion_doc_no"], present=cd["present"], number=cd["number"],
+            doc_no=cd["doc_no"], meeting=cd["meeting"],
+            candidates=[actions.CandidateInput(member=m, votes=line.votes, post=line.post) for line, m in resolved],
+        )
+        names = "、".join(c.member.name for c in result.candidates.all() if c.elected)
+        more = f"；尚有{result.unfilled}个名额需另行选举" if result.unfilled else ""
+        return f"第{result.term.number}届选举结果已录入，当选：{names}{more}"
+
+    return _form_page(request, org, form, run, title=f"“{org.name}”录入换届选举结果", submit="录入选举结果",
+                      hint="到会人数须超过应到会人数（有选举权的党员减去经批准不列入的人数）的五分之四，选举有效；"
+                           "委员候选人须差额选举；赞成票超过半数的候选人按得票多少当选。新一届自动开始，上一届同日结束。",
+                      rename={"starts_on": "held_on", "member": "candidates", "post": "candidates"})
