@@ -11,12 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from dangjian.core import rules as rule_registry
+from dangjian.core.reminders import rules as reminder_rules
 from dangjian.core.scoping import scope_for
-from dangjian.lib.dates import add_years
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.recruitment import probation
+from dangjian.recruitment import rules as recruitment_rules
 from dangjian.reminders.views import home_items
+
+# The 预备期届满 card lists the first ones; the to-do list and the member list carry the rest.
+CONFIRMATION_LIMIT = 10
 
 
 @login_required
@@ -41,14 +47,18 @@ def home(request: HttpRequest) -> HttpResponse:
             probationary=Count("id", filter=Q(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY)),
             suspended=Count("id", filter=Q(state=MemberState.SUSPENDED)),
         )
-        due_before = add_years(today, -1) + dt.timedelta(days=30)
+        lead_days = int(rule_registry.value(reminder_rules.CONFIRMATION_LEAD_DAYS, today))
+        limits = recruitment_rules.load(today)
+        due = list(probation.due_for_confirmation(members, today + dt.timedelta(days=lead_days), limits)
+                   .select_related("org")[:CONFIRMATION_LIMIT])
         context.update(
             roots=roots,
             org_counts={OrgKind(r["kind"]).label: r["n"] for r in org_counts},
             member_counts=member_counts,
-            confirmation_due=members.filter(
-                state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY, joined_on__lte=due_before
-            ).select_related("org").order_by("joined_on")[:10],
+            confirmation_lead_days=lead_days,
+            confirmation_due=sorted(
+                ((m, probation.probation_ends_on(m.joined_on, m.probation_extension, limits)) for m in due),
+                key=lambda row: (row[1], row[0].pk)),
         )
     if scope.own_member_id:
         context["own_member"] = (
