@@ -27,7 +27,8 @@ class ReminderSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="meeting_due_soon 会议即将到期 / meeting_overdue 会议逾期未开 / "
                                  "term_due 换届即将到期 / term_overdue 换届逾期 / vacancy 班子空缺 / "
                                  "political_birthday 政治生日 / draft_unsubmitted 草稿未提交 / "
-                                 "confirmation_due 预备期满待转正")
+                                 "confirmation_due 预备期满待转正 / appraisal_followup 不合格党员整改 / "
+                                 "appraisal_round_due 民主评议待开展 等，见 kind_display")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
