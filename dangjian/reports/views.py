@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 from dangjian.recruitment import probation
 from dangjian.recruitment import rules as recruitment_rules
 from dangjian.reminders.views import home_items
+from dangjian.reports import mine
 
 # The 预备期届满 card lists the first ones; the to-do list and the member list carry the rest.
 CONFIRMATION_LIMIT = 10
@@ -61,9 +62,25 @@ def home(request: HttpRequest) -> HttpResponse:
                 key=lambda row: (row[1], row[0].pk)),
         )
     if scope.own_member_id:
-        context["own_member"] = (
-            Member.objects.visible_to(request.user).select_related("org").filter(pk=scope.own_member_id).first()
-        )
-    if not scope.system_roles:
+        own = _own_member(request)
+        context["own_member"] = own
+        if own is not None and not scope.view_roots and not scope.system_roles:
+            # A plain 党员: the home page is their own page.
+            context.update(mine.member_home(request.user, own))
+    if not scope.system_roles and "todos" not in context:
         context.update(home_items(request.user))
     return render(request, "reports/home.html", context)
+
+
+def _own_member(request: HttpRequest) -> Member | None:
+    own_id = scope_for(request.user).own_member_id
+    return Member.objects.visible_to(request.user).select_related("org").filter(pk=own_id).first() if own_id else None
+
+
+@login_required
+def my_page(request: HttpRequest) -> HttpResponse:
+    """我的主页 for any user linked to a 党员 record (a secretary or an admin is a member too); 404 without one."""
+    own = _own_member(request)
+    if own is None or scope_for(request.user).system_roles:
+        raise Http404("您的账号没有关联党员档案")
+    return render(request, "reports/mine.html", mine.member_home(request.user, own))
