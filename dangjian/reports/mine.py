@@ -20,7 +20,7 @@ from dangjian.core.reminders import rules as reminder_rules
 from dangjian.lib.dates import add_years
 from dangjian.lib.periods import MONTH, Period
 from dangjian.members.models import Member
-from dangjian.orglife.compliance import COLOUR_CSS, COLOUR_LABELS
+from dangjian.orglife.compliance.queries import BranchHealth
 from dangjian.orglife.compliance.statuses import colour_for, health_window
 from dangjian.orglife.models import Meeting
 from dangjian.orgs.models import Organization
@@ -55,23 +55,6 @@ def political_birthday(member: Member, today: dt.date, basis_rule: str) -> Birth
     return Birthday(basis, "入党" if joined else "转正", day, years, (day - today).days)
 
 
-@dataclass(frozen=True)
-class Light:
-    """The branch's 红黄绿: obligations overdue in the last three complete months, and whether it is silent."""
-
-    colour: str
-    overdue: int
-    silent: bool
-
-    @property
-    def label(self) -> str:
-        return COLOUR_LABELS[self.colour]
-
-    @property
-    def css(self) -> str:
-        return COLOUR_CSS[self.colour]
-
-
 def member_home(user: Any, member: Member) -> dict[str, Any]:
     """The context of templates/reports/_mine.html for the user's own member record (already read)."""
     today = timezone.localdate()
@@ -100,6 +83,6 @@ def member_home(user: Any, member: Member) -> dict[str, Any]:
     todos = list(Reminder.objects.open_for(user)[:TODOS])
     return {
         "me": member, "today": today, "turnout": turnout, "standing": standing, "paid_to": paid_to,
-        "arrears": arrears, "light": Light(colour_for(late, quiet), late, quiet),
+        "arrears": arrears, "light": BranchHealth(member.org, late, quiet, None, colour_for(late, quiet)),
         "birthday": political_birthday(member, today, basis), "next_meetings": meetings, "todos": todos,
     }

@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             member_counts=member_counts,
             confirmation_lead_days=lead_days,
             confirmation_due=sorted(
-                ((m, probation.probation_ends_on(m.joined_on, m.probation_extension, limits)) for m in due),
+                ((m, probation.probation_ends_on(m.joined_on, getattr(m, probation.EXTENSION), limits)) for m in due),
                 key=lambda row: (row[1], row[0].pk)),
         )
     if scope.own_member_id:
