@@ -28,8 +28,9 @@ CONFIRMATION_LIMIT = 10
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """首页: the counts of the user's scope, the 预备党员 due for 转正, their own record and their to-do list
-    (the 三员 get none of the business figures)."""
+    """首页: for a manager the counts of their scope, the 预备党员 due for 转正 (an approved extension included) and
+    their to-dos grouped by kind; for a plain 党员 their own page (reports.mine); the 三员 get none of the business
+    figures."""
     scope = scope_for(request.user)
     context: dict[str, Any] = {"scope": scope}
     today = timezone.localdate()

@@ -146,3 +146,13 @@ def test_api_resolves_only_the_callers_own_reminder(world, api):
 
 def test_api_needs_authentication():
     assert APIClient().get("/api/v1/reminders/").status_code == 401
+
+
+def test_api_takes_the_pages_filters(world, api):
+    remind(world.secretary, "a", R.MEETING_OVERDUE, due_on=dt.date(2025, 4, 30), org=world.a1)
+    remind(world.secretary, "b", R.TERM_DUE, org=world.a1)
+    client = api(world.secretary)
+    assert [r["key"] for r in client.get("/api/v1/reminders/", {"kind": R.TERM_DUE}).json()["results"]] == ["b"]
+    assert [r["key"] for r in client.get("/api/v1/reminders/", {"due": "none"}).json()["results"]] == ["b"]
+    assert client.get("/api/v1/reminders/", {"org": world.b.pk}).json()["count"] == 0
+    assert client.get("/api/v1/reminders/", {"kind": "bogus"}).status_code == 400
