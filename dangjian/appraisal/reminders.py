@@ -1,5 +1,6 @@
-"""Reminders of 民主评议党员 for the to-do system (ReminderKind.APPRAISAL_FOLLOWUP), one query per source over all
-orgs, handed to users by dangjian.reminders.generate like every other source:
+"""Reminders of 民主评议党员 for the to-do system, one query per source over all orgs, handed to users by
+dangjian.reminders.generate like every other source (不合格党员整改, ReminderKind.APPRAISAL_FOLLOWUP, for the first two;
+民主评议待开展, ReminderKind.APPRAISAL_ROUND_DUE, for the last):
 
 - an open 限期改正 whose deadline is within `appraisal.correction_due_days` days (到期) or has passed without a
   result (逾期): the key names the follow-up and the state, so the 到期 reminder closes when the 逾期 one opens;
@@ -83,16 +84,18 @@ def round_items(today: dt.date, from_month: int) -> list[tuple[str, Item]]:
     if not rules.round_due(today, from_month):
         return []
     year = today.year
+    kind = ReminderKind.APPRAISAL_ROUND_DUE
     branches = Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE).exclude(founded_on__gt=today)
     begun = round_begun(branches, Period.year(year))  # the measure appraisal.round.begun
     rows = [r for r in branches.values("id", "path", "name").order_by() if begun.get(r["id"]) is False]
     end = dt.date(year, 12, 31)
-    group = Group(K, f"{K}:summary:round:{year}", f"有{{n}}个党支部尚未开展{year}年度民主评议党员",
+    # The keys keep their first prefix, so a reminder dismissed before the kind had its own name stays dismissed.
+    group = Group(kind, f"{K}:summary:round:{year}", f"有{{n}}个党支部尚未开展{year}年度民主评议党员",
                   f"{reverse('appraisal:summary')}?year={year}")
     create = reverse("appraisal:create")
     return [
         (r["path"], Item(
-            K, f"{K}:round:{r['id']}:{year}", f"{r['name']}尚未开展{year}年度民主评议党员（一般每年1次，可结合组织生活会进行）",
+            kind, f"{K}:round:{r['id']}:{year}", f"{r['name']}尚未开展{year}年度民主评议党员（一般每年1次，可结合组织生活会进行）",
             f"{create}?org={r['id']}", group, end, r["id"],
         ))
         for r in rows

@@ -1,5 +1,5 @@
 """Organizational life's measures: the meeting rate, overdue obligations, the obligations to remind of and silent
-branches, per org; the status of each obligation; 谈心谈话 coverage.
+branches, per org; the status of each obligation; 谈心谈话 coverage; per member, their attendance.
 
 Each is the counting in `dangjian.orglife.compliance.counts` (谈心谈话: `dangjian.orglife.talks`) over the orgs the
 caller scoped, with the rules in force today (`load_config`). Discovered by `dangjian.core.measures` at start-up.
@@ -7,13 +7,18 @@ caller scoped, with the rules in force today (`load_config`). Discovered by `dan
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.core.measures import PeriodNotSupported, Ratio, register, with_summary
+from dangjian.core.measures import MEMBER, PeriodNotSupported, Ratio, register, with_summary
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
+from dangjian.members.models import Member
 from dangjian.orglife import compliance, talks
 from dangjian.orglife import rules as orglife_rules
+from dangjian.orglife.choices import AttendanceStatus, MeetingStatus
+from dangjian.orglife.models import Attendance
 from dangjian.orgs.models import Organization, OrgKind
 
 _PERIOD_RULES = tuple(orglife_rules.PERIOD_RULES.values())
@@ -105,3 +110,41 @@ def talks_coverage(orgs: QuerySet[Organization], period: Period) -> dict[int, ta
     branches = list(orgs.filter(kind=OrgKind.BRANCH).order_by("path"))
     rows = talks.coverage(branches, period.start.year, today, talks.load_config(today))
     return {row.org.pk: row for row in rows}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """A member's attendance over a period: the submitted meetings they were expected at (应到), and how each went."""
+
+    present: int = 0
+    leave: int = 0
+    absent: int = 0
+
+    @property
+    def expected(self) -> int:
+        return self.present + self.leave + self.absent
+
+    @property
+    def rate(self) -> Ratio:
+        return Ratio(self.present, self.expected)
+
+    def __str__(self) -> str:
+        return f"{self.present}/{self.expected}"
+
+
+@register(
+    "orglife.attendance.member", label="党员参加组织生活", unit="次", subject=MEMBER, higher_is_better=True,
+    periods=(YEAR, HALF, QUARTER, MONTH, CUSTOM),
+    description="党员在期间内应参加（已提交的组织生活记录中列为应到）的次数，及其中出席、请假、缺席的次数。",
+)
+def member_attendance(members: QuerySet[Member], period: Period) -> dict[int, Turnout]:
+    """{member id: Turnout} for the members among `members` expected at a submitted meeting held in `period`:
+    one GROUP BY on the attendance rows."""
+    rows = (
+        Attendance.objects.filter(member__in=members.values("pk"), meeting__status=MeetingStatus.SUBMITTED,
+                                  meeting__held_on__gte=period.start, meeting__held_on__lte=period.end)
+        .values("member_id").order_by()
+        .annotate(**{s: Count("id", filter=Q(status=s)) for s in AttendanceStatus.values})
+    )
+    return {r["member_id"]: Turnout(r[AttendanceStatus.PRESENT], r[AttendanceStatus.LEAVE], r[AttendanceStatus.ABSENT])
+            for r in rows}

@@ -1,15 +1,18 @@
 """发展党员 measures: steps recorded against the rules (the warnings kept with each step) and applicants whose next
-step is overdue, per org. One query each, whatever the number of orgs. Discovered by `dangjian.core.measures`."""
+step is overdue, per org; per member, the day the probation ends. One query each, whatever the number of orgs. Discovered by `dangjian.core.measures`."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from dangjian.core.measures import PeriodNotSupported, register
+from dangjian.core.measures import MEMBER, PeriodNotSupported, register
 from dangjian.lib.periods import CUSTOM, HALF, MONTH, QUARTER, YEAR, Period
+from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
-from dangjian.recruitment import rules
+from dangjian.recruitment import probation, rules
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant, Step
 
 _ALL = (YEAR, HALF, QUARTER, MONTH, CUSTOM)
@@ -45,3 +48,14 @@ def steps_overdue(orgs: QuerySet[Organization], period: Period) -> dict[int, int
                                  due_on__lt=today)
         .values("org_id").annotate(n=Count("id")).values_list("org_id", "n").order_by()
     )
+
+
+@register(
+    "recruitment.probation.ends_on", label="预备期届满日期", unit="日期", subject=MEMBER, higher_is_better=None,
+    periods=_ALL, future=True, rules=(rules.EXTENSION_MIN_MONTHS,),
+    description="预备党员预备期届满之日：入党（支部大会通过）满一年（党章第七条），加上截至期间最后一天上级党委批准延长的"
+                "预备期（发展党员工作细则第三十二条）。首页的预备期届满名单和发展党员名单据此显示。",
+)
+def probation_ends_on(members: QuerySet[Member], period: Period) -> dict[int, dt.date]:
+    """{member id: the last day of the probation} for the 预备党员 among `members`."""
+    return probation.ends_on_by_member(members, period.end, rules.load(period.end))

@@ -30,11 +30,11 @@ from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.filters import org_choices
 from dangjian.members.pii import HISTORY_HIDDEN
-from dangjian.recruitment import actions, rules
+from dangjian.recruitment import actions, probation, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
 from dangjian.recruitment.forms import ApplicantForm, DocumentForm, RevealForm, StepForm, StopForm
-from dangjian.recruitment.models import Applicant, StepDocument
+from dangjian.recruitment.models import Applicant, ApplicantStatus, StepDocument
 from dangjian.recruitment.steps import STEPS, Stage, allowed_next
 from dangjian.recruitment.training import training_hours
 
@@ -75,7 +75,10 @@ def applicant_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     limits = rules.load(today)
     soon_until = today + dt.timedelta(days=limits.due_soon_days)
-    rows = [(a, _due_state(a, today, soon_until)) for a in page]
+    # Only a probation under way can have been extended; no query when the page holds none.
+    in_probation = [a.pk for a in page if a.status == ApplicantStatus.PROBATION]
+    extensions = probation.extensions_of(in_probation, limits) if in_probation else {}
+    rows = [(a, _due_state(a, today, soon_until), extensions.get(a.pk)) for a in page]
     scope = scope_for(request.user)
     return render(request, "recruitment/list.html", {
         "filter": applicant_filter, "page": page, "rows": rows, "can_change": bool(scope.change_roots),

@@ -2,7 +2,7 @@
 
 Reminders are personal, not org-scoped: the queryset is `Reminder.objects.open_for(request.user)`, and closing
 goes through `actions.resolve`, which answers 404 for someone else's reminder (the same as a missing one).
-Dates are ISO 8601.
+Dates are ISO 8601. The list takes the to-do page's filters (kind, org, due).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dangjian.core.api import ScopedFilterBackend
 from dangjian.reminders import actions
+from dangjian.reminders.filters import ReminderFilter
 from dangjian.reminders.models import Reminder
 
 
@@ -27,7 +29,8 @@ class ReminderSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text="meeting_due_soon 会议即将到期 / meeting_overdue 会议逾期未开 / "
                                  "term_due 换届即将到期 / term_overdue 换届逾期 / vacancy 班子空缺 / "
                                  "political_birthday 政治生日 / draft_unsubmitted 草稿未提交 / "
-                                 "confirmation_due 预备期满待转正")
+                                 "confirmation_due 预备期满待转正 / appraisal_followup 不合格党员整改 / "
+                                 "appraisal_round_due 民主评议待开展 等，见 kind_display")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -42,7 +45,9 @@ class ReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ReminderSerializer
     parser_classes = [JSONParser]
-    filter_backends: list[Any] = []
+    # The to-do page's filter: kind, org (its subtree), due (overdue / week / month / none).
+    filter_backends = [ScopedFilterBackend]
+    filterset_class = ReminderFilter
 
     def get_queryset(self) -> Any:
         return Reminder.objects.open_for(self.request.user)

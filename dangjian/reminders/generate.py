@@ -151,14 +151,15 @@ def compute(today: dt.date) -> dict[int, dict[str, Item]]:
 
 def generate(today: dt.date | None = None) -> Result:
     """Bring the reminders table in line with `today`: insert what is new (ignoring rows that already exist,
-    open or dismissed), refresh the wording of open rows whose title changed (a summary's count), and close the
+    open or dismissed), refresh the wording of open rows whose kind or title changed (a summary's count), and close the
     open rows no longer produced. Safe to run twice, or on two nodes at the same time."""
     today = today or timezone.localdate()
     produced = compute(today)
     now = timezone.now()
     open_rows = {
         (r.user_id, r.key): r
-        for r in Reminder.objects.filter(resolved_at__isnull=True).only("id", "user_id", "key", "title", "due_on", "url")
+        for r in Reminder.objects.filter(resolved_at__isnull=True).only("id", "user_id", "key", "kind", "title", "due_on",
+                                                                 "url")
     }
     new: list[Reminder] = []
     changed: list[Reminder] = []
@@ -170,8 +171,8 @@ def generate(today: dt.date | None = None) -> Result:
             if row is None:
                 new.append(Reminder(user_id=uid, kind=item.kind, key=key, org_id=item.org_id, title=item.title[:300],
                                     due_on=item.due_on, url=item.url[:300]))
-            elif (row.title, row.due_on, row.url) != (item.title[:300], item.due_on, item.url[:300]):
-                row.title, row.due_on, row.url = item.title[:300], item.due_on, item.url[:300]
+            elif (row.kind, row.title, row.due_on, row.url) != (item.kind, item.title[:300], item.due_on, item.url[:300]):
+                row.kind, row.title, row.due_on, row.url = item.kind, item.title[:300], item.due_on, item.url[:300]
                 changed.append(row)
     stale = [r.pk for (uid, key), r in open_rows.items() if key not in produced.get(uid, {})]
     resolved = 0
@@ -179,7 +180,7 @@ def generate(today: dt.date | None = None) -> Result:
         if new:
             Reminder.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
         if changed:
-            Reminder.objects.bulk_update(changed, ["title", "due_on", "url"], batch_size=BATCH)
+            Reminder.objects.bulk_update(changed, ["kind", "title", "due_on", "url"], batch_size=BATCH)
         for start in range(0, len(stale), BATCH):
             resolved += Reminder.objects.filter(
                 pk__in=stale[start:start + BATCH], resolved_at__isnull=True

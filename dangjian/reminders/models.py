@@ -24,7 +24,7 @@ KIND_ORDER: list[str] = [
     ReminderKind.CONFIRMATION_DUE, ReminderKind.TRANSFER_PENDING, ReminderKind.DUES_ARREARS,
     ReminderKind.FLOATING_TRANSFER, ReminderKind.LOST_CONTACT, ReminderKind.APPRAISAL_FOLLOWUP,
     ReminderKind.VACANCY, ReminderKind.MEETING_DUE_SOON, ReminderKind.TERM_DUE, ReminderKind.RECRUITMENT_DUE,
-    ReminderKind.STUDY_SHORTFALL, ReminderKind.DRAFT_UNSUBMITTED, ReminderKind.POLITICAL_BIRTHDAY,
+    ReminderKind.APPRAISAL_ROUND_DUE, ReminderKind.STUDY_SHORTFALL, ReminderKind.DRAFT_UNSUBMITTED, ReminderKind.POLITICAL_BIRTHDAY,
 ]
 
 

@@ -1,4 +1,5 @@
-"""The to-do list (/reminders/), closing one reminder, and the home page block (`home_items`).
+"""The to-do list (/reminders/, filtered by kind, org and due date), closing one reminder, and the home page block
+(`home_items`, grouped by kind).
 
 Every reminder is personal: pages read only `Reminder.objects.open_for(request.user)` and close through
 `actions.resolve`, which answers 404 for anyone else's reminder.
@@ -17,30 +18,44 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.pagination import paginate
-from dangjian.reminders import actions
+from dangjian.reminders import actions, queries
+from dangjian.reminders.filters import ReminderFilter, org_choices
 from dangjian.reminders.models import Reminder
 
-HOME_LIMIT = 10
+# The home card shows each kind's count and, unfolded, its first few (each names its org).
+HOME_PER_KIND = 5
+PAGE_SIZE = 30
 
 
 def home_items(user: Any) -> dict[str, Any]:
-    """Context for templates/reminders/_home_list.html: the first open reminders and how many there are.
+    """Context for templates/reminders/_home_list.html: the user's open reminders grouped by kind (late kinds
+    first), each kind with its count and first HOME_PER_KIND, and the total.
 
     The home view calls `context.update(home_items(request.user))` and includes the partial. Two queries.
     """
-    open_reminders = Reminder.objects.open_for(user)
-    return {
-        "home_reminders": list(open_reminders[:HOME_LIMIT]),
-        "home_reminder_total": open_reminders.count(),
-    }
+    groups = queries.grouped(Reminder.objects.open_for(user), HOME_PER_KIND)
+    return {"home_groups": groups, "home_reminder_total": sum(g.count for g in groups)}
 
 
 @login_required
 @require_GET
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    """待办事项: the user's open reminders, grouped by kind (late things first), by due date inside a kind."""
-    page = paginate(request, Reminder.objects.open_for(request.user))
-    return render(request, "reminders/list.html", {"page": page})
+    """待办事项: the user's open reminders, filtered by kind, org (its subtree) and due date, with a count per kind
+    over the other filters; grouped by kind on the page (late things first), by due date inside a kind."""
+    reminders = Reminder.objects.open_for(request.user)
+    reminder_filter = ReminderFilter.for_page(request, reminders, org_choices)
+    rows = reminder_filter.rows()
+    # The kind tabs count over the same org and due filters, whatever kind is chosen.
+    without_kind = request.GET.copy()
+    without_kind.pop("kind", None)
+    without_kind.pop("page", None)
+    tabs = ReminderFilter(without_kind, queryset=reminders, user=request.user).rows()
+    page = paginate(request, rows, per_page=PAGE_SIZE)
+    return render(request, "reminders/list.html", {
+        "page": page, "filter": reminder_filter, "kinds": queries.kind_counts(tabs),
+        "kind": request.GET.get("kind", ""),
+        "filters_active": any(v for k, v in request.GET.items() if k not in ("page", "kind")),
+    })
 
 
 @login_required

@@ -7,4 +7,5 @@ from dangjian.reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mine/", views.my_page, name="mine"),
 ]

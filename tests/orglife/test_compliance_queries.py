@@ -169,6 +169,9 @@ def test_rollup_rates_on_a_small_tree_checked_by_hand(world, django_assert_max_n
     # (6 theme + 2 assembly + 2 lecture + 3 committee of a1); depth 4: the group's 3 months.
     levels = {lv.depth: (lv.applicable, lv.done) for lv in r.by_level}
     assert levels == {2: (5, 1), 3: (13, 4), 4: (3, 0)}
+    # Each level is named by the orgs it holds and what they sit under, not 第2级/第3级.
+    assert [lv.label for lv in r.by_level] == ["机关党委直属党支部", "党总支下属党支部", "党小组"]
+    assert [lv.label for lv in r.only([K.GROUP_MEETING]).by_level] == ["党小组"]
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -134,3 +134,10 @@ def test_page_queries_do_not_grow_with_orgs(world, login, url):
         org = create_org(actor=world.admin, parent=world.root, name=f"支部{i}", kind=OrgKind.BRANCH)
         meeting(org, D(2025, 1, 3), K.THEME_DAY)
     assert queries() == few
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_rollup_page_names_each_level_by_its_orgs(world, login):
+    meeting(world.a1, D(2025, 1, 8), K.THEME_DAY)
+    html = login(world.admin).get("/orglife/compliance/rollup/?year=2025").content.decode()
+    assert "机关党委直属党支部" in html and "党总支下属党支部" in html and "第2级" in html

@@ -312,3 +312,14 @@ def test_command_runs_the_job_for_a_given_day(world, capsys):
     out = capsys.readouterr().out
     assert "会议即将到期：" in out and "新增" in out
     assert theme_key(world.a1, R.MEETING_DUE_SOON, "2025-04") in open_keys(world.secretary)
+
+
+def test_a_yearly_appraisal_not_yet_held_is_labelled_as_such_not_as_a_correction(world):
+    key = f"{R.APPRAISAL_FOLLOWUP}:round:{world.a1.pk}:2026"
+    # A row written before the kind had its own name: the job relabels it, keeping the row (and a dismissal).
+    Reminder.objects.create(user=world.secretary, kind=R.APPRAISAL_FOLLOWUP, key=key, title="旧", url="/")
+    run(D(2026, 10, 1))
+    row = Reminder.objects.get(user=world.secretary, key=key, resolved_at__isnull=True)
+    assert row.kind == R.APPRAISAL_ROUND_DUE and row.get_kind_display() == "民主评议待开展"
+    assert row.title.startswith("第一党支部尚未开展2026年度民主评议党员")
+    assert not Reminder.objects.filter(kind=R.APPRAISAL_FOLLOWUP, title__contains="尚未开展").exists()

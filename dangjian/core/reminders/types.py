@@ -31,6 +31,7 @@ class ReminderKind(models.TextChoices):
     DUES_ARREARS = "dues_arrears", "党费欠缴"
     STUDY_SHORTFALL = "study_shortfall", "学时不足"
     APPRAISAL_FOLLOWUP = "appraisal_followup", "不合格党员整改"
+    APPRAISAL_ROUND_DUE = "appraisal_round_due", "民主评议待开展"
 
 
 def cn(day: dt.date) -> str:

@@ -67,6 +67,7 @@ class RateSerializer(serializers.Serializer):
 
 class LevelSerializer(serializers.Serializer):
     depth = serializers.IntegerField(help_text="组织层级（1为根）")
+    name = serializers.CharField(help_text="层级名称，按该层被统计的组织及其上级命名，如“机关党委直属党支部”“党总支下属党支部”“党小组”")
     applicable = serializers.IntegerField()
     done = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
@@ -173,7 +174,7 @@ class ComplianceViewSet(viewsets.ViewSet):
                         "applicable": c.applicable, "done": c.done, "rate": c.rate} for c in cells]
                 for kind, cells in r.by_kind.items()
             },
-            "by_level": [{"depth": lv.depth, "applicable": lv.applicable, "done": lv.done, "rate": lv.rate}
+            "by_level": [{"depth": lv.depth, "name": lv.label, "applicable": lv.applicable, "done": lv.done, "rate": lv.rate}
                          for lv in r.by_level],
         })
 

@@ -194,9 +194,30 @@ class RateCell(_Rated):
 
 @dataclass
 class LevelRate(_Rated):
+    """落实率 at one depth of the tree. `org_kinds` are the (kind, kind of its parent) of the orgs counted there
+    (OrgKind values; "" for a root), which name the level."""
+
     depth: int
     applicable: int
     done: int
+    org_kinds: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The level as people name it, by the orgs it holds and what they sit under: 机关党委直属党支部,
+        党总支、党委下属党支部, 党小组; the bare depth only when nothing was counted there."""
+        names = []
+        for kind in OrgKind.values:
+            parents = [p for p in OrgKind.values if (kind, p) in self.org_kinds]
+            if not parents and (kind, "") not in self.org_kinds:
+                continue
+            if kind == OrgKind.GROUP or not parents:
+                names.append(OrgKind(kind).label)
+            elif parents == [OrgKind.COMMITTEE] and self.depth == 2:
+                names.append(f"机关党委直属{OrgKind(kind).label}")
+            else:
+                names.append(f"{'、'.join(OrgKind(p).label for p in parents)}下属{OrgKind(kind).label}")
+        return "、".join(names) or f"第{self.depth}级"
 
 
 @dataclass
@@ -215,7 +236,8 @@ class Rollup:
         by_level = []
         for depth in sorted({lv.depth for k in kinds for lv in self.levels_by_kind.get(k, [])}):
             levels = [lv for k in kinds for lv in self.levels_by_kind.get(k, []) if lv.depth == depth]
-            by_level.append(LevelRate(depth, sum(lv.applicable for lv in levels), sum(lv.done for lv in levels)))
+            by_level.append(LevelRate(depth, sum(lv.applicable for lv in levels), sum(lv.done for lv in levels),
+                                      tuple(sorted({pair for lv in levels for pair in lv.org_kinds}))))
         return Rollup(self.year, self.today, {k: v for k, v in self.by_kind.items() if k in kinds},
                       [lv for lv in by_level if lv.applicable], {k: self.levels_by_kind.get(k, []) for k in kinds})
 
@@ -273,9 +295,13 @@ def rollup_of(orgs: QuerySet[Organization], year: int, today: dt.date, config: C
     owners = sorted({OWNER_KIND[k] for k in kinds})
     applicable_rows = list(
         orgs.filter(kind__in=owners)
-        .annotate(has_committee=has_committee_q(ref)).values("kind", "depth", "has_committee")
+        .annotate(has_committee=has_committee_q(ref)).values("kind", "depth", "has_committee", "parent__kind")
         .annotate(**aggregates).order_by()
     )
+    # What the orgs counted at each depth are and sit under, to name the level (机关党委直属党支部 …).
+    placed: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
+    for row in applicable_rows:
+        placed[(row["kind"], row["depth"])].add((row["kind"], row["parent__kind"] or ""))
     applicable: dict[tuple[str, int, Period], int] = defaultdict(int)  # (meeting kind, depth, period)
     for row in applicable_rows:
         for kind in kinds:
@@ -313,8 +339,9 @@ def rollup_of(orgs: QuerySet[Organization], year: int, today: dt.date, config: C
         for kind in kinds
     }
     levels_by_kind = {
-        kind: [LevelRate(d, sum(applicable[(kind, d, p)] for p in ended), sum(done[(kind, d, p)] for p in ended))
-               for d in depths]
+        kind: [LevelRate(d, owed, sum(done[(kind, d, p)] for p in ended),
+                         tuple(sorted(placed[(OWNER_KIND[kind], d)])) if owed else ())
+               for d in depths for owed in [sum(applicable[(kind, d, p)] for p in ended)]]
         for kind in kinds for ended in [[p for p in config.periods_of(kind, year) if p.end < today]]
     }
     return Rollup(year=year, today=today, by_kind=by_kind, by_level=[], levels_by_kind=levels_by_kind).only(kinds)
