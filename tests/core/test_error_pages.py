@@ -74,6 +74,15 @@ def test_the_500_page_renders_without_a_database_or_request_context():
     _styled(response.content.decode(), "系统出错了")
 
 
+def test_the_500_page_renders_even_when_the_static_manifest_is_missing(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    _styled(response.content.decode(), "系统出错了")
+
+
 def test_a_csrf_failure_is_a_styled_chinese_403(world):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "admin", "password": PASSWORD})
