@@ -108,7 +108,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             TOTPDevice.objects.devices_for_user(request.user, confirmed=None).exclude(pk=device.pk).delete()
             otp_login(request, device)
             audit.record("auth.otp_enrol", actor=request.user)
-            messages.success(request, "动态口令已绑定")
             return _codes_page(request, actions.issue_backup_codes(_me(request), actor=request.user), first=True)
         audit.record("auth.otp_enrol", actor=request.user, result=AuditResult.FAILURE)
         form.add_error("token", "动态口令不正确，请核对手机时间后重试")
