@@ -41,6 +41,7 @@ def test_pages_show_amounts_with_thousands_separators(world, login):
         bases = client.get(reverse("dues:bases", args=[world.a1.pk])).content.decode()
     assert "3,000.00 元" in sheet and "150,000.00元" in sheet
     assert "已到期应交 6,000.00 元" in statement and "每月应交 3,000.00 元" in statement
+    assert '<td class="text-end">2%</td>' in statement and "0.0200" not in statement  # the rate, as read
     assert "3,000.00 元" in summary and "3000.00" not in summary
     assert "150,000.00元" in bases
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import formats, timezone
 
+from dangjian.core.rules.display import percent as as_percent
 from dangjian.lib.dates import cn_date
 from dangjian.lib.money import format_money
 
@@ -33,6 +34,12 @@ def cndate(value: Any) -> str:
 def money(value: Any) -> str:
     """253,807.85: two decimals and thousands separators (dangjian.lib.money); "" for no amount."""
     return format_money(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """0.015 → 1.5% (a rate such as a 党费 bracket's); "" for no value."""
+    return "" if value in (None, "") else as_percent(value)
 
 
 @register.filter
