@@ -12,5 +12,4 @@ register_actions({
     "accounts.member_lookup": "按身份证号查找党员",
     "accounts.role_grant": "授予角色",
     "accounts.role_revoke": "撤销角色",
-    "auth.backup_codes": "生成动态口令备用码",
 })
