@@ -166,6 +166,8 @@ USE_I18N = True
 USE_TZ = True
 DATE_FORMAT = "Y年n月j日"
 DATETIME_FORMAT = "Y年n月j日 H:i"
+# ISO first among the input formats, so <input type=date> gets a value browsers accept (core/formats).
+FORMAT_MODULE_PATH = ["dangjian.core.formats"]
 
 # --- Static files (served by the app; front-end packages come from npm) --------
 STATIC_URL = "/static/"

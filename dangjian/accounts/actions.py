@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from dangjian.accounts import backup_codes
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import ORG_ROLES, SYSTEM_ROLES, Role
 from dangjian.accounts.validators import validate_password
@@ -302,3 +303,47 @@ def reset_otp(user: User, *, actor: Any, reason: str) -> int:
     static.delete()
     audit.record("auth.otp_reset", actor=actor, obj=user, reason=reason.strip(), changes={"devices": removed})
     return removed
+
+
+# --- Backup codes for the second factor (SEC-05) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_backup_codes(user: User, *, actor: Any) -> list[str]:
+    """A person (re)issues their own ten one-time backup codes, for when the phone with the 动态口令 app is lost or
+    not at hand. Earlier codes stop working. Only digests are stored (accounts.backup_codes); the codes are
+    returned once, to be shown once. Needs a bound 动态口令: the codes stand in for it, not for enrolling one."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied("只能为本人生成备用码")
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError("请先绑定动态口令")
+    replaced = StaticDevice.objects.filter(user=user).count()
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="备用码", confirmed=True)
+    codes = backup_codes.new_codes()
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=backup_codes.digest(user.pk, c)) for c in codes])
+    audit.record("auth.backup_codes", actor=actor, obj=user, changes={"codes": len(codes), "replaced": bool(replaced)})
+    return [backup_codes.shown(c) for c in codes]
+
+
+def backup_codes_left(user: User) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def use_backup_code(user: User, text: str) -> Any:
+    """The person's static device if `text` is one of their unused backup codes, which is then used up (deleted);
+    None otherwise (django-otp counts the failure for its throttling). The caller logs the device in and audits."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    if not backup_codes.looks_like_code(text):
+        return None
+    for device in StaticDevice.objects.devices_for_user(user, confirmed=True):
+        if device.verify_token(backup_codes.digest(user.pk, text)):
+            return device
+    return None

@@ -61,6 +61,14 @@ class TokenForm(forms.Form):
     }))
 
 
+class VerifyForm(forms.Form):
+    """The 6 digits of the app, or one of the person's backup codes (abcde-fghjk)."""
+
+    token = forms.CharField(label="动态口令或备用码", max_length=16, widget=forms.TextInput(attrs={
+        "class": "form-control", "autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false",
+    }), help_text="手机不在身边时，可输入一个备用码；每个备用码只能使用一次。")
+
+
 # --- 三员 pages ------------------------------------------------------------------------------------------------
 
 def _style(form: forms.Form) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
+    path("otp/backup/", views.backup_codes_page, name="backup_codes"),
     # 系统管理员: accounts
     path("users/", admin_views.users, name="users"),
     path("users/new/", admin_views.user_create, name="user_create"),

@@ -36,7 +36,7 @@ register(
     Rule(CORRECTION_DUE_DAYS, "限期改正到期前提醒（天）", 30, LOCAL, "", RuleStatus.LOCAL),
     Rule(ROUND_REMINDER_MONTH, "本年度尚未开展民主评议党员的提醒起始月份", 10, BRANCH_RULES, "第十七条、第十八条（条款号待核实）",
          RuleStatus.PARTIAL,
-         "民主评议党员一般每年开展1次，可以结合组织生活会一并进行；组织生活会一般安排在第四季度"),
+         "民主评议党员一般每年开展1次，可以结合组织生活会一并进行；组织生活会一般安排在第四季度", unit="月"),
 )
 
 

@@ -44,6 +44,7 @@ register_actions({
     "auth.otp_enrol": "绑定动态口令",
     "auth.otp_verify": "动态口令验证",
     "auth.otp_reset": "重置动态口令",
+    "auth.backup_codes": "生成动态口令备用码",
     "auth.denied": "越权访问",
     "core.template_upload": "替换文书模板",
     "core.template_reset": "恢复默认文书模板",

@@ -1,9 +1,11 @@
-"""Excel export helpers: a header row plus rows, formula-injection safe, streamed from openpyxl write-only."""
+"""Excel export helpers: a header row plus rows, formula-injection safe, streamed from openpyxl write-only. Amounts
+wrapped in `Money` are written as numbers shown with two decimals and thousands separators, not as text."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +13,17 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dangjian.lib.money import to_cents
+
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in 元 for a cell: written as a number with MONEY_FORMAT; an empty cell for None."""
+
+    value: Any
 
 
 def safe_cell(value: Any) -> Any:
@@ -19,6 +31,16 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_DANGEROUS):
         return "'" + value
     return value
+
+
+def _money_cell(ws: Any, money: Money) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cents = to_cents(money.value)
+    cell = WriteOnlyCell(ws, value=cents)
+    if cents is not None:
+        cell.number_format = MONEY_FORMAT
+    return cell
 
 
 def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
@@ -41,7 +63,7 @@ def xlsx_workbook_response(
             head.append(cell)
         ws.append(head)
         for row in rows:
-            ws.append([safe_cell(v) for v in row])
+            ws.append([_money_cell(ws, v) if isinstance(v, Money) else safe_cell(v) for v in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     response = HttpResponse(

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from dangjian.core.scoping import subtree_q
+from dangjian.core.widgets import DateInput
 
 # (user, the selected org's id as typed) -> the org select's options.
 OrgChoices = Callable[[Any, str | None], list[tuple[Any, str]]]
@@ -62,8 +63,8 @@ class SubtreeFilter(IntegerFilter):
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet over one user's rows (the queryset given has already gone through `visible_to(user)`).
 
-    It takes `user` (the API's ScopedFilterBackend passes it) for the org filter, styles its form for the pages,
-    and renders the filters named in `page_hidden` — names the API has always taken beside the page's — as
+    It takes `user` (the API's ScopedFilterBackend passes it) for the org filter, styles its form for the pages
+    (dates as <input type=date> with ISO values, core.widgets.DateInput), and renders the filters named in `page_hidden` — names the API has always taken beside the page's — as
     hidden inputs, so the page shows each filter once and a link using them keeps working.
     """
 
@@ -76,9 +77,11 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             if name in self.page_hidden:
                 field.widget = forms.HiddenInput()
-            else:
-                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", css)
+                continue
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput(attrs=field.widget.attrs)
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     @classmethod
     def for_page(cls, request: HttpRequest, queryset: QuerySet[Any], org_choices: OrgChoices) -> Self:

@@ -19,6 +19,7 @@ from dangjian.core.exports import xlsx_response
 from dangjian.core.models import AuditEvent, AuditResult
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import scope_for
+from dangjian.core.widgets import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -29,8 +30,8 @@ class AuditFilterForm(forms.Form):
         choices=lambda: [("", "全部"), *sorted(audit.ACTIONS.items(), key=lambda item: item[0])],
     )
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部"), *AuditResult.choices])
-    start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", required=False, widget=DateInput())
+    end = forms.DateField(label="结束日期", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

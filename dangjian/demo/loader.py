@@ -42,6 +42,9 @@ from dangjian.orgs.models import Organization, OrgEvent, OrgEventKind, OrgKind, 
 DEMO_PASSWORD = "Shifan#Jiguan2026"
 DEMO_USERNAMES = ("admin", "viewer", "secretary", "organizer", "member", "sysadmin", "secadmin", "auditor")
 HISTORY_REASON = "演示数据"
+# Who the loader's audit entries name. No account can be called this (usernames have no spaces), and the audit log is
+# append-only: its "orgs.create" entry is the lasting mark of a demo database (dangjian.demo.actions).
+DEMO_ACTOR = "dangjian demo"
 
 def registered_steps() -> list[registry.Step]:
     """The apps' demo steps, found in their `demo` modules (imported here, when demo data is loaded, not at every
@@ -405,7 +408,7 @@ class Loader:
     def record_audit(self) -> None:
         """Two summary entries: bulk loads bypass the per-object audit records of the actions."""
         root = Organization.objects.get(pk=self.plan.roots[0].pk)
-        audit.record("orgs.create", actor=None, actor_name="dangjian demo", obj=root, org=root,
+        audit.record("orgs.create", actor=None, actor_name=DEMO_ACTOR, obj=root, org=root,
                      reason=HISTORY_REASON, changes={"党组织数": self.result.orgs})
-        audit.record("members.import", actor=None, actor_name="dangjian demo", org=root, reason=HISTORY_REASON,
+        audit.record("members.import", actor=None, actor_name=DEMO_ACTOR, org=root, reason=HISTORY_REASON,
                      changes={"党员数": self.result.members, "党籍变动记录数": self.result.member_events})

@@ -23,6 +23,7 @@ from dangjian.core.validation import Errors
 from dangjian.dues import calc
 from dangjian.dues.choices import BASES_BY_CATEGORY, FIXED_BASES, INCOME_BASES, Basis, PaymentMethod, ReliefKind
 from dangjian.dues.models import DuesBase, DuesPayment, DuesRelief
+from dangjian.lib.money import format_money
 from dangjian.members.choices import ON_ROLL_STATES, PersonCategory
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -318,7 +319,7 @@ def _clean_payment(member: Member, month: dt.date, amount: Decimal | None, reaso
         raise ValidationError({"amount": ["实交金额不能为负数"]})
     if amount != due and not reason:
         raise ValidationError({"reason": [
-            f"{member.name}{label}实交{amount}元与应交{due}元不符，请填写原因（如自愿多交、经批准少交）"
+            f"{member.name}{label}实交{format_money(amount)}元与应交{format_money(due)}元不符，请填写原因（如自愿多交、经批准少交）"
         ]})
     return {"month": month, "due": due, "amount": amount}
 

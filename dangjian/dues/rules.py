@@ -33,7 +33,9 @@ ALL_KEYS = [
 ]
 
 # Rounding modes a deployment may choose (names of the decimal module's constants).
-ROUNDING_MODES = ("ROUND_HALF_UP", "ROUND_DOWN", "ROUND_UP", "ROUND_HALF_EVEN")
+ROUNDING_CHOICES = (("ROUND_HALF_UP", "四舍五入"), ("ROUND_DOWN", "舍去"), ("ROUND_UP", "进位"),
+                    ("ROUND_HALF_EVEN", "四舍六入五成双（银行家舍入）"))
+ROUNDING_MODES = tuple(mode for mode, _ in ROUNDING_CHOICES)
 
 register(
     Rule(EMPLOYED_BRACKETS, "在职党员交纳比例（按税后月工资收入分档，上限含本数）",
@@ -52,16 +54,16 @@ register(
          "农民党员每月交纳党费0.2元-1元"),
     Rule(ROUNDING_QUANTUM, "应交党费计算精确到（元）", "0.01", LOCAL, "", RuleStatus.LOCAL,
          "规定未明确取整方式；默认精确到分"),
-    Rule(ROUNDING_MODE, "应交党费取整方式（ROUND_HALF_UP 四舍五入 / ROUND_DOWN 舍去 / ROUND_UP 进位 / ROUND_HALF_EVEN）",
-         "ROUND_HALF_UP", LOCAL, "", RuleStatus.LOCAL, "规定未明确取整方式；默认四舍五入"),
+    Rule(ROUNDING_MODE, "应交党费取整方式", "ROUND_HALF_UP", LOCAL, "", RuleStatus.LOCAL, "规定未明确取整方式；默认四舍五入",
+         choices=ROUNDING_CHOICES),
     Rule(MAX_BACK_MONTHS, "补交党费的时间不超过（月）", 6, DUES_RULES, "条款号待核实", RuleStatus.PARTIAL,
          "补交党费的时间一般不得超过6个月"),
     Rule(MAX_PREPAY_MONTHS, "预交党费的时间不超过（月）", 6, DUES_RULES, "条款号待核实", RuleStatus.PARTIAL,
          "经党支部同意，可以预交或补交党费，但预交或补交党费的时间一般不得超过6个月"),
     Rule(ARREARS_WARN_MONTHS, "连续未交党费多少个月时提醒", 3, LOCAL, "", RuleStatus.LOCAL,
-         "提前提醒支部督促交纳，本单位做法"),
+         "提前提醒支部督促交纳，本单位做法", unit="个月"),
     Rule(ARREARS_FLAG_MONTHS, "连续未交党费多少个月时标记（按自行脱党处理的风险，由支部研究处理）", 6, DUES_RULES,
-         "条款号待核实", RuleStatus.PARTIAL, "对无正当理由，连续6个月不交纳党费的，按自行脱党处理"),
+         "条款号待核实", RuleStatus.PARTIAL, "对无正当理由，连续6个月不交纳党费的，按自行脱党处理", unit="个月"),
     Rule(LARGE_VOLUNTARY, "自愿一次多交党费达到多少元时全部上缴中央", "1000", DUES_RULES, "第十一条",
-         RuleStatus.CENTRAL, "党员自愿多交党费不限。自愿一次多交纳1000元以上的党费，全部上缴中央"),
+         RuleStatus.CENTRAL, "党员自愿多交党费不限。自愿一次多交纳1000元以上的党费，全部上缴中央", unit="元"),
 )

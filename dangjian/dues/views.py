@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
-from dangjian.core.exports import xlsx_response
+from dangjian.core.exports import Money, xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
@@ -60,10 +60,6 @@ def _export(request: HttpRequest, org: Organization, what: str, filename: str, h
     return xlsx_response(filename, what[:31], header, rows)
 
 
-def _money(value: Any) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 # --- the main page: remittance summary -------------------------------------------------------------------------
 
 
@@ -83,7 +79,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     config = calc.load_config(today)
     result = remittance.summary(user, root, month, today, config)
     if request.GET.get("format") == "xlsx":
-        rows = [[r.org.name, r.members, r.based, _money(r.due), r.paid_count, _money(r.collected), r.rate, r.warned,
+        rows = [[r.org.name, r.members, r.based, Money(r.due), r.paid_count, Money(r.collected), r.rate, r.warned,
                  r.flagged] for r in [*result.rows, result.total]]
         rows[-1][0] = f"合计（{root.name}）"
         return _export(request, root, "党费上缴汇总", f"党费上缴汇总-{root.name}-{month:%Y-%m}.xlsx",
@@ -130,11 +126,11 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     data = ledgers.branch_sheet(org, month, months_behind(org, today))
     if request.GET.get("format") == "xlsx":
         rows = [[r.member.name, PersonCategory(r.member.person_category).label,
-                 Basis(r.base.basis).label if r.base else "未设基数", _money(r.base.income if r.base else None),
-                 _money(r.due), "已交" if r.paid else ("免交" if r.exempt else "未交"),
-                 _money(r.payment.amount if r.payment else None), r.payment.paid_on if r.payment else "",
+                 Basis(r.base.basis).label if r.base else "未设基数", Money(r.base.income if r.base else None),
+                 Money(r.due), "已交" if r.paid else ("免交" if r.exempt else "未交"),
+                 Money(r.payment.amount if r.payment else None), r.payment.paid_on if r.payment else "",
                  r.payment.get_method_display() if r.payment else "", r.arrears or ""] for r in data.rows]
-        rows.append(["合计", "", "", "", _money(data.due_total), f"已交{data.paid_count}人", _money(data.paid_total),
+        rows.append(["合计", "", "", "", Money(data.due_total), f"已交{data.paid_count}人", Money(data.paid_total),
                      "", "", ""])
         return _export(request, org, "党费收缴表", f"党费收缴表-{org.name}-{month:%Y-%m}.xlsx",
                        ["姓名", "人员类别", "计算方式", "计算基数", "应交（元）", "状态", "实交（元）", "交纳日期", "方式",
@@ -233,8 +229,8 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         return _export(request, member.org, "个人党费明细", f"党费明细-{member.name}-{year}.xlsx",
                        ["月份", "计算方式", "计算基数", "比例", "应交（元）", "状态", "实交（元）", "交纳日期", "方式", "说明"],
                        [[calc.month_label(r.month), Basis(r.base.basis).label if r.base else "",
-                         _money(r.base.income if r.base else None), r.base.rate if r.base and r.base.rate else "",
-                         _money(r.due), r.status, _money(r.payment.amount if r.payment else None),
+                         Money(r.base.income if r.base else None), r.base.rate if r.base and r.base.rate else "",
+                         Money(r.due), r.status, Money(r.payment.amount if r.payment else None),
                          r.payment.paid_on if r.payment else "", r.payment.get_method_display() if r.payment else "",
                          r.payment.reason if r.payment else ""] for r in rows])
     bases, reliefs = ledgers.history(member.pk)

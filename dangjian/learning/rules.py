@@ -35,19 +35,21 @@ ALL_KEYS = [*TARGET_KEYS, MEETING_KINDS, REMINDER_FROM_MONTH]
 
 register(
     Rule(MEMBER_MIN_HOURS, "党员每年集中学习培训学时下限", 32, EDU_RULES, "第二十条（条款号及中文原文待核实）",
-         RuleStatus.PARTIAL, "党员每年参加集中培训和集体学习时间一般不少于32学时"),
+         RuleStatus.PARTIAL, "党员每年参加集中培训和集体学习时间一般不少于32学时", unit="学时"),
     Rule(LEADER_MIN_HOURS, "基层党组织书记和班子成员每年学时下限", 56, PLAN, "中文原文待核实", RuleStatus.PARTIAL,
-         "基层党组织书记和班子成员每年不少于56学时"),
+         "基层党组织书记和班子成员每年不少于56学时", unit="学时"),
     Rule(LEADER_MIN_CENTRALIZED, "基层党组织书记和班子成员每年参加集中培训次数下限", 1, PLAN, "中文原文待核实",
-         RuleStatus.PARTIAL, "其中至少参加1次集中培训"),
+         RuleStatus.PARTIAL, "其中至少参加1次集中培训", unit="次"),
     Rule(CENTRALIZED_KINDS, "计为集中培训的学习形式",
          [SessionKind.READING_CLASS.value, SessionKind.SPECIAL_TRAINING.value, SessionKind.PARTY_SCHOOL.value],
-         LOCAL, "", RuleStatus.LOCAL, "规划未列举集中培训的形式：读书班、专题培训、党校培训为本单位做法"),
+         LOCAL, "", RuleStatus.LOCAL, "规划未列举集中培训的形式：读书班、专题培训、党校培训为本单位做法",
+         choices=tuple(SessionKind.choices)),
     Rule(MEETING_KINDS, "可生成学习记录的组织生活类型",
          [MeetingKind.PARTY_LECTURE.value, MeetingKind.THEME_DAY.value, MeetingKind.BRANCH_ASSEMBLY.value,
           MeetingKind.GROUP_MEETING.value],
-         LOCAL, "", RuleStatus.LOCAL, "党课、主题党日，以及以党员大会、党小组会形式开展的集中学习"),
-    Rule(REMINDER_FROM_MONTH, "学时不足提醒起始月份", 10, LOCAL, "", RuleStatus.LOCAL, "第四季度起提醒未达标的党员"),
+         LOCAL, "", RuleStatus.LOCAL, "党课、主题党日，以及以党员大会、党小组会形式开展的集中学习",
+         choices=tuple(MeetingKind.choices)),
+    Rule(REMINDER_FROM_MONTH, "学时不足提醒起始月份", 10, LOCAL, "", RuleStatus.LOCAL, "第四季度起提醒未达标的党员", unit="月"),
 )
 
 

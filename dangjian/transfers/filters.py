@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dangjian.core.scoping import scope_for, subtree_q
+from dangjian.core.widgets import DateInput
 from dangjian.orgs.models import Organization
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
 from dangjian.transfers.queries import DIRECTIONS, direction_q
@@ -54,9 +54,9 @@ class TransferFilter(_ScopedFilter):
                                          method="filter_status", empty_label="未办结")
     kind = django_filters.ChoiceFilter(label="类型", choices=TransferKind.choices, empty_label="全部")
     issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label="转出日期从",
-                                            widget=forms.DateInput(attrs={"type": "date"}))
+                                            widget=DateInput())
     issued_to = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte", label="转出日期至",
-                                          widget=forms.DateInput(attrs={"type": "date"}))
+                                          widget=DateInput())
 
     def filter_noop(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return qs  # applied with the org in `qs` below

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dangjian.core.models import RuleStatus
+from dangjian.core.rules import display
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Rule:
     # A central rule may only be tightened: "lower" (a smaller number / an earlier choice is stricter) or
     # "higher". Empty: the central value cannot be changed in the system at all.
     tighter: str = ""
+    # How a number is read: "天", "个月", "年", "元", "人", "月" (a month of the year) ...; when empty, the unit the
+    # label ends with, e.g. "（天）" (core.rules.display).
+    unit: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -44,12 +48,13 @@ class Rule:
         return scalar and (self.is_local or bool(self.tighter))
 
     def label_of(self, value: Any) -> str:
-        for v, label in self.choices:
-            if v == value:
-                return label
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return str(value)
+        """The value as a person reads it: a choice's (or a listed item's) name, 是/否, a number with its unit,
+        income brackets as "3,000元以下（含）0.5%；…"."""
+        return display.text(value, self.choices, display.unit_of(self.label, self.unit))
+
+    def table_of(self, value: Any) -> list[tuple[str, str]]:
+        """Income brackets as (range, rate) rows for a table; [] for any other value."""
+        return display.bracket_rows(value) if display.is_brackets(value) else []
 
 
 PERIOD_CHOICES: tuple[tuple[Any, str], ...] = (("month", "每月"), ("quarter", "每季度"), ("year", "每年"))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from dangjian.core import actions, rules
 from dangjian.core.models import RuleParameter, RuleStatus
+from dangjian.core.rules import display
 from dangjian.core.scoping import scope_for
 
 
@@ -33,6 +34,9 @@ class RuleForm(forms.Form):
             self.fields["value"] = forms.ChoiceField(label="新取值", choices=[(str(v), lbl) for v, lbl in rule.choices])
         elif isinstance(rule.default, bool):
             self.fields["value"] = forms.ChoiceField(label="新取值", choices=[("true", "是"), ("false", "否")])
+        unit = display.unit_of(rule.label, rule.unit)
+        if unit and not (rule.choices or isinstance(rule.default, bool)):
+            self.fields["value"].label = f"新取值（{unit}）"
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -55,6 +59,7 @@ def group_label(key: str) -> str:
 def _row(rule: rules.Rule, in_force: Any) -> dict[str, Any]:
     return {
         "rule": rule, "value": rule.label_of(in_force), "default": rule.label_of(rule.default),
+        "table": rule.table_of(in_force),
         "changed": in_force != rule.default,
         "status": "本单位做法" if rule.is_local else RuleStatus(rule.status).label,
         "local": rule.is_local, "partial": rule.status == RuleStatus.PARTIAL,
@@ -101,7 +106,7 @@ def rule_detail(request: HttpRequest, key: str) -> HttpResponse:
                 messages.success(request, f"已记录“{rule.label}”的新取值")
                 return redirect("core:rule_detail", key=key)
     history = [
-        {"row": row, "value": rule.label_of(row.value)}
+        {"row": row, "value": rule.label_of(row.value), "table": rule.table_of(row.value)}
         for row in RuleParameter.objects.filter(key=key).order_by("-effective_from", "-id")
     ]
     return render(request, "core/rule_detail.html", {

@@ -1,4 +1,4 @@
-"""Template filters and tags used everywhere: Chinese dates, audit action labels, breadcrumbs. (Query strings:
+"""Template filters and tags used everywhere: Chinese dates, money, audit action labels, breadcrumbs. (Query strings:
 Django's {% querystring %}.)"""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from typing import Any
 from django import template
 from django.utils import formats, timezone
 
+from dangjian.core.rules.display import percent as as_percent
 from dangjian.lib.dates import cn_date
+from dangjian.lib.money import format_money
 
 register = template.Library()
 
@@ -29,11 +31,22 @@ def cndate(value: Any) -> str:
 
 
 @register.filter
+def money(value: Any) -> str:
+    """253,807.85: two decimals and thousands separators (dangjian.lib.money); "" for no amount."""
+    return format_money(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """0.015 → 1.5% (a rate such as a 党费 bracket's); "" for no value."""
+    return "" if value in (None, "") else as_percent(value)
+
+
+@register.filter
 def audit_label(code: str) -> str:
     from dangjian.core.audit import ACTIONS
 
     return ACTIONS.get(code, code)
-
 
 
 @register.inclusion_tag("includes/breadcrumb.html")

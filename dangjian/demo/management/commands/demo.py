@@ -9,6 +9,7 @@ holds organizations, because mixing demo people into real records must never hap
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from typing import Any
@@ -26,7 +27,8 @@ DEFAULT_SEED = 1921
 DEFAULT_MEMBERS = 2000
 # Above this many members: batches commit on their own, no per-member history rows.
 LARGE = 20_000
-LOGIN_URL = "http://127.0.0.1:8000/accounts/login/"
+# scripts/start passes the address it serves on (--host/--port).
+LOGIN_URL = os.environ.get("DANGJIAN_LOGIN_URL", "http://127.0.0.1:8000/accounts/login/")
 
 
 def _positive(value: str) -> int:
