@@ -298,6 +298,12 @@ SPECTACULAR_SETTINGS = {
 # --- Personal data protection (SEC-17, SEC-24) ---------------------------------
 DANGJIAN_FIELD_KEY = envsecret("DANGJIAN_FIELD_KEY", VAR_DIR / "keys" / "field_key")
 DANGJIAN_INDEX_KEY = envsecret("DANGJIAN_INDEX_KEY", VAR_DIR / "keys" / "index_key")
+# The audit chain key (SEC-12): HMAC-SM3 over each event and the one before it. Keep it off the database host
+# where the roles allow (docs/security.md); without it `dangjian audit verify` cannot check the log.
+DANGJIAN_AUDIT_KEY = envsecret("DANGJIAN_AUDIT_KEY", VAR_DIR / "keys" / "audit_key")
+# Forward every audit event as one JSON line to syslog: "host:port" (UDP), "tcp:host:port" or a socket path
+# such as /dev/log. Empty: not forwarded.
+DANGJIAN_AUDIT_SYSLOG = os.environ.get("DANGJIAN_AUDIT_SYSLOG", "")
 # Revealing a full 身份证号 or phone needs a session verified with a second factor (SEC-05).
 DANGJIAN_REVEAL_REQUIRES_OTP = envbool("DANGJIAN_REVEAL_REQUIRES_OTP", "True")
 
