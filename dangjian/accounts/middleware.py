@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.credentials import session_revoked
+
 # The pages a user must still reach while the policy holds them: log out, change the password, enrol or
 # verify a second factor. Exact paths, not a prefix: the 三员 pages live under /accounts/ too and must not
 # be reachable before the password is changed or the second factor is verified.
@@ -58,6 +60,12 @@ class SessionPolicyMiddleware:
                 logout(request)
                 response = redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
                 _notify(request, response, "登录已超时，请重新登录")
+                return response
+            if session_revoked(user, started):  # type: ignore[arg-type]
+                request.logout_reason = "已退出所有设备"  # type: ignore[attr-defined]
+                logout(request)
+                response = redirect("accounts:login")
+                _notify(request, response, "该账号已在所有设备上退出，请重新登录")
                 return response
             request.session.setdefault(STARTED_AT, now)
             # Background polling must not keep a session alive (SEC-04).
