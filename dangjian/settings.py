@@ -235,16 +235,19 @@ X_FRAME_OPTIONS = "DENY"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the account after its own failures only: keying on the address as well would let one address lock every
+# account behind the same proxy (issue 11 finding 1). Addresses have their own, higher limit (accounts.throttle).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+DANGJIAN_LOGIN_IP_LIMIT = max(AXES_FAILURE_LIMIT, envint("DANGJIAN_LOGIN_IP_LIMIT", 50))
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# Trust X-Forwarded-For only behind the configured number of reverse proxies; otherwise a client could
-# forge its address, dodge the per-IP throttle and write false IPs into the audit log.
-AXES_IPWARE_PROXY_COUNT = envint("DANGJIAN_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Trust X-Forwarded-For only behind the configured number of reverse proxies (nginx: 1); otherwise a client
+# could forge its address, dodge the per-address limit and write false addresses into the audit log. One
+# reader for the audit log and the sign-in limits (django-ipware is not installed, so axes would read only
+# REMOTE_ADDR: the proxy's address for everyone).
+DANGJIAN_PROXY_COUNT = max(0, envint("DANGJIAN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.middleware.client_ip"
 
 OTP_TOTP_ISSUER = "机关党建"
 
