@@ -95,9 +95,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz are answered first: no session, login, CSRF or HTTPS redirect for probes (SEC-33).
     "dangjian.core.health.HealthMiddleware",
+    "dangjian.core.middleware.ServedMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
+    "dangjian.api.middleware.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -292,6 +294,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dangjian.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "dangjian.orgs.models.OrgStatus",
         "MeetingStatusEnum": "dangjian.orglife.choices.MeetingStatus",

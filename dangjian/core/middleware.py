@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from dangjian.core.context import RequestInfo, current_request
 
@@ -52,3 +52,20 @@ class RequestContextMiddleware:
             # Pages may carry personal data: never cache them (SEC-22).
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+# The methods the app serves anywhere; TRACE, CONNECT and anything unknown are refused before any view runs
+# (issue 11 finding 8: TRACE / answered 200 with the page).
+SERVED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class ServedMethodsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in SERVED_METHODS:
+            response = HttpResponseNotAllowed(SERVED_METHODS)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
