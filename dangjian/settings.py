@@ -42,12 +42,14 @@ def envsecret(name: str, path: Path) -> str:
         return value
     if not DEBUG and not envbool("DANGJIAN_ALLOW_FILE_SECRETS", "True"):
         raise ImproperlyConfigured(f"{name} must be set in production")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Created 0600 from the start (never briefly readable by others), whatever the umask.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
