@@ -9,11 +9,11 @@ import json
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
+from schemathesis.config import SchemathesisConfig
 
 EXAMPLES = 8
 
