@@ -31,6 +31,23 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request: Request) -> int:
+        """The asked page size, refused (400) when it is not a whole number from 1 to the maximum, rather than
+        quietly clamped; absent, the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [f"每页条数应为1至{self.max_page_size}之间的整数"]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "last" and (not raw.isdigit() or int(raw) < 1):
+            raise serializers.ValidationError({self.page_query_param: ["页码应为从1开始的整数"]})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """The page from 1, the page size from 1 to the maximum: what the API takes, as the document says."""
         parameters = super().get_schema_operation_parameters(view)
