@@ -42,12 +42,14 @@ def envsecret(name: str, path: Path) -> str:
         return value
     if not DEBUG and not envbool("DANGJIAN_ALLOW_FILE_SECRETS", "True"):
         raise ImproperlyConfigured(f"{name} must be set in production")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         import secrets
 
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Created 0600 from the start (never briefly readable by others), whatever the umask.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -95,9 +97,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz are answered first: no session, login, CSRF or HTTPS redirect for probes (SEC-33).
     "dangjian.core.health.HealthMiddleware",
+    "dangjian.core.middleware.ServedMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangjian.core.middleware.RequestContextMiddleware",
+    "dangjian.api.middleware.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -213,6 +217,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 DANGJIAN_PASSWORD_MAX_AGE_DAYS = envint("DANGJIAN_PASSWORD_MAX_AGE_DAYS", 90)
 DANGJIAN_SESSION_IDLE_MINUTES = min(envint("DANGJIAN_SESSION_IDLE_MINUTES", 15), 30)
+# An API token stops working this many days after it was created (SEC-04); 1–365.
+DANGJIAN_TOKEN_MAX_AGE_DAYS = max(1, min(envint("DANGJIAN_TOKEN_MAX_AGE_DAYS", 30), 365))
 DANGJIAN_SESSION_ABSOLUTE_HOURS = envint("DANGJIAN_SESSION_ABSOLUTE_HOURS", 8)
 SESSION_COOKIE_AGE = DANGJIAN_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -235,16 +241,19 @@ X_FRAME_OPTIONS = "DENY"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the account after its own failures only: keying on the address as well would let one address lock every
+# account behind the same proxy (issue 11 finding 1). Addresses have their own, higher limit (accounts.throttle).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+DANGJIAN_LOGIN_IP_LIMIT = max(AXES_FAILURE_LIMIT, envint("DANGJIAN_LOGIN_IP_LIMIT", 50))
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# Trust X-Forwarded-For only behind the configured number of reverse proxies; otherwise a client could
-# forge its address, dodge the per-IP throttle and write false IPs into the audit log.
-AXES_IPWARE_PROXY_COUNT = envint("DANGJIAN_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Trust X-Forwarded-For only behind the configured number of reverse proxies (nginx: 1); otherwise a client
+# could forge its address, dodge the per-address limit and write false addresses into the audit log. One
+# reader for the audit log and the sign-in limits (django-ipware is not installed, so axes would read only
+# REMOTE_ADDR: the proxy's address for everyone).
+DANGJIAN_PROXY_COUNT = max(0, envint("DANGJIAN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.middleware.client_ip"
 
 OTP_TOTP_ISSUER = "机关党建"
 
@@ -289,6 +298,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dangjian.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "dangjian.orgs.models.OrgStatus",
         "MeetingStatusEnum": "dangjian.orglife.choices.MeetingStatus",
@@ -300,6 +313,12 @@ SPECTACULAR_SETTINGS = {
 # --- Personal data protection (SEC-17, SEC-24) ---------------------------------
 DANGJIAN_FIELD_KEY = envsecret("DANGJIAN_FIELD_KEY", VAR_DIR / "keys" / "field_key")
 DANGJIAN_INDEX_KEY = envsecret("DANGJIAN_INDEX_KEY", VAR_DIR / "keys" / "index_key")
+# The audit chain key (SEC-12): HMAC-SM3 over each event and the one before it. Keep it off the database host
+# where the roles allow (docs/security.md); without it `dangjian audit verify` cannot check the log.
+DANGJIAN_AUDIT_KEY = envsecret("DANGJIAN_AUDIT_KEY", VAR_DIR / "keys" / "audit_key")
+# Forward every audit event as one JSON line to syslog: "host:port" (UDP), "tcp:host:port" or a socket path
+# such as /dev/log. Empty: not forwarded.
+DANGJIAN_AUDIT_SYSLOG = os.environ.get("DANGJIAN_AUDIT_SYSLOG", "")
 # Revealing a full 身份证号 or phone needs a session verified with a second factor (SEC-05).
 DANGJIAN_REVEAL_REQUIRES_OTP = envbool("DANGJIAN_REVEAL_REQUIRES_OTP", "True")
 

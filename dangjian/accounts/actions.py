@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from dangjian.accounts import backup_codes
+from dangjian.accounts import backup_codes, credentials
 from dangjian.accounts.models import RoleAssignment, User
 from dangjian.accounts.roles import ORG_ROLES, SYSTEM_ROLES, Role
 from dangjian.accounts.validators import validate_password
@@ -114,6 +114,8 @@ def set_active(user: User, *, actor: Any, active: bool) -> User:
     User.objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
     audit.record("accounts.user_enable" if active else "accounts.user_disable", actor=actor, obj=user)
+    if not active:
+        credentials.sign_out_everywhere(user, actor=actor, reason="账号停用")
     return user
 
 

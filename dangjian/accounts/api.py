@@ -9,18 +9,16 @@ business data the API could serve them anyway.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import cast
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dangjian.accounts import credentials
 from dangjian.accounts.models import User
 from dangjian.core import audit
 from dangjian.core.scoping import scope_for
@@ -49,9 +47,5 @@ class TokenViewSet(viewsets.ViewSet):
         if scope_for(user).system_roles:
             audit.record("auth.denied", actor=user, result="denied", reason="accounts.token_create")
             raise PermissionDenied("三员账号不能使用接口令牌")
-        with transaction.atomic():
-            with suppress(Token.DoesNotExist):
-                Token.objects.get(user=user).delete()
-            token = Token.objects.create(user=user)
-            audit.record("accounts.token_create", actor=user, obj=user)
+        token = credentials.issue_token(user)
         return Response(TokenSerializer(token).data, status=status.HTTP_201_CREATED)

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.accounts.credentials import session_revoked
+
 # The pages a user must still reach while the policy holds them: log out, change the password, enrol or
 # verify a second factor. Exact paths, not a prefix: the 三员 pages live under /accounts/ too and must not
 # be reachable before the password is changed or the second factor is verified.
@@ -25,6 +27,7 @@ _STATIC_PREFIX = "/static/"
 # Session keys the policy keeps.
 STARTED_AT = "started_at"
 LAST_SEEN = "last_seen"
+LAST_SEEN_STEP_SECONDS = 60
 
 
 def start_session_clock(request: HttpRequest) -> None:
@@ -59,9 +62,17 @@ class SessionPolicyMiddleware:
                 response = redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
                 _notify(request, response, "登录已超时，请重新登录")
                 return response
+            if session_revoked(user, started):  # type: ignore[arg-type]
+                request.logout_reason = "已退出所有设备"  # type: ignore[attr-defined]
+                logout(request)
+                response = redirect("accounts:login")
+                _notify(request, response, "该账号已在所有设备上退出，请重新登录")
+                return response
             request.session.setdefault(STARTED_AT, now)
-            # Background polling must not keep a session alive (SEC-04).
-            if request.headers.get("X-Background") != "1":
+            # Background polling must not keep a session alive (SEC-04). The stamp moves at most once a minute, so
+            # a page read does not write the session (a database write per request) — the idle limit is in minutes.
+            stale = LAST_SEEN not in request.session or now - last >= LAST_SEEN_STEP_SECONDS
+            if request.headers.get("X-Background") != "1" and stale:
                 request.session[LAST_SEEN] = now
             if not self._exempt(request.path):
                 redirect_to = self._policy_redirect(request)

@@ -23,6 +23,8 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     must_change_password = models.BooleanField("下次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    # Sessions started and API tokens created before this no longer count (sign out everywhere, disabling).
+    credentials_revoked_at = models.DateTimeField("凭据撤销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "账号"

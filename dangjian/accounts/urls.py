@@ -1,12 +1,13 @@
 from django.urls import path
 
-from dangjian.accounts import admin_views, views
+from dangjian.accounts import admin_views, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("security/", security_views.account_security, name="security"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/backup/", views.backup_codes_page, name="backup_codes"),

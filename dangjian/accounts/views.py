@@ -20,11 +20,12 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dangjian.accounts import actions, backup_codes
+from dangjian.accounts import actions, backup_codes, throttle
 from dangjian.accounts.forms import ChangePasswordForm, LoginForm, TokenForm, VerifyForm
 from dangjian.accounts.middleware import start_session_clock
 from dangjian.accounts.models import User
 from dangjian.core import audit
+from dangjian.core.middleware import client_ip
 from dangjian.core.models import AuditResult
 
 
@@ -32,6 +33,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ip = client_ip(request)
+        if throttle.address_locked(ip):
+            audit.record("auth.lockout", actor=None, actor_name=str(request.POST.get("username", ""))[:150],
+                         result=AuditResult.DENIED, reason=f"同一地址登录失败次数过多：{ip}")
+            return lockout_response(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         # auth.login() rotates the session key (SEC-04); the policy clocks start now.

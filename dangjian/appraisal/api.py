@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,6 +26,7 @@ from dangjian.appraisal.choices import FollowUpKind, FollowUpOutcome, Rating, Ro
 from dangjian.appraisal.filters import FollowUpFilter, ResultFilter, RoundFilter
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.filters import YEAR_MAX, YEAR_MIN
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.orgs.models import Organization
 
@@ -381,15 +382,19 @@ class AppraisalSummaryViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="民主评议党员统计", responses=SummarySerializer,
         parameters=[OpenApiParameter("org", OpenApiTypes.INT, required=False, description="党组织（默认调用者的管理范围）"),
-                    OpenApiParameter("year", OpenApiTypes.INT, required=False, description="年度（默认上一年度）")],
+                    OpenApiParameter("year", {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+                                     required=False, description="年度（默认上一年度）")],
     )
     def list(self, request: Request) -> Response:
         user: Any = request.user
         scope = scope_for(user)
         if not scope.view_roots:
             raise NotFound()
+        raw_year = request.query_params.get("year") or str(timezone.localdate().year - 1)
+        if not raw_year.isdigit() or not YEAR_MIN <= int(raw_year) <= YEAR_MAX:
+            raise ValidationError({"year": [f"年度应为{YEAR_MIN}至{YEAR_MAX}之间的整数"]})
+        year = int(raw_year)
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year - 1)
             org_pk = request.query_params.get("org")
             org = (get_for_user(Organization.objects.get_queryset(), user, "view", pk=int(org_pk)) if org_pk
                    else Organization.objects.get(path=scope.view_roots[0]))

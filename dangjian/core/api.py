@@ -31,6 +31,32 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request: Request) -> int:
+        """The asked page size, refused (400) when it is not a whole number from 1 to the maximum, rather than
+        quietly clamped; absent, the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [f"每页条数应为1至{self.max_page_size}之间的整数"]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "last" and (not raw.isdigit() or int(raw) < 1):
+            raise serializers.ValidationError({self.page_query_param: ["页码应为从1开始的整数"]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The page from 1, the page size from 1 to the maximum: what the API takes, as the document says."""
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: {"minimum": 1},
+                  self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size}}
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
+
 
 class StrictSerializerMixin:
     """Rejects fields the serializer does not know, so a typo is a 400 rather than silently ignored."""
@@ -128,6 +154,8 @@ class ScopedViewSetMixin(_ViewSetBase):  # type: ignore[type-arg]
     """
 
     filter_backends = [ScopedFilterBackend]
+    # Record ids are numbers: anything else in the id's place is not a route at all (404), never a lookup.
+    lookup_value_regex = "[0-9]{1,18}"
     # Programs send JSON. Form encodings are what a hostile page can post cross-site; refusing them (415) adds a
     # layer behind CSRF and keeps the schema to one request format.
     parser_classes = [JSONParser]

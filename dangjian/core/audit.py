@@ -7,10 +7,12 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from dangjian.core import auditchain, forward
 from dangjian.core.context import current_request
-from dangjian.core.models import AuditEvent, AuditResult
+from dangjian.core.models import AuditChainHead, AuditEvent, AuditResult
 from dangjian.core.scoping import OutOfScope
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ register_actions({
     "core.restore_drill": "恢复演练",
     "audit.view": "查看审计日志",
     "audit.export": "导出审计日志",
+    "audit.verify": "校验审计日志",
 })
 
 
@@ -78,23 +81,32 @@ def record(
         raise ValueError(f"unknown audit action {action}")
     info = current_request.get()
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_name=(user.username if user else actor_name)[:150],
-        role=roles_label(user),
-        ip=info.ip,
-        user_agent=info.user_agent,
-        request_id=info.request_id,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        org_path=org.path if org is not None else "",
-        org_name=org.name[:200] if org is not None else "",
-        result=result,
-        reason=reason[:500],
-        changes=changes or {},
-    )
+    values: dict[str, Any] = {
+        "actor_id": user.pk if user else None,
+        "actor_name": (user.username if user else actor_name)[:150],
+        "role": roles_label(user),
+        "ip": info.ip,
+        "user_agent": info.user_agent,
+        "request_id": info.request_id,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "org_path": org.path if org is not None else "",
+        "org_name": org.name[:200] if org is not None else "",
+        "result": result,
+        "reason": reason[:500],
+        "changes": auditchain.as_stored(changes or {}),
+    }
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": auditchain.GENESIS})
+        values.update(seq=head.seq + 1, time=timezone.now())
+        digest = auditchain.link(head.hash, values)
+        event = AuditEvent.objects.create(**values, prev_hash=head.hash, hash=digest)
+        AuditChainHead.objects.filter(pk=1).update(seq=values["seq"], hash=digest)
+        transaction.on_commit(lambda: forward.send(event))
+    return event
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -33,9 +33,14 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def year_filter(field_name: str = "year", label: str = "年度", **kwargs: Any) -> IntegerFilter:
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(IntegerFilter):
+    """A year, documented with its bounds."""
+
+
+def year_filter(field_name: str = "year", label: str = "年度", **kwargs: Any) -> YearFilter:
     """A year between YEAR_MIN and YEAR_MAX; another year is a form error (a 400 in the API)."""
-    return IntegerFilter(field_name=field_name, label=label, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+    return YearFilter(field_name=field_name, label=label, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
 
 
 class SubtreeFilter(IntegerFilter):

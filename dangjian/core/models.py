@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditResult(models.TextChoices):
@@ -18,10 +19,15 @@ class AuditEvent(models.Model):
     """One security-relevant event (SEC-10/11): who did what to which object, from where, with what result.
 
     Append-only: the model refuses updates and deletes, and database triggers (migration 0002) refuse them
-    too, so no code path in the app can rewrite history. Personal data never appears in `changes` in clear.
+    too, so no code path in the app can rewrite history; each event is chained to the previous one by an
+    HMAC-SM3 (core.auditchain), so a change made around the app is found by `dangjian audit verify`. Personal
+    data never appears in `changes` in clear.
     """
 
-    time = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    time = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    seq = models.BigIntegerField("序号", null=True, unique=True)
+    prev_hash = models.CharField("前一条校验值", max_length=64, blank=True)
+    hash = models.CharField("校验值", max_length=64, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False,
         related_name="+", verbose_name="操作人",
@@ -61,6 +67,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志不能删除")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last event's position and hash, locked while an event is written so the
+    chain has one order, and compared by `audit verify` so events removed from the end are noticed too."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "审计日志校验链"
+
+    def __str__(self) -> str:
+        return f"第{self.seq}条 {self.hash[:12]}"
 
 
 class RuleStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from typing import Any
 
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years, whole_years
+from dangjian.lib.text import hidden_characters_message
 from dangjian.members.choices import (
     ETHNICITIES,
     Education,
@@ -55,7 +56,10 @@ def check_member_data(data: dict[str, Any], *, today: dt.date, require_id_card: 
         if data.get(name) in (None, ""):
             out.add(name, f"请填写{label}")
     name = (data.get("name") or "").strip()
-    if name and not _NAME.match(name):
+    hidden = hidden_characters_message(name, "姓名")
+    if hidden:
+        out.add("name", hidden)
+    elif name and not _NAME.match(name):
         out.add("name", "姓名不能包含数字、空格或符号")
     _choice(out, data, "sex", Sex.values, "性别")
     _choice(out, data, "ethnicity", ETHNICITIES, "民族")

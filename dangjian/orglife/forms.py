@@ -20,9 +20,11 @@ GUEST_ROWS = 3
 
 
 def parse_month(value: str | None) -> tuple[int, int] | None:
-    """(year, month) from "2025-06", else None."""
+    """(year, month) from "2025-06" in the years 1900–2100, else None."""
     match = _MONTH.match((value or "").strip())
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    if match is None or not 1900 <= int(match.group(1)) <= 2100:
+        return None
+    return int(match.group(1)), int(match.group(2))
 
 
 def kind_choices(org: Organization | None = None) -> list[tuple[str, str]]:

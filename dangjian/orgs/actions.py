@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
+from dangjian.lib.text import hidden_characters_message
 from dangjian.orgs import counters, hooks
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
 
@@ -42,6 +43,9 @@ def check_placement(kind: str, parent: Organization | None) -> None:
 def check_sibling_name(name: str, parent: Organization | None, exclude_pk: int | None = None) -> None:
     if not name.strip():
         raise ValidationError({"name": "请填写名称"})
+    hidden = hidden_characters_message(name, "名称")
+    if hidden:
+        raise ValidationError({"name": hidden})
     siblings = Organization.objects.filter(parent=parent, status=OrgStatus.ACTIVE, name=name.strip())
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)

@@ -90,3 +90,22 @@ def test_the_clock_starts_at_login(world, client):
         traveller.shift(dt.timedelta(minutes=16))
         # No request since the login: the idle time counts from the login itself.
         assert client.get(reverse(HOME)).status_code == 302
+
+
+def test_pages_read_within_a_minute_do_not_write_the_session(world, login):
+    """Issue 10: the idle stamp was written on every request (a database write per page view)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = login(world.admin)
+        client.get(reverse(HOME))
+        traveller.shift(dt.timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as read:
+            client.get(reverse(HOME))
+        traveller.shift(dt.timedelta(seconds=2))
+        with CaptureQueriesContext(connection) as stamped:
+            client.get(reverse(HOME))
+    writes = [q["sql"] for q in read.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert writes == []
+    assert any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in stamped.captured_queries)

@@ -22,9 +22,9 @@ from dangjian.members.models import MemberEvent
 from dangjian.orglife import actions as orglife_actions
 from dangjian.orglife.choices import MeetingKind
 from tests.appraisal.conftest import DAY, confirmed, draft, grow, rate_all
+from tests.samples import PDF
 
 NOW = dt.datetime(2025, 12, 20, 4, tzinfo=dt.UTC)  # 20 December 2025, noon in Beijing
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

@@ -18,9 +18,9 @@ from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core.models import AuditEvent
 from tests.appraisal.conftest import DAY, confirmed, draft, grow
+from tests.samples import PDF
 
 NOW = dt.datetime(2025, 12, 20, 4, tzinfo=dt.UTC)
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

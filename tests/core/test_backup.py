@@ -297,3 +297,29 @@ def test_on_postgresql_the_backup_holds_a_pg_dump_custom_format_file(populated, 
         live = engines.pg_contents(connection.settings_dict["NAME"])["tables"]
         # The backup's own audit entry came after the dump.
         assert {**live, "core_auditevent": live["core_auditevent"] - 1} == opened.manifest["tables"]
+
+
+@pytest.mark.django_db
+def test_a_new_sqlite_database_file_and_its_wal_are_private(tmp_path):
+    """Issue 11 finding 5: the database file was created 0644 (world-readable)."""
+    import os
+
+    from dangjian.core.sqlite.base import DatabaseWrapper
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "fresh.sqlite3"
+        wrapper = DatabaseWrapper({
+            "NAME": str(path), "ENGINE": "dangjian.core.sqlite", "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+            "TIME_ZONE": None, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False, "TEST": {}, "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
+        })
+        with wrapper.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (x integer)")
+            cursor.execute("INSERT INTO t VALUES (1)")
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("fresh.sqlite3")]
+        assert files and all(p.stat().st_mode & 0o777 == 0o600 for p in files), [
+            (p.name, oct(p.stat().st_mode)) for p in files]
+        wrapper.close()
+    finally:
+        os.umask(old)

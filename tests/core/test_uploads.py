@@ -9,10 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dangjian.core import uploads
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 32
-PDF = b"%PDF-1.7\n" + b"\0" * 32
+from tests.samples import JPEG, PDF, PNG
 
 
 @pytest.mark.parametrize("data, expected", [
@@ -50,3 +47,26 @@ def test_check_file_names_a_nameless_file_by_default() -> None:
     with pytest.raises(ValidationError) as info:
         uploads.check_file(upload, "扫描件")
     assert info.value.messages == [f"“扫描件”：{uploads.ATTACHMENT_TYPE_ERROR}"]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("polyglot.png", PNG + b"<script>alert(1)</script>"),
+    ("zip-behind.png", PNG + b"PK\x03\x04" + b"\0" * 20),
+    ("bad-crc.png", PNG[:-5] + bytes([PNG[-5] ^ 1]) + PNG[-4:]),
+    ("no-iend.png", PNG[:33]),
+    ("trailing.jpg", JPEG + b"<html><script>x</script></html>"),
+    ("js.pdf", PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")),
+    ("launch.pdf", PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/Launch/F(cmd.exe)>>")),
+    ("after-eof.pdf", PDF + b"<script>alert(1)</script>"),
+    ("html-inside.pdf", PDF.replace(b"trailer", b"% <svg onload=alert(1)>\ntrailer")),
+])
+def test_a_valid_header_with_something_else_behind_it_is_refused(name: str, data: bytes) -> None:
+    upload = SimpleUploadedFile(name, data)
+    with pytest.raises(ValidationError) as exc:
+        uploads.check_file(upload, "附件")
+    assert "文件内容与其格式不符" in exc.value.message_dict["file"][0] and name in exc.value.message_dict["file"][0]
+
+
+@pytest.mark.parametrize("data", [PNG, JPEG, PDF, JPEG + b"\0\0\0"])
+def test_well_formed_files_pass_the_structure_check(data: bytes) -> None:
+    assert uploads.check_file(SimpleUploadedFile("f", data), "附件")[1] == len(data)

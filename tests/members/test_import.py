@@ -238,7 +238,7 @@ def test_each_bad_row_is_reported_by_row_and_column_and_nothing_is_written(world
     assert response.status_code == 302 and response["Location"] == preview_url(token)
     assert Member.objects.count() == before
     assert not AuditEvent.objects.filter(action="members.import").exists()
-    assert len(kept_files(var_dir)) == 2  # still there to look at
+    assert len(kept_files(var_dir)) == 1  # still there to look at
 
 
 def test_validation_result_names_row_and_column_for_each_error(world):
@@ -445,7 +445,7 @@ def test_another_user_gets_404_on_someone_elses_preview_and_commit(world, login,
         assert client.get(preview_url(token)).status_code == 404
         assert client.post(commit_url(token)).status_code == 404
     assert Member.objects.count() == before
-    assert len(kept_files(var_dir)) == 2
+    assert len(kept_files(var_dir)) == 1
 
 
 def test_malformed_or_unknown_tokens_get_404(world, login):
@@ -477,18 +477,65 @@ def test_commit_validates_again_and_refuses_a_duplicate_registered_meanwhile(wor
     page = response.content.decode()
     assert "导入未执行：有 1 行有误，未写入任何数据" in page
     assert "<td>第3行</td><td>身份证号</td><td>已有相同身份证号的在册党员</td>" in page
-    assert len(kept_files(var_dir)) == 2
+    assert len(kept_files(var_dir)) == 1
 
 
-def test_a_new_upload_removes_files_older_than_a_day(world, login, var_dir):
+def test_a_new_upload_removes_files_older_than_an_hour(world, login, var_dir):
     client = login(world.admin)
     old_token = upload_ok(client, [person(seq=1)])
-    day_ago = time.time() - 25 * 3600
+    hour_ago = time.time() - 3601
     for item in var_dir.iterdir():
-        os.utime(item, (day_ago, day_ago))
+        os.utime(item, (hour_ago, hour_ago))
     new_token = upload_ok(client, [person(seq=2)])
-    assert kept_files(var_dir) == sorted([f"{new_token}.json", f"{new_token}.xlsx"])
+    assert kept_files(var_dir) == [f"{new_token}.djimp"]
     assert client.get(preview_url(old_token)).status_code == 404
+
+
+def test_an_upload_older_than_an_hour_is_gone_when_opened(world, login, var_dir):
+    client = login(world.admin)
+    token = upload_ok(client, [person()])
+    (item,) = var_dir.iterdir()
+    os.utime(item, (time.time() - 3601, time.time() - 3601))
+    assert client.get(preview_url(token)).status_code == 404
+    assert client.post(commit_url(token)).status_code == 404
+    assert kept_files(var_dir) == []
+
+
+def test_the_kept_file_holds_no_id_number_in_clear_and_is_private(world, login, var_dir):
+    row = person()
+    upload_ok(login(world.admin), [row])
+    (item,) = var_dir.iterdir()
+    blob = item.read_bytes()
+    assert row["身份证号"].encode() not in blob and b"PK\x03\x04" not in blob and "张三".encode() not in blob
+    assert item.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_kept_file_renamed_to_another_token_does_not_open(world, login, var_dir):
+    client = login(world.admin)
+    token = upload_ok(client, [person()])
+    other = "A" * 22
+    (var_dir / f"{token}.djimp").rename(var_dir / f"{other}.djimp")
+    assert client.get(preview_url(other)).status_code == 404
+
+
+def test_discarding_an_upload_deletes_it(world, login, var_dir):
+    client = login(world.admin)
+    token = upload_ok(client, [person()])
+    assert client.post(f"/members/import/{token}/discard/").status_code == 302
+    assert kept_files(var_dir) == []
+    assert client.get(preview_url(token)).status_code == 404
+
+
+def test_the_purge_command_deletes_old_uploads_and_old_clear_files(world, login, var_dir):
+    from django.core.management import call_command
+
+    client = login(world.admin)
+    keep = upload_ok(client, [person(seq=1)])
+    (var_dir / "legacy.xlsx").write_bytes(b"clear")
+    old = upload_ok(client, [person(seq=2)])
+    os.utime(var_dir / f"{old}.djimp", (time.time() - 3601, time.time() - 3601))
+    call_command("purge_imports")
+    assert kept_files(var_dir) == [f"{keep}.djimp"]
 
 
 def test_five_thousand_rows_validate_and_import_with_a_constant_number_of_queries(

@@ -16,8 +16,8 @@ from dangjian.core.models import AuditEvent
 from dangjian.orglife import actions
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attachment, Attendance, Meeting
+from tests.samples import PNG
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LIST = reverse("orglife:list")
 
 

@@ -20,12 +20,10 @@ from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.models import Attachment, Meeting, MeetingKindTag
 from dangjian.orgs.actions import dissolve_org
 from dangjian.orgs.models import Organization
+from tests.samples import JPEG, PDF, PNG
 
 NOW = dt.datetime(2025, 6, 30, 12, tzinfo=dt.UTC)
 BJ = ZoneInfo("Asia/Shanghai")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 pytestmark = pytest.mark.usefixtures("private_media")
 
@@ -376,10 +374,10 @@ def test_an_executable_renamed_jpg_is_refused(world):
 def test_an_attachment_of_10_mb_is_accepted_and_one_byte_more_refused(world):
     meeting = actions.record_meeting(actor=world.secretary, org=world.a1, data=data())
     limit = 10 * 1024 * 1024
-    actions.add_attachment(meeting, actor=world.secretary, upload=SimpleUploadedFile("a.pdf", PDF + b"\x00" * (limit - len(PDF))))
+    actions.add_attachment(meeting, actor=world.secretary, upload=SimpleUploadedFile("a.pdf", PDF + b" " * (limit - len(PDF))))
     with pytest.raises(ValidationError, match="超过10MB"):
         actions.add_attachment(meeting, actor=world.secretary,
-                               upload=SimpleUploadedFile("b.pdf", PDF + b"\x00" * (limit + 1 - len(PDF))))
+                               upload=SimpleUploadedFile("b.pdf", PDF + b" " * (limit + 1 - len(PDF))))
     assert Attachment.objects.count() == 1
 
 

@@ -15,8 +15,7 @@ from dangjian.core.models import AuditEvent
 from dangjian.recruitment import actions
 from dangjian.recruitment.models import Applicant, Step, StepDocument
 from tests.recruitment.conftest import applicant_data, walk
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.samples import PNG
 
 
 @pytest.fixture

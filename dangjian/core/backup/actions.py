@@ -25,7 +25,9 @@ from dangjian.core.backup.archive import BackupRefused, OpenedBackup, create_pri
 from dangjian.core.models import AuditResult
 
 # The settings a restored database needs to be readable, and the file each comes from when not in the environment.
-KEYS = {"DANGJIAN_FIELD_KEY": "field_key", "DANGJIAN_INDEX_KEY": "index_key"}
+KEYS = {"DANGJIAN_FIELD_KEY": "field_key", "DANGJIAN_INDEX_KEY": "index_key", "DANGJIAN_AUDIT_KEY": "audit_key"}
+# Keys that backups made before they existed do not carry (the audit chain's key came with issue 11).
+LATER_KEYS = {"DANGJIAN_AUDIT_KEY"}
 PATTERN = "dangjian-*.djbak"
 
 
@@ -86,13 +88,15 @@ def make_backup(directory: Path | None = None, keep: int | None = None, actor_na
 
 
 def _check_keys(backup: OpenedBackup, write_keys: bool) -> list[str]:
-    """The personal-data keys in the backup must be the ones this installation reads with, or be written."""
+    """The keys in the backup (personal data, audit chain) must be the ones this installation reads with, or be
+    written."""
     bundled = backup.manifest.get("keys") or {}
-    differing = [name for name in KEYS if bundled.get(name) != getattr(settings, name)]
+    differing = [name for name in KEYS if (name in bundled or name not in LATER_KEYS)
+                 and bundled.get(name) != getattr(settings, name)]
     if differing and not write_keys:
         raise BackupRefused(
-            f"备份中的个人信息密钥（{'、'.join(differing)}）与本系统当前的不同，恢复后加密的身份证号和电话将无法读取；"
-            "如确认要换用备份中的密钥，请加 --write-keys"
+            f"备份中的密钥（{'、'.join(differing)}）与本系统当前的不同，恢复后加密的身份证号和电话将无法读取、"
+            "审计日志将无法校验；如确认要换用备份中的密钥，请加 --write-keys"
         )
     in_environment = [name for name in differing if os.environ.get(name)]
     if in_environment:

@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidTag
 from django.conf import settings
 
 from dangjian.core.crypto import derive_key, fingerprint, sm3_hasher, sm4_gcm
+from dangjian.core.files import create_private
 
 MAGIC = b"DANGJIAN-BACKUP\n"
 FORMAT = 1
@@ -40,13 +41,6 @@ class BackupRefused(Exception):
 
 def backup_key() -> bytes:
     return derive_key(settings.DANGJIAN_BACKUP_KEY, b"dangjian-backup-sm4")
-
-
-def create_private(path: Path) -> BinaryIO:
-    """Open a new file readable by the service user only (0600), whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "wb")
 
 
 class _EncryptingWriter:
