@@ -245,6 +245,8 @@ AXES_RESET_ON_SUCCESS = True
 # account behind the same proxy (issue 11 finding 1). Addresses have their own, higher limit (accounts.throttle).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 DANGJIAN_LOGIN_IP_LIMIT = max(AXES_FAILURE_LIMIT, envint("DANGJIAN_LOGIN_IP_LIMIT", 50))
+# axes warns when the address is not a lockout parameter; it is limited on its own (accounts.throttle).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "dangjian.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
