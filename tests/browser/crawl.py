@@ -5,6 +5,8 @@ and run axe-core (from npm, WCAG 2.1 A/AA rules) on every HTML page. Used by tes
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,10 @@ class Walk:
     errors: list[str] = field(default_factory=list)
     denials: dict[str, str] = field(default_factory=dict)
     menu: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+_KEYS: dict[str, bytes] = {}  # the TOTP keys bound during this test run, by username
 
 
 def log_in(page: Any, base: str, username: str) -> None:
@@ -63,15 +69,20 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
     if "/accounts/otp/setup/" in page.url:
-        secret = page.locator("code").first.inner_text().strip()
-        page.fill("input[name=token]", _token(bytes.fromhex(secret)))
+        _KEYS[username] = bytes.fromhex(page.locator("main code").first.inner_text().strip())
+        page.fill("input[name=token]", _token(_KEYS[username]))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state("domcontentloaded")
+    elif "/accounts/otp/verify/" in page.url and username in _KEYS:
+        # The next step's token: django-otp accepts one step of drift and refuses a token already used.
+        page.fill("input[name=token]", _token(_KEYS[username], ahead=1))
         page.click("main button[type=submit]")
         page.wait_for_load_state("domcontentloaded")
     assert "/accounts/" not in page.url, f"{username} did not get past login: {page.url}"
 
 
-def _token(key: bytes) -> str:
-    return f"{totp(key):06d}"
+def _token(key: bytes, ahead: int = 0) -> str:
+    return f"{totp(key, drift=ahead):06d}"
 
 
 def axe_findings(page: Any, url: str) -> list[Finding]:
@@ -121,9 +132,11 @@ class Crawler:
     per_page: int = 6
     audited: set[str] = field(default_factory=set)
 
-    def crawl(self, persona: str) -> Walk:
-        """Menu links, then `depth` levels of content links, one URL per pattern."""
+    def crawl(self, persona: str, probe: Sequence[str] = ()) -> Walk:
+        """Menu links, then `depth` levels of content links, one URL per pattern; then `probe`, pages found by
+        other personas, each fetched once for its status (a denial must be a styled page, never a 500)."""
         walk = Walk(persona)
+        started = time.perf_counter()
         context = self.browser.new_context(
             viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=True,
         )
@@ -141,11 +154,16 @@ class Crawler:
                         seen.add(pattern(url))
                         following += self._visit(page, walk, url)
                 level = following
+            for url in probe:
+                if pattern(url) not in seen:
+                    seen.add(pattern(url))
+                    self._visit(page, walk, url, audit=False)
         finally:
             context.close()
+        walk.seconds = time.perf_counter() - started
         return walk
 
-    def _visit(self, page: Any, walk: Walk, url: str) -> list[str]:
+    def _visit(self, page: Any, walk: Walk, url: str, *, audit: bool = True) -> list[str]:
         """Fetch one URL, audit it if its pattern is new; return the links worth following from it."""
         path = urlsplit(url).path
         response = page.request.get(url)
@@ -157,7 +175,7 @@ class Crawler:
             walk.denials[path] = html
         if response.status >= 500:
             return []
-        if pattern(url) not in self.audited and not FILE_LINK.search(url):
+        if audit and pattern(url) not in self.audited and not FILE_LINK.search(url):
             self.audited.add(pattern(url))
             page.goto(url)
             walk.findings += axe_findings(page, path)
