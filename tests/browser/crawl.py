@@ -4,6 +4,7 @@ and run axe-core (from npm, WCAG 2.1 A/AA rules) on every HTML page. Used by tes
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Sequence
@@ -69,7 +70,7 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
     if "/accounts/otp/setup/" in page.url:
-        _KEYS[username] = bytes.fromhex(page.locator("main code").first.inner_text().strip())
+        _KEYS[username] = _key(page.locator("main code").first.inner_text())
         page.fill("input[name=token]", _token(_KEYS[username]))
         page.click("main button[type=submit]")
         page.wait_for_load_state("domcontentloaded")
@@ -78,7 +79,16 @@ def log_in(page: Any, base: str, username: str) -> None:
         page.fill("input[name=token]", _token(_KEYS[username], ahead=1))
         page.click("main button[type=submit]")
         page.wait_for_load_state("domcontentloaded")
+    page.goto(f"{base}/")
     assert "/accounts/" not in page.url, f"{username} did not get past login: {page.url}"
+
+
+def _key(shown: str) -> bytes:
+    """The device key as the enrolment page shows it: django-otp's lowercase hex, or Base32 for the apps."""
+    shown = "".join(shown.split())
+    if re.fullmatch(r"[0-9a-f]+", shown):
+        return bytes.fromhex(shown)
+    return base64.b32decode(shown.upper() + "=" * (-len(shown) % 8))
 
 
 def _token(key: bytes, ahead: int = 0) -> str:

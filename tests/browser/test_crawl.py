@@ -81,7 +81,7 @@ def test_the_crawl_fits_its_ci_budget(walks):
 def test_elder_mode_is_kept_across_sessions_and_stays_accessible(browser, live_url):
     """长辈版: a member turns it on from the top bar; it is kept for the next login, the text is larger, and
     the pages still pass axe."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", bypass_csp=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     log_in(page, live_url, "member")
     standard = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
