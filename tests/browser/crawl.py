@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,19 +56,24 @@ class Walk:
     errors: list[str] = field(default_factory=list)
     denials: dict[str, str] = field(default_factory=dict)
     menu: list[str] = field(default_factory=list)
+    audited: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
 _KEYS: dict[str, bytes] = {}  # the TOTP keys bound during this test run, by username
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    """Log in with the demo password; the 三员 bind their TOTP device on first login, later ones verify it."""
+def log_in(page: Any, base: str, username: str, on_page: Callable[[Any], None] = lambda page: None) -> None:
+    """Log in with the demo password; the 三员 bind their TOTP device on first login, later ones verify it.
+    `on_page` sees the login and second-factor pages before they are filled in."""
     page.goto(f"{base}/accounts/login/")
+    on_page(page)
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+    if "/accounts/otp/" in page.url:
+        on_page(page)
     if "/accounts/otp/setup/" in page.url:
         _KEYS[username] = _key(page.locator("main code").first.inner_text())
         page.fill("input[name=token]", _token(_KEYS[username]))
@@ -116,18 +121,19 @@ HREF = re.compile(r'<a\b[^>]*?href="([^"]+)"')
 
 
 def content_links(html: str, here: str, base: str, limit: int) -> list[str]:
-    """The first links of the page's <main> that stay on the site, in document order."""
+    """The first links of the page's <main> that stay on the site and lead to another kind of page (sorting and
+    paging links lead to the same one), at most `limit`, in document order."""
     main = MAIN.search(html)
-    found: list[str] = []
+    found: dict[str, str] = {}
     for href in HREF.findall(main.group(0) if main else ""):
         url = urljoin(here, href.replace("&amp;", "&"))
         if not url.startswith(base) or "#" in href or SKIP.match(urlsplit(url).path):
             continue
-        if url not in found:
-            found.append(url)
+        if pattern(url) != pattern(here):
+            found.setdefault(pattern(url), url)
         if len(found) >= limit:
             break
-    return found
+    return list(found.values())
 
 
 @dataclass
@@ -153,7 +159,7 @@ class Crawler:
         page = context.new_page()
         page.on("pageerror", lambda e: walk.errors.append(f"{page.url}: {e}"))
         try:
-            log_in(page, self.base, persona)
+            log_in(page, self.base, persona, on_page=lambda p: self._audit(p, walk))
             walk.menu = [urljoin(self.base, href) for href in menu_links(page.content())]
             seen: set[str] = set()
             level = [self.base + "/", *walk.menu]
@@ -186,7 +192,13 @@ class Crawler:
         if response.status >= 500:
             return []
         if audit and pattern(url) not in self.audited and not FILE_LINK.search(url):
-            self.audited.add(pattern(url))
             page.goto(url)
-            walk.findings += axe_findings(page, path)
+            self._audit(page, walk)
         return content_links(html, url, self.base, self.per_page) if response.status == 200 else []
+
+    def _audit(self, page: Any, walk: Walk) -> None:
+        """Run axe on the page in the browser, once per pattern."""
+        if pattern(page.url) not in self.audited:
+            self.audited.add(pattern(page.url))
+            walk.audited.append(urlsplit(page.url).path)
+            walk.findings += axe_findings(page, urlsplit(page.url).path)

@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ROOT = Path(__file__).resolve().parents[2]
 # admin first: the pages it finds are what every other persona then tries, to meet their denials.
 PERSONAS = ("admin", "viewer", "secretary", "organizer", "member", "sysadmin", "secadmin", "auditor")
-BUDGET_SECONDS = 240
+MAX_AUDITED = 120  # kinds of page axe runs on, for all personas together (86 on the CI demo)
+MAX_FETCHED = 150  # URLs one persona fetches (at most 80 on the CI demo)
 PROBES = 30
 
 
@@ -73,9 +74,14 @@ def test_every_denial_a_persona_meets_is_the_styled_page(walks):
     assert not bare, bare
 
 
-def test_the_crawl_fits_its_ci_budget(walks):
+def test_the_crawl_stays_within_its_budget(walks):
+    """One axe run per kind of page and a bounded walk per persona keep the crawl to a few minutes in CI (about
+    two on a quiet machine); the bounds are counted, not timed, so that a busy machine does not fail it."""
+    audited = {pattern(f) for walk in walks.values() for f in walk.audited}
+    fetched = {persona: len(walk.visited) for persona, walk in walks.items()}
     seconds = {persona: round(walk.seconds) for persona, walk in walks.items()}
-    assert sum(seconds.values()) < BUDGET_SECONDS, seconds
+    assert len(audited) <= MAX_AUDITED, (len(audited), seconds)
+    assert max(fetched.values()) <= MAX_FETCHED, (fetched, seconds)
 
 
 def test_elder_mode_is_kept_across_sessions_and_stays_accessible(browser, live_url):
