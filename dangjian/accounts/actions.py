@@ -188,6 +188,17 @@ def password_changed(user: User) -> None:
     audit.record("auth.password_change", actor=user)
 
 
+@transaction.atomic
+def set_elder_mode(user: User, *, on: bool) -> None:
+    """A user turns the 长辈版 (larger text, higher contrast) on or off for themselves, kept across sessions and
+    devices; any logged-in user, the 三员 included, may change only their own display."""
+    if not user.is_authenticated:
+        raise PermissionDenied("请先登录")
+    User.objects.filter(pk=user.pk).update(elder_mode=on)
+    user.elder_mode = on
+    audit.record("accounts.elder_mode", actor=user, obj=user, changes={"长辈版": "开启" if on else "关闭"})
+
+
 # --- Account care by the 系统管理员 (SEC-25) -----------------------------------------------------------------
 
 _PASSWORD_ALPHABETS = ("ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnpqrstuvwxyz", "23456789", "#%+=@!?-")

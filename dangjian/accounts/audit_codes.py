@@ -14,4 +14,5 @@ register_actions({
     "accounts.member_lookup": "按身份证号查找党员",
     "accounts.role_grant": "授予角色",
     "accounts.role_revoke": "撤销角色",
+    "accounts.elder_mode": "切换长辈版",
 })

@@ -13,7 +13,7 @@ class User(AbstractUser):
     """A login. May be linked to the 党员 record of the person who uses it.
 
     `must_change_password` is set for seeded and reset accounts (SEC-01); `password_changed_at` drives the
-    maximum password age (SEC-02). Accounts are disabled, never deleted, so audit entries keep their actor.
+    maximum password age (SEC-02). `elder_mode` is the user's own 长辈版 display (larger text, higher contrast). Accounts are disabled, never deleted, so audit entries keep their actor.
     """
 
     member = models.OneToOneField(
@@ -25,6 +25,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     # Sessions started and API tokens created before this no longer count (sign out everywhere, disabling).
     credentials_revoked_at = models.DateTimeField("凭据撤销时间", null=True, blank=True)
+    elder_mode = models.BooleanField("长辈版", default=False, help_text="更大的字号、更高的对比度")
 
     class Meta:
         verbose_name = "账号"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("security/", security_views.account_security, name="security"),
+    path("elder/", views.elder_mode, name="elder_mode"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("otp/verify/", views.otp_verify, name="otp_verify"),
     path("otp/backup/", views.backup_codes_page, name="backup_codes"),

@@ -97,6 +97,19 @@ def _codes_page(request: HttpRequest, codes: list[str], first: bool) -> HttpResp
 
 
 @login_required
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """Turn the 长辈版 on or off for the logged-in user and go back to the page the switch was pressed on."""
+    on = request.POST.get("on") == "1"
+    actions.set_elder_mode(request.user, on=on)  # type: ignore[arg-type]
+    messages.success(request, "已切换为长辈版" if on else "已切换为标准版")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    return redirect(target or "core:home")
+
+
+@login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device: show its QR code and Base32 key, confirm it with a first token, then show the new
     backup codes once.

@@ -79,6 +79,8 @@ class BaseRowForm(forms.Form):
         self.member = member
         field: Any = self.fields["basis"]
         field.choices = [("", "不变"), *[(b, Basis(b).label) for b in BASES_BY_CATEGORY.get(member.person_category, ())]]
+        for name in ("basis", "income", "fixed_amount"):  # one row per member: each box is named by whose it is
+            self.fields[name].widget.attrs["aria-label"] = f"{member.name} {self.fields[name].label}"
 
     def entry(self) -> dict[str, Any] | None:
         """The row as an action entry, or None when left unchanged."""

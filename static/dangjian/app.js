@@ -18,6 +18,17 @@ document.addEventListener("DOMContentLoaded", function () {
       if (label) { label.textContent = pct < 100 ? "正在上传 " + pct + "%" : "上传完成，正在逐行校验…"; }
     }
   });
+  // A table wider than the screen scrolls in its box: the box takes keyboard focus so it can be scrolled
+  // with the arrow keys, and says what it holds (WCAG 2.1.1).
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var scope = box.closest(".card, section, main");
+      var heading = scope && scope.querySelector(".card-title, h1, h2, h3");
+      box.setAttribute("aria-label", (heading ? heading.textContent.trim() + "：" : "") + "表格，可左右滚动");
+    }
+  });
   // Tree: expand/collapse children already loaded.
   document.body.addEventListener("click", function (event) {
     var btn = event.target.closest("[data-dj-collapse]");

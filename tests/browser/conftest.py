@@ -1,4 +1,4 @@
-"""A real server for browser tests: its own SQLite file under a temporary var/, migrated, with the demo
+"""A real server for browser tests: its own SQLite file under a temporary var/, migrated, with a small demo
 organ, served by gunicorn on a free loopback port. Driven by Debian's chromium through Playwright."""
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The smallest demo organ (MIN_ORGS党组织) with enough members for every list to have rows: the crawl opens
+# every page of every persona on it within CI's budget.
+DEMO = ["demo", "--orgs", "20", "--members", "300"]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,7 +43,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{var}/browser.sqlite3",
     }
     python = sys.executable
-    for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["demo"]):
+    for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], DEMO):
         subprocess.run([python, "-m", "dangjian", *args], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(

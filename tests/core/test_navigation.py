@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-
-def menu_links(html: str) -> list[str]:
-    nav = html.split('id="dj-nav"', 1)[1].split("</header>", 1)[0]
-    return [href for href in re.findall(r'href="([^"#]+)"', nav)]
+from tests.navigation import menu_links
 
 
 @pytest.mark.parametrize("persona", ["admin", "viewer", "secretary", "member_user"])
