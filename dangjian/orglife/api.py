@@ -99,7 +99,8 @@ class MeetingUpdateSerializer(MeetingInputSerializer):
 class AttendanceEntrySerializer(StrictSerializerMixin, serializers.Serializer):
     member = serializers.IntegerField(help_text="党员编号")
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
-    leave_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    leave_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="",
+                                         help_text="请假或缺席的原因（请假必填）")
     dual = serializers.BooleanField(required=False, default=False, help_text="双重组织生活的领导干部")
     written_opinion = serializers.BooleanField(required=False, default=False, help_text="会前提交书面意见")
 
@@ -121,7 +122,7 @@ class ExpectedMemberSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.CharField(allow_null=True, help_text="已登记的出席情况；未登记为空")
-    leave_reason = serializers.CharField()
+    leave_reason = serializers.CharField(help_text="请假或缺席的原因")
     written_opinion = serializers.BooleanField()
 
 
@@ -221,7 +222,7 @@ class MeetingViewSet(
                 row = recorded.get(m.pk)
                 rows.append({
                     "member": m.pk, "name": m.name, "status": row.status if row else None,
-                    "leave_reason": row.leave_reason if row else "", "written_opinion": bool(row and row.written_opinion),
+                    "leave_reason": row.reason if row else "", "written_opinion": bool(row and row.written_opinion),
                 })
             return Response(ExpectedMemberSerializer(rows, many=True).data)
         meeting = self.get_object()
