@@ -56,7 +56,7 @@ class MeetingForm(forms.Form):
     """登记/修改 a meeting: kinds, date and time, place, host and recorder, lecture and texts."""
 
     kinds = forms.MultipleChoiceField(label="会议类型", widget=forms.CheckboxSelectMultiple)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}))
     time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}))
     title = forms.CharField(label="会议名称", required=False, max_length=200, help_text="不填则按会议类型命名")
     place = forms.CharField(label="地点", required=False, max_length=200)
