@@ -105,6 +105,7 @@ def test_with_qr_sign_in_the_secretarys_part_takes_at_most_6_interactions(browse
         assert "签到成功" in member.inner_text("body")
         member.context.close()
     page.wait_for_selector("[data-dj-signed]:has-text('2')", timeout=10000)
+    page.screenshot(path="test-results/signin-phone.png", full_page=True)
     secretary.click("button:has-text('结束签到')")
     page.wait_for_url("**/attendance/")
     away = [n for n in roll(page)][5]

@@ -170,3 +170,29 @@ def test_a_meeting_that_is_not_study_keeps_no_hours(world):
     with pytest.raises(ValidationError) as exc:
         draft(world, study_hours="2.25")
     assert errors_of(exc)["study_hours"] == ["学时最多保留一位小数"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_democratic_life_meeting_is_offered_to_a_committee_and_a_general_branch_not_to_a_branch(world, login):
+    client = login(world.admin)
+    for org, offered in ((world.root, True), (world.general, True), (world.a1, False)):
+        form = client.get(reverse("orglife:create"), {"org": org.pk}).context["form"]
+        assert (MeetingKind.DEMOCRATIC_LIFE in dict(form.fields["kinds"].choices)) is offered, org.name
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_sheet_reads_the_same_number_of_queries_whatever_the_branch_size(world, login):
+    meeting = draft(world)
+    client = login(world.secretary)
+    sheet = reverse("orglife:attendance", args=[meeting.pk])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(sheet)
+    with CaptureQueriesContext(connection) as small:
+        client.get(sheet)
+    for name in ("甲一", "乙二", "丙三", "丁四", "戊五", "己六", "庚七", "辛八"):
+        world.make_member(world.a1, name=name)
+    with CaptureQueriesContext(connection) as large:
+        client.get(sheet)
+    assert len(large) == len(small)
