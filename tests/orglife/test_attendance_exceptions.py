@@ -196,3 +196,21 @@ def test_the_sheet_reads_the_same_number_of_queries_whatever_the_branch_size(wor
     with CaptureQueriesContext(connection) as large:
         client.get(sheet)
     assert len(large) == len(small)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_api_gives_the_roll_note_and_the_basis_and_takes_the_exclusion(world, api):
+    away = world.make_member(world.a1, name="周外出")
+    transfer_actions.record_floating(away, actor=world.admin, data={
+        "left_on": dt.date(2025, 11, 1), "place": "成都市", "fixed_place": True}, today=TODAY)
+    meeting = draft(world)
+    client = api(world.secretary)
+    url = f"/api/v1/meetings/{meeting.pk}/attendance/"
+    rows = {r["name"]: r for r in client.get(url).json()}
+    assert rows["周外出"]["roll_note"].startswith("外出流动：成都市") and "第5项" in rows["周外出"]["exclusion_basis"]
+    assert rows["李党员"]["roll_note"] == "" and rows["李党员"]["exclusion_basis"] == ""
+    done = client.post(url, {"entries": [
+        {"member": world.member.pk, "status": "present"},
+        {"member": away.pk, "status": "absent", "leave_reason": "外出流动", "excluded": True},
+    ]}, format="json")
+    assert done.status_code == 200 and done.json()["attendance_summary"]["excluded"] == 1
