@@ -29,9 +29,10 @@ LEADER_MIN_CENTRALIZED = "learning.leader_min_centralized"
 CENTRALIZED_KINDS = "learning.centralized_kinds"
 MEETING_KINDS = "learning.meeting_kinds"
 REMINDER_FROM_MONTH = "learning.reminder_from_month"
+MEETING_DEFAULT_HOURS = "learning.meeting_default_hours"
 
 TARGET_KEYS = [MEMBER_MIN_HOURS, LEADER_MIN_HOURS, LEADER_MIN_CENTRALIZED, CENTRALIZED_KINDS]
-ALL_KEYS = [*TARGET_KEYS, MEETING_KINDS, REMINDER_FROM_MONTH]
+ALL_KEYS = [*TARGET_KEYS, MEETING_KINDS, REMINDER_FROM_MONTH, MEETING_DEFAULT_HOURS]
 
 register(
     Rule(MEMBER_MIN_HOURS, "党员每年集中学习培训学时下限", 32, EDU_RULES, "第二十条（条款号及中文原文待核实）",
@@ -49,6 +50,8 @@ register(
           MeetingKind.GROUP_MEETING.value],
          LOCAL, "", RuleStatus.LOCAL, "党课、主题党日，以及以党员大会、党小组会形式开展的集中学习",
          choices=tuple(MeetingKind.choices)),
+    Rule(MEETING_DEFAULT_HOURS, "登记组织生活时预填的学时（党课、主题党日等集体学习）", 2, LOCAL, "", RuleStatus.LOCAL,
+         "登记时可改；提交记录时按出席情况计入每位出席党员", minimum=1, maximum=24, unit="学时"),
     Rule(REMINDER_FROM_MONTH, "学时不足提醒起始月份", 10, LOCAL, "", RuleStatus.LOCAL, "第四季度起提醒未达标的党员", unit="月"),
 )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import nh3
@@ -34,8 +35,10 @@ from dangjian.lib.votes import assembly_vote
 from dangjian.members.choices import ON_ROLL_STATES
 from dangjian.members.membership import members_on
 from dangjian.members.models import Member
+from dangjian.orglife import hooks
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind, MeetingStatus
 from dangjian.orglife.models import (
+    REASON_MAX,
     Attachment,
     Attendance,
     Guest,
@@ -73,8 +76,9 @@ COMMITTEE_ONLY_KINDS = frozenset({MeetingKind.COMMITTEE_MEETING, MeetingKind.DEM
 # Fields of a meeting that recording, editing and correcting may set ("kinds" becomes the kind tags).
 MEETING_FIELDS = (
     "kinds", "title", "starts_at", "place", "online", "host", "recorder", "lecturer", "lecture_topic",
-    "topics", "agenda", "resolutions", "minutes",
+    "topics", "agenda", "resolutions", "minutes", "study_hours",
 )
+MAX_STUDY_HOURS = Decimal("24")
 RICH_TEXT_FIELDS = ("topics", "agenda", "resolutions", "minutes")
 _TEXT_LIMITS = {"title": 200, "place": 200, "lecturer": 100, "lecture_topic": 200}
 
@@ -188,11 +192,17 @@ def can_change(user: Any, meeting: Meeting) -> bool:
 
 
 def attendance_summary(meeting: Meeting) -> dict[str, int]:
-    """应到/实到/请假/缺席 (dual attendees are counted apart) from the prefetched or queried rows."""
-    counts = {"expected": 0, "present": 0, "leave": 0, "absent": 0, "dual": 0}
-    for row in meeting.attendance.all():
-        if row.dual:
-            counts["dual"] += 1
+    """应到/实到/请假/缺席 from the prefetched or queried rows; dual attendees and members left out of 应到 on a
+    recorded basis are counted apart."""
+    return summarise(meeting.attendance.all())
+
+
+def summarise(rows: Iterable[Attendance]) -> dict[str, int]:
+    """The counts of `attendance_summary` over given rows."""
+    counts = {"expected": 0, "present": 0, "leave": 0, "absent": 0, "dual": 0, "excluded": 0}
+    for row in rows:
+        if row.dual or row.excluded:
+            counts["dual" if row.dual else "excluded"] += 1
             continue
         counts["expected"] += 1
         counts[row.status] += 1
@@ -259,6 +269,7 @@ def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], lis
     values["title"] = values["title"] or default_title(kinds)
     for name in RICH_TEXT_FIELDS:
         values[name] = clean_rich_text(data.get(name))
+    values["study_hours"] = _study_hours(data.get("study_hours"), kinds, held_on, errors)
     expected: list[Member] = []
     if held_on is not None and kinds and "kinds" not in errors and "starts_at" not in errors:
         expected = expected_members(org, held_on, kinds)
@@ -280,6 +291,27 @@ def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], lis
     return values, kinds, expected
 
 
+def _study_hours(value: Any, kinds: list[str], day: dt.date | None, errors: Errors) -> Decimal | None:
+    """The 学时 the sitting gives when submitted: only for a kind the study policy counts; empty or 0 gives none."""
+    if value in (None, ""):
+        return None
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors.add("study_hours", "请填写学时（数字）")
+        return None
+    if not hours.is_finite() or hours < 0 or hours > MAX_STUDY_HOURS:
+        errors.add("study_hours", f"学时须在0到{MAX_STUDY_HOURS}之间")
+        return None
+    if hours != hours.quantize(Decimal("0.1")):
+        errors.add("study_hours", "学时最多保留一位小数")
+        return None
+    policy = hooks.study_policy(day or timezone.localdate())
+    if hours == 0 or policy is None or not set(kinds) & set(policy.kinds):
+        return None
+    return hours
+
+
 def _apply(meeting: Meeting, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(meeting, name, value)
@@ -292,6 +324,7 @@ def _snapshot(meeting: Meeting, kinds: list[str]) -> dict[str, Any]:
         "held_on": meeting.held_on.isoformat(), "place": meeting.place, "online": meeting.online,
         "host_id": meeting.host_id, "recorder_id": meeting.recorder_id, "lecturer": meeting.lecturer,
         "lecture_topic": meeting.lecture_topic, "status": meeting.status,
+        "study_hours": str(meeting.study_hours) if meeting.study_hours is not None else None,
     }
     for name in RICH_TEXT_FIELDS:
         out[name] = f"{len(getattr(meeting, name))}字"
@@ -417,21 +450,37 @@ def correct_meeting(meeting: Meeting, *, actor: Any, data: dict[str, Any], reaso
     return meeting
 
 
+def excludable(kinds: Iterable[str]) -> bool:
+    """Whether a sitting of these kinds may leave members out of 应到 on a recorded basis: a 党员大会, where the
+    quorum and votes count 应到会 and the election rules' exclusions apply (regulations.md §2, §7.3)."""
+    return MeetingKind.BRANCH_ASSEMBLY in set(kinds)
+
+
+def _entry_reason(entry: dict[str, Any]) -> str:
+    """The reason given for not attending ("leave_reason" is the API's older name of the same field)."""
+    return str(entry.get("reason") or entry.get("leave_reason") or "").strip()
+
+
 @audit.records_denials
 @transaction.atomic
 def set_attendance(
     meeting: Meeting, *, actor: Any, entries: list[dict[str, Any]], guests: list[dict[str, Any]] | None = None
 ) -> Meeting:
-    """Record a draft's attendance: `entries` replace the recorded list (each: member, status, leave_reason,
-    dual, written_opinion); `guests` (name, unit, role), when given, replace the guests.
+    """Record a draft's attendance: `entries` replace the recorded list (each: member, status, reason — required
+    on leave, kept for an absence too, at most REASON_MAX characters — dual, written_opinion, excluded);
+    `guests` (name, unit, role), when given, replace the guests.
 
     Only expected members may be listed, except leaders attending as 双重组织生活 (dual=True), who are kept
-    apart from 应到. The list may be partial while recording; `submit_meeting` needs everyone expected.
+    apart from 应到. A member the transfers registry notes as 外出流动 or 失联 keeps that note on the row; one may
+    be left out of 应到 (excluded=True) only at a 党员大会 and only where the note carries the rule allowing it,
+    which is written on the row as its basis. A member's QR sign-in time is kept. The list may be partial
+    while recording; `submit_meeting` needs everyone expected.
     """
     meeting = _lock(meeting, actor)
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError({NON_FIELD_ERRORS: ["已提交的记录不能修改出席情况"]})
-    expected_ids = {m.pk for m in expected_members(meeting.org, meeting.held_on, meeting_kinds(meeting))}
+    kinds = meeting_kinds(meeting)
+    expected_ids = {m.pk for m in expected_members(meeting.org, meeting.held_on, kinds)}
     errors = Errors()
     ids: list[int] = []
     for entry in entries:
@@ -443,6 +492,8 @@ def set_attendance(
     errors.raise_if_any()
     names = dict(Member.objects.filter(pk__in=ids).values_list("pk", "name"))
     dual_ok = dual_allowed_ids(meeting, actor, [i for i, e in zip(ids, entries, strict=True) if e.get("dual")])
+    notes = hooks.roll_notes(sorted(expected_ids & set(ids)), meeting.held_on)
+    signed = dict(meeting.attendance.filter(signed_in_at__isnull=False).values_list("member_id", "signed_in_at"))
     seen: set[int] = set()
     rows: list[Attendance] = []
     for member_id, entry in zip(ids, entries, strict=True):
@@ -457,7 +508,9 @@ def set_attendance(
         status = entry.get("status")
         dual = bool(entry.get("dual"))
         written = bool(entry.get("written_opinion"))
-        reason = str(entry.get("leave_reason") or "").strip()
+        excluded = bool(entry.get("excluded"))
+        reason = _entry_reason(entry)
+        note = notes.get(member_id)
         if status not in AttendanceStatus.values:
             errors.add("attendance", f"{name}：请选择出席、请假或缺席")
             continue
@@ -470,13 +523,25 @@ def set_attendance(
             errors.add("attendance", f"{name}不是该组织当日的党员")
         if status == AttendanceStatus.LEAVE and not reason:
             errors.add("attendance", f"{name}：请假须填写事由")
-        if len(reason) > 200:
-            errors.add("attendance", f"{name}：请假事由不能超过200个字")
+        if len(reason) > REASON_MAX:
+            errors.add("attendance", f"{name}：未出席原因不能超过{REASON_MAX}个字（现为{len(reason)}个字）")
         if written and status == AttendanceStatus.PRESENT:
             errors.add("attendance", f"{name}已出席，无需标记会前书面意见")
+        basis = ""
+        if excluded:
+            if status == AttendanceStatus.PRESENT:
+                errors.add("attendance", f"{name}已出席，应计入应到人数")
+            elif not excludable(kinds):
+                errors.add("attendance", f"{name}：只有支部党员大会可以按规定不计入应到人数")
+            elif note is None or not note.exclusion_basis:
+                errors.add("attendance", f"{name}：没有可以不计入应到人数的依据，须计入应到")
+            else:
+                basis = note.exclusion_basis
         rows.append(Attendance(
             meeting=meeting, member_id=member_id, status=status, dual=dual, written_opinion=written,
-            leave_reason=reason if status == AttendanceStatus.LEAVE else "",
+            reason="" if status == AttendanceStatus.PRESENT else reason or (note.reason if note else ""),
+            roll_note=note.note if note else "", excluded=bool(basis), excluded_basis=basis,
+            signed_in_at=signed.get(member_id),
         ))
     guest_rows: list[Guest] = []
     for guest in guests or []:
@@ -496,10 +561,11 @@ def set_attendance(
     if guests is not None:
         meeting.guests.all().delete()
         Guest.objects.bulk_create(guest_rows)
-    counts = {s: sum(1 for r in rows if r.status == s and not r.dual) for s in AttendanceStatus.values}
+    counts = summarise(rows)
     audit.record(
         "orglife.attendance", actor=actor, obj=meeting, org=meeting.org,
-        changes={**counts, "dual": sum(1 for r in rows if r.dual), "guests": len(guest_rows) if guests is not None else None},
+        changes={**counts, "guests": len(guest_rows) if guests is not None else None,
+                 "excluded_ids": [r.member_id for r in rows if r.excluded]},
     )
     return meeting
 
@@ -527,7 +593,9 @@ def add_attachment(meeting: Meeting, *, actor: Any, upload: Any) -> Attachment:
 @audit.records_denials
 @transaction.atomic
 def submit_meeting(meeting: Meeting, *, actor: Any) -> Meeting:
-    """提交 a draft once everyone expected has an attendance entry; from then on it changes only by correction."""
+    """提交 a draft once everyone expected has an attendance entry; from then on it changes only by correction.
+    The hooks registered with orglife.hooks.after_submit (learning: the study record and its 学时) run in the
+    same transaction."""
     meeting = _lock(meeting, actor)
     if meeting.status != MeetingStatus.DRAFT:
         raise ValidationError({NON_FIELD_ERRORS: ["该记录已提交"]})
@@ -546,6 +614,7 @@ def submit_meeting(meeting: Meeting, *, actor: Any) -> Meeting:
     meeting.save()
     _sync_tags(meeting, meeting_kinds(meeting))
     audit.record("orglife.submit", actor=actor, obj=meeting, org=meeting.org, changes={"status": "submitted"})
+    hooks.run_after_submit(meeting, actor)
     return meeting
 
 
@@ -577,7 +646,7 @@ def record_vote(
     }
     day = meeting.held_on
     voters = [
-        row for row in meeting.attendance.filter(dual=False).select_related("member")
+        row for row in meeting.attendance.filter(dual=False, excluded=False).select_related("member")
         if row.member.confirmed_on is not None and row.member.confirmed_on <= day
     ]
     if counts["entitled"] is None and "entitled" not in errors:

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.orglife import actions
+from dangjian.orglife import actions, hooks
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
 from dangjian.orglife.filters import MeetingFilter
 from dangjian.orglife.models import Meeting, MeetingKindTag, Vote
@@ -99,9 +99,14 @@ class MeetingUpdateSerializer(MeetingInputSerializer):
 class AttendanceEntrySerializer(StrictSerializerMixin, serializers.Serializer):
     member = serializers.IntegerField(help_text="党员编号")
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
-    leave_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    leave_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="",
+                                         help_text="请假或缺席的原因（请假必填）")
     dual = serializers.BooleanField(required=False, default=False, help_text="双重组织生活的领导干部")
     written_opinion = serializers.BooleanField(required=False, default=False, help_text="会前提交书面意见")
+    excluded = serializers.BooleanField(
+        required=False, default=False,
+        help_text="不计入应到人数：仅支部党员大会，且该党员的在册情况（roll_note）载明可不计入的依据时",
+    )
 
 
 class GuestSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -121,8 +126,11 @@ class ExpectedMemberSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.CharField(allow_null=True, help_text="已登记的出席情况；未登记为空")
-    leave_reason = serializers.CharField()
+    leave_reason = serializers.CharField(help_text="请假或缺席的原因")
     written_opinion = serializers.BooleanField()
+    roll_note = serializers.CharField(help_text="外出流动、失联等在册情况（会议当日）")
+    exclusion_basis = serializers.CharField(help_text="支部党员大会可不计入应到人数的依据；空为须计入应到")
+    excluded = serializers.BooleanField()
 
 
 class VoteInputSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -216,12 +224,18 @@ class MeetingViewSet(
         if request.method == "GET":
             meeting = actions.get_meeting_for_user(request.user, pk, "change")
             recorded = {row.member_id: row for row in meeting.attendance.all()}
+            kinds = actions.meeting_kinds(meeting)
+            expected = actions.expected_members(meeting.org, meeting.held_on, kinds)
+            notes = hooks.roll_notes([m.pk for m in expected], meeting.held_on)
             rows = []
-            for m in actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting)):
+            for m in expected:
                 row = recorded.get(m.pk)
+                note = notes.get(m.pk)
                 rows.append({
                     "member": m.pk, "name": m.name, "status": row.status if row else None,
-                    "leave_reason": row.leave_reason if row else "", "written_opinion": bool(row and row.written_opinion),
+                    "leave_reason": row.reason if row else "", "written_opinion": bool(row and row.written_opinion),
+                    "roll_note": note.note if note else "", "excluded": bool(row and row.excluded),
+                    "exclusion_basis": note.exclusion_basis if note and actions.excludable(kinds) else "",
                 })
             return Response(ExpectedMemberSerializer(rows, many=True).data)
         meeting = self.get_object()

@@ -13,4 +13,8 @@ register_actions({
     "orglife.vote": "登记表决结果",
     "orglife.ledger": "导出组织生活台账",
     "orglife.talk": "登记谈心谈话",
+    "orglife.signin_open": "开始扫码签到",
+    "orglife.signin_close": "结束扫码签到",
+    "orglife.signin": "扫码签到",
+    "orglife.signin_refused": "扫码签到被拒绝",
 })

@@ -257,7 +257,7 @@ def _load_meetings(
                 attendance.append(Attendance(meeting=meeting, member=person, status=AttendanceStatus.PRESENT))
             elif roll < 0.96:
                 attendance.append(Attendance(meeting=meeting, member=person, status=AttendanceStatus.LEAVE,
-                                             leave_reason=rng.choice(LEAVE_REASONS)))
+                                             reason=rng.choice(LEAVE_REASONS)))
             else:
                 attendance.append(Attendance(meeting=meeting, member=person, status=AttendanceStatus.ABSENT))
     MeetingKindTag.objects.bulk_create(tags, batch_size=2000)

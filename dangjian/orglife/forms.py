@@ -10,9 +10,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from dangjian.lib import pinyin
 from dangjian.members.models import Member
 from dangjian.orglife.actions import ALLOWED_ORG_KINDS
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
+from dangjian.orglife.hooks import RollNote
+from dangjian.orglife.models import REASON_MAX
 from dangjian.orgs.models import Organization
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -55,7 +58,7 @@ class MeetingForm(forms.Form):
     """登记/修改 a meeting: kinds, date and time, place, host and recorder, lecture and texts."""
 
     kinds = forms.MultipleChoiceField(label="会议类型", widget=forms.CheckboxSelectMultiple)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}))
     time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}))
     title = forms.CharField(label="会议名称", required=False, max_length=200, help_text="不填则按会议类型命名")
     place = forms.CharField(label="地点", required=False, max_length=200)
@@ -64,6 +67,10 @@ class MeetingForm(forms.Form):
     recorder = forms.ChoiceField(label="记录人", required=False)
     lecturer = forms.CharField(label="党课主讲人", required=False, max_length=100)
     lecture_topic = forms.CharField(label="党课题目", required=False, max_length=200)
+    study_hours = forms.DecimalField(
+        label="计入学时", required=False, min_value=0, max_digits=4, decimal_places=1,
+        help_text="党课、主题党日等集体学习：提交记录时按出席情况为每位出席党员计入学时，生成学习记录；不计学时请留空",
+    )
     topics = forms.CharField(label="议题", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     agenda = forms.CharField(label="议程", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     resolutions = forms.CharField(label="决议事项", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,7 +84,8 @@ class MeetingForm(forms.Form):
             field: Any = self.fields[name]
             field.choices = _member_choices(members)
             field.widget.attrs["class"] = "form-select"
-        for name in ("title", "place", "lecturer", "lecture_topic", "topics", "agenda", "resolutions", "minutes"):
+        for name in ("title", "place", "lecturer", "lecture_topic", "study_hours", "topics", "agenda", "resolutions",
+                     "minutes"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
         online: Any = self.fields["online"]
         online.widget.attrs["class"] = "form-check-input"
@@ -89,7 +97,8 @@ class MeetingForm(forms.Form):
             "kinds": kinds, "date": local.date(), "time": local.time().replace(second=0, microsecond=0),
             "title": meeting.title, "place": meeting.place, "online": meeting.online,
             "host": meeting.host_id or "", "recorder": meeting.recorder_id or "", "lecturer": meeting.lecturer,
-            "lecture_topic": meeting.lecture_topic, "topics": meeting.topics, "agenda": meeting.agenda,
+            "lecture_topic": meeting.lecture_topic, "study_hours": meeting.study_hours,
+            "topics": meeting.topics, "agenda": meeting.agenda,
             "resolutions": meeting.resolutions, "minutes": meeting.minutes,
         }
 
@@ -129,8 +138,11 @@ class MultipleFileField(forms.FileField):
 
 
 class AttendanceForm(forms.Form):
-    """The attendance sheet of a draft: one row per expected member (出席 by default), leaders attending as
-    双重组织生活, guests, photos and the minutes — everything recorded at the meeting on one page."""
+    """The attendance sheet of a draft in exceptions mode: everyone expected is 出席 unless marked otherwise (after a
+    QR sign-in, those who did not sign in start as 缺席), with a reason for each who was not there; members away
+    or out of contact (roll notes) start as not attending, with their situation as the reason, and at a 党员大会
+    may be left out of 应到 where the note gives the basis. Leaders in 双重组织生活, guests, photos and the
+    minutes are on the same page."""
 
     dual = forms.MultipleChoiceField(label="双重组织生活的领导干部", required=False, widget=forms.CheckboxSelectMultiple)
     minutes = forms.CharField(label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
@@ -141,58 +153,97 @@ class AttendanceForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, members: list[Member], dual_candidates: list[Member], **kwargs: Any
+        self, *args: Any, members: list[Member], dual_candidates: list[Member], notes: dict[int, RollNote] | None = None,
+        excludable: bool = False, **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
+        self.notes = notes or {}
         for m in members:
             self.fields[f"status_{m.pk}"] = forms.ChoiceField(
                 label=m.name, choices=AttendanceStatus.choices, initial=AttendanceStatus.PRESENT,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "btn-check", "data-dj-status": m.pk}),
             )
             self.fields[f"reason_{m.pk}"] = forms.CharField(
-                label="请假事由", required=False, max_length=200,
-                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "请假事由"}),
+                label=f"{m.name}未出席的原因", required=False, max_length=REASON_MAX,
+                error_messages={"max_length": f"{m.name}：未出席原因不能超过{REASON_MAX}个字"},
+                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "请假或缺席的原因",
+                                              "maxlength": REASON_MAX}),
             )
             self.fields[f"written_{m.pk}"] = forms.BooleanField(
                 label="会前提交书面意见", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
             )
+            note = self.notes.get(m.pk)
+            if excludable and note is not None and note.exclusion_basis:
+                self.fields[f"excluded_{m.pk}"] = forms.BooleanField(
+                    label="不计入应到人数", required=False, help_text=f"依据：{note.exclusion_basis}",
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
         dual_field: Any = self.fields["dual"]
         dual_field.choices = [(str(m.pk), m.name) for m in dual_candidates]
         for i in range(GUEST_ROWS):
+            n = i + 1
             self.fields[f"guest_name_{i}"] = forms.CharField(
-                label="姓名", required=False, max_length=50, widget=forms.TextInput(attrs={"class": "form-control"})
+                label=f"列席人员{n}姓名", required=False, max_length=50,
+                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "姓名"}),
             )
             self.fields[f"guest_unit_{i}"] = forms.CharField(
-                label="单位或职务", required=False, max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+                label=f"列席人员{n}单位或职务", required=False, max_length=100,
+                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "单位或职务"}),
             )
             self.fields[f"guest_role_{i}"] = forms.ChoiceField(
-                label="身份", choices=GuestRole.choices, initial=GuestRole.SUPERIOR, required=False,
+                label=f"列席人员{n}身份", choices=GuestRole.choices, initial=GuestRole.SUPERIOR, required=False,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
 
     @staticmethod
-    def initial_for(meeting: Any) -> dict[str, Any]:
-        """The recorded attendance and guests as initial values (new rows default to 出席)."""
+    def initial_for(meeting: Any, members: list[Member], notes: dict[int, RollNote], *, signed_in_only: bool,
+                    excludable: bool) -> dict[str, Any]:
+        """The recorded attendance and guests as initial values. A member not yet recorded starts as 出席 — or as
+        缺席 after a QR sign-in they did not take part in, and when noted as 外出流动/失联 (with that as the
+        reason; left out of 应到 where the note gives the basis and the sitting allows it)."""
         initial: dict[str, Any] = {"minutes": meeting.minutes, "dual": []}
+        recorded = {}
         for row in meeting.attendance.all():
             if row.dual:
                 initial["dual"].append(str(row.member_id))
-                continue
-            initial[f"status_{row.member_id}"] = row.status
-            initial[f"reason_{row.member_id}"] = row.leave_reason
-            initial[f"written_{row.member_id}"] = row.written_opinion
+            else:
+                recorded[row.member_id] = row
+        for m in members:
+            row = recorded.get(m.pk)
+            note = notes.get(m.pk)
+            if row is not None:
+                initial.update({f"status_{m.pk}": row.status, f"reason_{m.pk}": row.reason,
+                                f"written_{m.pk}": row.written_opinion, f"excluded_{m.pk}": row.excluded})
+            elif note is not None:
+                initial.update({f"status_{m.pk}": AttendanceStatus.ABSENT, f"reason_{m.pk}": note.reason,
+                                f"excluded_{m.pk}": excludable and bool(note.exclusion_basis)})
+            elif signed_in_only:
+                initial[f"status_{m.pk}"] = AttendanceStatus.ABSENT
         for i, guest in enumerate(list(meeting.guests.all())[:GUEST_ROWS]):
             initial.update({f"guest_name_{i}": guest.name, f"guest_unit_{i}": guest.unit, f"guest_role_{i}": guest.role})
         return initial
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per expected member with its bound fields, for the template."""
-        return [
-            {"member": m, "status": self[f"status_{m.pk}"], "reason": self[f"reason_{m.pk}"],
-             "written": self[f"written_{m.pk}"]}
-            for m in self.members
-        ]
+        """One row per expected member with its bound fields, for the template: members with a roll note first
+        (shown apart), then the rest in pinyin order, each with the initials the search box matches."""
+        out = []
+        for m in self.members:
+            status = self[f"status_{m.pk}"]
+            excluded = self[f"excluded_{m.pk}"] if f"excluded_{m.pk}" in self.fields else None
+            out.append({
+                "member": m, "status": status, "reason": self[f"reason_{m.pk}"], "written": self[f"written_{m.pk}"],
+                "excluded": excluded, "note": self.notes.get(m.pk), "initials": pinyin.initials(m.name),
+                "pinyin": (m.name_pinyin or "").replace(" ", ""),
+                "away": str(status.value()) != AttendanceStatus.PRESENT,
+            })
+        return out
+
+    def noted_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows() if r["note"] is not None]
+
+    def roll_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows() if r["note"] is None]
 
     def guest_rows(self) -> list[dict[str, Any]]:
         return [
@@ -205,8 +256,8 @@ class AttendanceForm(forms.Form):
         data = self.cleaned_data
         out = [
             {
-                "member": m.pk, "status": data[f"status_{m.pk}"], "leave_reason": data[f"reason_{m.pk}"],
-                "written_opinion": data[f"written_{m.pk}"],
+                "member": m.pk, "status": data[f"status_{m.pk}"], "reason": data[f"reason_{m.pk}"],
+                "written_opinion": data[f"written_{m.pk}"], "excluded": bool(data.get(f"excluded_{m.pk}")),
             }
             for m in self.members
         ]

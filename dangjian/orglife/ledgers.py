@@ -26,8 +26,12 @@ from dangjian.orgs.models import Organization
 LEDGER_ORG_LIMIT = 2000
 
 MEETING_HEADER = ["日期", "党组织", "类型", "会议名称", "地点", "线上", "主持人", "党课主讲人", "应到", "实到",
-                  "请假", "缺席", "请假人员及事由", "缺席人员", "议题", "决议事项", "状态"]
+                  "请假", "缺席", "请假人员及事由", "缺席人员及原因", "议题", "决议事项", "状态"]
 REGISTER_HEADER = ["党组织", "上级党组织", "届次", "任期开始", "原定届满", "调整后届满", "换届日期", "状态", "书记"]
+
+
+# 应到: the expected members, not the leaders in 双重组织生活 nor those left out of 应到 on a recorded basis.
+COUNTED = Q(attendance__dual=False, attendance__excluded=False)
 
 
 def meeting_rows(user: Any, root: Organization, year: int) -> Iterator[list[Any]]:
@@ -37,10 +41,10 @@ def meeting_rows(user: Any, root: Organization, year: int) -> Iterator[list[Any]
                                                 held_on__gte=dt.date(year, 1, 1), held_on__lte=dt.date(year, 12, 31))
         .select_related("org", "host").prefetch_related("kind_tags")
         .annotate(
-            expected=Count("attendance"),
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-            on_leave=Count("attendance", filter=Q(attendance__status=AttendanceStatus.LEAVE)),
-            absent=Count("attendance", filter=Q(attendance__status=AttendanceStatus.ABSENT)),
+            expected=Count("attendance", filter=COUNTED),
+            present=Count("attendance", filter=COUNTED & Q(attendance__status=AttendanceStatus.PRESENT)),
+            on_leave=Count("attendance", filter=COUNTED & Q(attendance__status=AttendanceStatus.LEAVE)),
+            absent=Count("attendance", filter=COUNTED & Q(attendance__status=AttendanceStatus.ABSENT)),
         )
         .order_by("held_on", "org__path", "pk")
     )
@@ -49,12 +53,10 @@ def meeting_rows(user: Any, root: Organization, year: int) -> Iterator[list[Any]
         Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
         .exclude(status=AttendanceStatus.PRESENT)
         .order_by("member__name_pinyin")
-        .values_list("meeting_id", "status", "member__name", "leave_reason")
+        .values_list("meeting_id", "status", "member__name", "reason")
     ):
-        if status == AttendanceStatus.LEAVE:
-            away[meeting_id]["leave"].append(f"{name}（{reason}）" if reason else name)
-        else:
-            away[meeting_id]["absent"].append(name)
+        away[meeting_id]["leave" if status == AttendanceStatus.LEAVE else "absent"].append(
+            f"{name}（{reason}）" if reason else name)
     for m in meetings:
         kinds = "、".join(MeetingKind(t.kind).label for t in m.kind_tags.all())
         yield [

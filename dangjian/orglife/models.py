@@ -43,6 +43,10 @@ class Meeting(models.Model):
     )
     lecturer = models.CharField("党课主讲人", max_length=100, blank=True)
     lecture_topic = models.CharField("党课题目", max_length=200, blank=True)
+    study_hours = models.DecimalField(
+        "计入学时", max_digits=4, decimal_places=1, null=True, blank=True,
+        help_text="党课、主题党日等集体学习：提交时按出席情况生成学习记录，出席党员各计此学时；空则不生成",
+    )
     topics = models.TextField("议题", blank=True)
     agenda = models.TextField("议程", blank=True)
     resolutions = models.TextField("决议事项", blank=True)
@@ -107,18 +111,28 @@ class MeetingKindTag(models.Model):
         super().save(*args, **kwargs)
 
 
+REASON_MAX = 200
+
+
 class Attendance(models.Model):
-    """One expected participant (应到) and what they did: present, on leave with a reason, or absent.
+    """One expected participant (应到) and what they did: present, or on leave or absent with the reason given.
 
     `dual` marks a leading cadre attending as 双重组织生活; `written_opinion` a member who could not attend
-    but submitted a written opinion beforehand (counted in votes, not in the quorum)."""
+    but submitted a written opinion beforehand (counted in votes, not in the quorum). `roll_note` says why an
+    expected member may not be able to come (外出流动, 失联), as the transfers registry knew it on the day;
+    `excluded` leaves them out of 应到, only with the rule that allows it written in `excluded_basis`.
+    `signed_in_at` is when the member signed in by scanning the meeting's QR code."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="attendance")
     status = models.CharField("出席情况", max_length=16, choices=AttendanceStatus.choices)
-    leave_reason = models.CharField("请假事由", max_length=200, blank=True)
+    reason = models.CharField("未出席原因", max_length=REASON_MAX, blank=True, help_text="请假或缺席的原因")
     dual = models.BooleanField("双重组织生活", default=False)
     written_opinion = models.BooleanField("会前提交书面意见", default=False)
+    roll_note = models.CharField("在册情况", max_length=200, blank=True, help_text="外出流动、失联等情况")
+    excluded = models.BooleanField("不计入应到", default=False)
+    excluded_basis = models.CharField("不计入应到的依据", max_length=300, blank=True)
+    signed_in_at = models.DateTimeField("扫码签到时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "出席情况"
@@ -129,6 +143,29 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.member_id}:{self.status}"
+
+
+class SignIn(models.Model):
+    """A window in which members sign in to a draft meeting by scanning its QR code on their own phone.
+
+    The code carries a random token; only its SHA-256 is stored, so the table cannot be used to forge a
+    sign-in. One window per meeting is open at a time; `closed_at` is set when the secretary closes it early."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="signins", verbose_name="组织生活记录")
+    token_hash = models.CharField("签到码摘要", max_length=64, unique=True)
+    opens_at = models.DateTimeField("开始时间")
+    closes_at = models.DateTimeField("截止时间")
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                                  verbose_name="发起人")
+
+    class Meta:
+        verbose_name = "扫码签到"
+        verbose_name_plural = "扫码签到"
+        ordering = ["-opens_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.opens_at:%Y-%m-%d %H:%M}"
 
 
 class Guest(models.Model):

@@ -32,7 +32,7 @@ from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.members.filters import org_choices
-from dangjian.orglife import actions
+from dangjian.orglife import actions, hooks
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.documents import LEDGER, ledger_context
 from dangjian.orglife.filters import MeetingFilter
@@ -45,6 +45,7 @@ from dangjian.orglife.forms import (
 )
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
+from dangjian.orglife.signin import actions as signin_actions
 from dangjian.orgs.models import Organization, OrgKind
 
 _HISTORY_HIDDEN = ["created_at", "created_by"]
@@ -86,13 +87,18 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), org_choices)
     queryset = _with_kinds(meeting_filter.rows()).annotate(
-        n_expected=Count("attendance", filter=Q(attendance__dual=False)),
-        n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__status="present")),
+        n_expected=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False)),
+        n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False,
+                                               attendance__status="present")),
     ).order_by("-starts_at", "-id")
     page = paginate(request, queryset)
     rows = [(m, _kind_labels(m)) for m in page]
+    own_branch = scope.own_org_id if scope.own_org_id and scope.change_roots and (
+        Organization.objects.visible_to(user, "change").filter(pk=scope.own_org_id, kind=OrgKind.BRANCH).exists()
+    ) else None
     return render(request, "orglife/list.html", {
         "form": meeting_filter.form, "page": page, "rows": rows, "can_record": bool(scope.change_roots),
+        "own_branch": own_branch,
         "calendar_org": scope.own_org_id if not scope.view_roots else None,
     })
 
@@ -147,9 +153,11 @@ def create(request: HttpRequest) -> HttpResponse:
         return render(request, "orglife/pick_org.html", {"orgs": orgs})
     org = get_for_user(_orgs(), user, "change", pk=org_pk)
     now = timezone.localtime()
+    policy = hooks.study_policy(now.date())
     form = MeetingForm(
         request.POST or None, org=org, members=_members_for_form(org, now.date()),
-        initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0)},
+        initial={"date": now.date(), "time": now.time().replace(second=0, microsecond=0),
+                 "study_hours": policy.default_hours if policy else None},
     )
     meeting = run_posted(
         request, form, lambda: actions.record_meeting(actor=user, org=org, data=form.action_data()), _FIELD_ON_FORM)
@@ -208,8 +216,9 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any]) -> Meeting:
-    """Attendance, guests, minutes and photos of one sheet, all or nothing (every file checked first)."""
+def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[Any], *, submit: bool) -> Meeting:
+    """Attendance, guests, minutes and photos of one sheet — and, with `submit`, the submission (and with it the
+    study record) — all or nothing (every file checked first)."""
     for upload in files:
         uploads.check_file(upload, "附件")
     with transaction.atomic():
@@ -218,31 +227,45 @@ def _save_sheet(meeting: Meeting, user: Any, form: AttendanceForm, files: list[A
             actions.update_meeting(meeting, actor=user, data={"minutes": form.cleaned_data["minutes"]})
         for upload in files:
             actions.add_attachment(meeting, actor=user, upload=upload)
+        if submit:
+            actions.submit_meeting(meeting, actor=user)
     return meeting
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    """The attendance sheet of a draft: 出席/请假/缺席 per expected member, leaders in 双重组织生活, guests,
-    photos and minutes on one page, fit for a phone at the meeting."""
+    """The attendance sheet of a draft, in exceptions mode for a phone at the meeting: everyone 出席 unless marked;
+    a search by name or pinyin initials finds the few who were not, each with the reason; 外出流动/失联 members
+    shown apart; QR sign-in started here; 保存并提交 in the same step."""
     user: Any = request.user
     meeting = actions.get_meeting_for_user(user, pk, "change")
     if meeting.status != MeetingStatus.DRAFT:
         messages.error(request, "已提交的记录不能修改出席情况")
         return redirect("orglife:detail", pk=meeting.pk)
-    members = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
+    kinds = actions.meeting_kinds(meeting)
+    members = actions.expected_members(meeting.org, meeting.held_on, kinds)
     expected_ids = {m.pk for m in members}
     candidates = [m for m in actions.dual_candidates(meeting) if m.pk not in expected_ids]
+    notes = hooks.roll_notes(sorted(expected_ids), meeting.held_on)
+    excludable = actions.excludable(kinds)
+    signin = signin_actions.latest_signin(meeting)
     form = AttendanceForm(
-        request.POST or None, request.FILES or None, members=members, dual_candidates=candidates,
-        initial=AttendanceForm.initial_for(meeting),
+        request.POST or None, request.FILES or None, members=members, dual_candidates=candidates, notes=notes,
+        excludable=excludable,
+        initial=AttendanceForm.initial_for(meeting, members, notes, signed_in_only=signin is not None,
+                                           excludable=excludable),
     )
     files = request.FILES.getlist("photos")
-    if run_posted(request, form, lambda: _save_sheet(meeting, user, form, files), _FIELD_ON_FORM) is not None:
-        messages.success(request, "出席情况已保存")
+    submit = request.POST.get("then") == "submit"
+    saved = run_posted(request, form, lambda: _save_sheet(meeting, user, form, files, submit=submit), _FIELD_ON_FORM)
+    if saved is not None:
+        messages.success(request, "出席情况已保存，记录已提交" if submit else "出席情况已保存")
         return redirect("orglife:detail", pk=meeting.pk)
-    return render(request, "orglife/attendance.html", {"meeting": meeting, "form": form})
+    return render(request, "orglife/attendance.html", {
+        "meeting": meeting, "form": form, "signin": signin, "signin_minutes": signin_actions.WINDOW_CHOICES,
+        "study_hours": meeting.study_hours,
+    })
 
 
 # --- the record ----------------------------------------------------------------------------------------------
@@ -262,11 +285,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = scope.covers(meeting.org.path, "change")
     rows = list(meeting.attendance.select_related("member").order_by("dual", "member__name_pinyin", "member_id"))
     kinds = actions.meeting_kinds(meeting)
-    summary = {"expected": 0, "present": 0, "leave": 0, "absent": 0, "dual": 0}
-    for row in rows:
-        summary["dual" if row.dual else "expected"] += 1
-        if not row.dual:
-            summary[row.status] += 1
+    summary = actions.summarise(rows)
     if not full:
         rows = [r for r in rows if r.member_id == scope.own_member_id]
     is_draft = meeting.status == MeetingStatus.DRAFT

@@ -24,8 +24,15 @@ FLOATING_TRANSFER_MONTHS = "transfers.floating_transfer_months"
 LOST_CONTACT_MONTHS = "transfers.lost_contact_months"
 SUSPENSION_YEARS = "transfers.suspension_years"
 RECEIPT_DAYS = "transfers.receipt_days"
+FLOATING_QUORUM_EXCLUSION = "transfers.floating_quorum_exclusion"
 
-ALL_KEYS = [FLOATING_TRANSFER_MONTHS, LOST_CONTACT_MONTHS, SUSPENSION_YEARS, RECEIPT_DAYS]
+ALL_KEYS = [FLOATING_TRANSFER_MONTHS, LOST_CONTACT_MONTHS, SUSPENSION_YEARS, RECEIPT_DAYS, FLOATING_QUORUM_EXCLUSION]
+ELECTION_RULES = "《中国共产党基层组织选举工作暂行条例》（1990）相关规定；2020年《选举工作条例》条文待核实"
+# Written on an attendance row left out of 应到 (orglife.Attendance.excluded_basis).
+FLOATING_EXCLUSION_BASIS = (
+    "可不计入应到会人数的情形第5项：外出学习或者工作半年以上等，按规定应转出正式组织关系而没有转出的"
+    "（外出满{months}个月且地点相对固定，{since}起；须经上级党组织同意并经党员大会通过）"
+)
 
 register(
     Rule(FLOATING_TRANSFER_MONTHS, "外出学习、工作、生活且地点相对固定，应当转移组织关系的期限（月）", 6,
@@ -36,6 +43,9 @@ register(
          "“对与党组织失去联系6个月以上、通过各种方式查找仍然没有取得联系的党员，予以停止党籍”"),
     Rule(SUSPENSION_YEARS, "停止党籍后确实无法取得联系、按照自行脱党予以除名的期限（年）", 2, EDU_RULES,
          "第二十四条", RuleStatus.CENTRAL, "“停止党籍2年后确实无法取得联系的，按照自行脱党予以除名”"),
+    Rule(FLOATING_QUORUM_EXCLUSION, "党员大会：外出半年以上、应转未转组织关系的流动党员可不计入应到会人数", True,
+         ELECTION_RULES, "条款号待核实", RuleStatus.PARTIAL,
+         "共产党员网问答列举的第5种情形，须经上级党组织同意并经党员大会通过；失联党员不在所列情形之内，仍计入应到"),
     Rule(RECEIPT_DAYS, "转出系统外的组织关系介绍信回执应在多少天内退回", 90, LOCAL, "", RuleStatus.LOCAL,
          "中央未规定回执退回期限：超过该天数仍未登记回执的，提示回执逾期", unit="天"),
 )

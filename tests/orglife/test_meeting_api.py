@@ -69,7 +69,7 @@ def test_a_secretary_creates_a_draft_records_attendance_votes_and_submits(world)
         "guests": [{"name": "刘上级", "unit": "机关党委"}],
     }, format="json")
     assert recorded.status_code == 200
-    assert recorded.json()["attendance_summary"] == {"expected": 1, "present": 1, "leave": 0, "absent": 0, "dual": 0}
+    assert recorded.json()["attendance_summary"] == {"expected": 1, "present": 1, "leave": 0, "absent": 0, "dual": 0, "excluded": 0}
     vote = client.post(f"{URL}{pk}/votes/", {"subject": "接收预备党员", "yes": 1, "no": 0, "abstain": 0}, format="json")
     assert vote.status_code == 201 and vote.json()["quorum"] is True and vote.json()["passed"] is True
     done = client.post(f"{URL}{pk}/submit/", format="json")

@@ -244,9 +244,9 @@ def test_leave_without_a_reason_is_refused_and_with_one_recorded(world):
         {"member": world.member.pk, "status": "leave", "leave_reason": "出差", "written_opinion": True},
     ], guests=[{"name": "刘上级", "unit": "机关党委", "role": "superior"}])
     row = meeting.attendance.get()
-    assert (row.status, row.leave_reason, row.written_opinion) == ("leave", "出差", True)
+    assert (row.status, row.reason, row.written_opinion) == ("leave", "出差", True)
     assert list(meeting.guests.values_list("name", flat=True)) == ["刘上级"]
-    assert actions.attendance_summary(meeting) == {"expected": 1, "present": 0, "leave": 1, "absent": 0, "dual": 0}
+    assert actions.attendance_summary(meeting) == {"expected": 1, "present": 0, "leave": 1, "absent": 0, "dual": 0, "excluded": 0}
     assert AuditEvent.objects.filter(action="orglife.attendance", object_id=str(meeting.pk)).exists()
 
 
@@ -259,7 +259,7 @@ def test_dual_attendance_is_for_leaders_of_orgs_above_and_counted_apart(world):
     PostHolding.objects.create(org=world.root, member=world.b_member, post=Post.COMMITTEE_MEMBER,
                                starts_on=dt.date(2024, 1, 1))
     actions.set_attendance(meeting, actor=world.secretary, entries=entries)
-    assert actions.attendance_summary(meeting) == {"expected": 1, "present": 1, "leave": 0, "absent": 0, "dual": 1}
+    assert actions.attendance_summary(meeting) == {"expected": 1, "present": 1, "leave": 0, "absent": 0, "dual": 1, "excluded": 0}
     actions.submit_meeting(meeting, actor=world.secretary)
 
 
