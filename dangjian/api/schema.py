@@ -68,6 +68,8 @@ class AutoSchema(_SpectacularAutoSchema):
 
 def _allow_empty(schema: dict[str, Any]) -> dict[str, Any]:
     """A string query parameter's schema that also takes "" (the HTML filter forms send empty fields)."""
+    if "format" in schema:
+        return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
     allowed = dict(schema)
     allowed.pop("minLength", None)
     if "enum" in allowed and "" not in allowed["enum"]:
