@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "dangjian.core.api.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dangjian.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.core.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
@@ -303,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dangjian.api.schema.add_error_responses",
+        "dangjian.api.schema.empty_means_not_given",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrgStatusEnum": "dangjian.orgs.models.OrgStatus",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema as _SpectacularAutoSchema
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "说明"}},
@@ -51,4 +53,41 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                     "description": description,
                     "content": {"application/json": {"schema": {"$ref": refs[id(body)]}}},
                 })
+    return result
+
+
+class AutoSchema(_SpectacularAutoSchema):
+    """drf-spectacular's schema, except that a viewset whose `list` answers one object (a summary, or a page of
+    its own shape) says so with `list_answers_one_object = True`, instead of being documented as an array."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if getattr(self.view, "list_answers_one_object", False):
+            return False
+        return bool(super()._is_list_view(serializer))
+
+
+def _allow_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A string query parameter's schema that also takes "" (the HTML filter forms send empty fields)."""
+    if "format" in schema:
+        return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+    allowed = dict(schema)
+    allowed.pop("minLength", None)
+    if "enum" in allowed and "" not in allowed["enum"]:
+        allowed["enum"] = [*allowed["enum"], ""]
+    if "pattern" in allowed:
+        allowed["pattern"] = f"^(?:{allowed['pattern'].lstrip('^').rstrip('$')})?$"
+    return allowed
+
+
+def empty_means_not_given(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Every string query parameter documents that an empty value is the same as leaving it out, which is how
+    the API reads it (page filters and API share one FilterSet)."""
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string":
+                    parameter["schema"] = _allow_empty(schema)
     return result

@@ -379,6 +379,8 @@ class FollowUpViewSet(
 class AppraisalSummaryViewSet(viewsets.ViewSet):
     """党内统计（民主评议党员情况）：一个党组织（含下级）一个年度。"""
 
+    list_answers_one_object = True  # documented as one object, not an array
+
     @extend_schema(
         summary="民主评议党员统计", responses=SummarySerializer,
         parameters=[OpenApiParameter("org", OpenApiTypes.INT, required=False, description="党组织（默认调用者的管理范围）"),

@@ -18,7 +18,7 @@ from dangjian.appraisal import rules
 from dangjian.appraisal.choices import FollowUpKind, Rating, RoundStatus
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import rules as rule_registry
-from dangjian.core.filters import IntegerFilter, ScopedFilterSet, SubtreeFilter, year_filter
+from dangjian.core.filters import IntegerFilter, ScopedFilterSet, StrictBooleanFilter, SubtreeFilter, year_filter
 from dangjian.orgs.models import Organization
 
 PENDING = "pending"
@@ -61,7 +61,7 @@ class FollowUpFilter(ScopedFilterSet):
     year = year_filter(field_name="result__round__year", label="评议年度")
     kind = django_filters.ChoiceFilter(label="处置方式", choices=FollowUpKind.choices, empty_label="全部")
     state = django_filters.ChoiceFilter(label="状态", choices=FOLLOWUP_STATES, method="filter_state", empty_label="全部")
-    open = django_filters.BooleanFilter(method="filter_open", label="进行中（true）或已办结（false），同 state=open / closed")
+    open = StrictBooleanFilter(method="filter_open", label="进行中（true）或已办结（false），同 state=open / closed")
 
     page_hidden = ("open",)
 

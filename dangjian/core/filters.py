@@ -33,6 +33,44 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(IntegerFilter):
+    """A record's id: a whole number from 1 (a decimal, a negative or a number past 64 bits is a 400, never a
+    database error)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true / false (also 1 / 0, True / False); empty is "not given"; anything else is an error, not "all"."""
+
+    TRUE, FALSE = {"true", "1", "True"}, {"false", "0", "False"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if str(value) in self.TRUE:
+            return True
+        if str(value) in self.FALSE:
+            return False
+        raise forms.ValidationError("请填写 true 或 false")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (the stock one reads "null" or "x" as no filter at all)."""
+
+    field_class = StrictBooleanField
+
+
 @extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
 class YearFilter(IntegerFilter):
     """A year, documented with its bounds."""
@@ -43,7 +81,7 @@ def year_filter(field_name: str = "year", label: str = "年度", **kwargs: Any) 
     return YearFilter(field_name=field_name, label=label, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
 
 
-class SubtreeFilter(IntegerFilter):
+class SubtreeFilter(IdFilter):
     """An org and everything under it, chosen by the org's id. Only an org the user can see narrows the list; any
     other id gives no rows rather than an error, so an org outside the user's scope reads like an empty one.
 

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.filters import IdFilter, StrictBooleanFilter
 from dangjian.core.scoping import subtree_q
 from dangjian.dues import actions, calc, ledgers, remittance
 from dangjian.dues.choices import Basis, PaymentMethod
@@ -49,8 +50,8 @@ class MonthField(serializers.CharField):
 class OrgPrefixFilter(django_filters.FilterSet):
     """org (its whole subtree) and member."""
 
-    org = django_filters.NumberFilter(method="filter_org", label="党组织（含下级）")
-    member = django_filters.NumberFilter(field_name="member_id", label="党员编号")
+    org = IdFilter(method="filter_org", label="党组织（含下级）")
+    member = IdFilter(field_name="member_id", label="党员编号")
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +64,7 @@ class OrgPrefixFilter(django_filters.FilterSet):
 
 
 class BaseFilter(OrgPrefixFilter):
-    current = django_filters.BooleanFilter(field_name="month_to", lookup_expr="isnull", label="只看当前有效的基数")
+    current = StrictBooleanFilter(field_name="month_to", lookup_expr="isnull", label="只看当前有效的基数")
 
     class Meta:
         model = DuesBase
@@ -248,6 +249,8 @@ def _summary_row(r: remittance.SummaryRow) -> dict[str, Any]:
 class DuesArrearsViewSet(viewsets.ViewSet):
     """欠缴名单 (no model of its own: computed from bases and payments)."""
 
+    list_answers_one_object = True  # documented as one object, not an array
+
     @extend_schema(
         summary="党费欠缴名单",
         description="子树内连续欠缴3个月以上的党员（连续6个月的标记为 flagged），每页20人；按月交纳的计至上月，"
@@ -275,6 +278,8 @@ class DuesArrearsViewSet(viewsets.ViewSet):
 @extend_schema(tags=["党费"])
 class DuesSummaryViewSet(viewsets.ViewSet):
     """上缴汇总: the month's figures for each child of the root over its subtree."""
+
+    list_answers_one_object = True  # documented as one object, not an array
 
     @extend_schema(
         summary="党费上缴汇总",

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedViewSetMixin
+from dangjian.core.filters import IdFilter, StrictBooleanFilter
 from dangjian.leadership import queries, rules
 from dangjian.leadership.models import ElectionStep, PostHolding, Term
 from dangjian.orgs.models import Organization
@@ -32,7 +33,7 @@ from dangjian.orgs.models import Organization
 class OrgFilterSet(django_filters.FilterSet):
     """`org`: the id of one org; an id outside the caller's scope matches nothing (the queryset is scoped)."""
 
-    org = django_filters.NumberFilter(label="党组织编号", field_name="org_id")
+    org = IdFilter(label="党组织编号", field_name="org_id")
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +46,7 @@ class TermFilterSet(OrgFilterSet):
 
 
 class PostHoldingFilterSet(OrgFilterSet):
-    current = django_filters.BooleanFilter(label="仅现任", method="filter_current")
+    current = StrictBooleanFilter(label="仅现任", method="filter_current")
 
     class Meta:
         model = PostHolding

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedViewSetMixin
+from dangjian.core.filters import IdFilter
 from dangjian.core.scoping import collapse_roots, scope_for, subtree_q
 from dangjian.orgs.models import Organization, OrganizationQuerySet, OrgKind, OrgStatus
 from dangjian.orgs.stats import subtree_counts
@@ -31,7 +32,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称或简称包含", method="filter_q")
     kind = django_filters.ChoiceFilter(label="组织类型", choices=OrgKind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=OrgStatus.choices)
-    parent = django_filters.NumberFilter(label="上级党组织编号", field_name="parent_id")
+    parent = IdFilter(label="上级党组织编号", field_name="parent_id")
 
     class Meta:
         model = Organization

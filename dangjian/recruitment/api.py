@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
+from dangjian.core.filters import IdFilter
 from dangjian.core.scoping import subtree_q
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions
@@ -167,7 +168,7 @@ class ApplicantViewSet(
 
 
 class StepFilter(django_filters.FilterSet):
-    applicant = django_filters.NumberFilter(label="申请人编号")
+    applicant = IdFilter(label="申请人编号")
     number = django_filters.ChoiceFilter(label="步骤", choices=STEP_CHOICES)
     org = django_filters.ModelChoiceFilter(label="党组织（含下级）", queryset=Organization.objects.none(),
                                            method="filter_org")

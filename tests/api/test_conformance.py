@@ -14,8 +14,10 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 EXAMPLES = 8
+SESSION_ONLY = {"/api/v1/tokens/"}
 
 
 def _document() -> dict[str, object]:
@@ -44,4 +46,7 @@ def token(world) -> str:  # type: ignore[no-untyped-def]
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_to_the_document(case, token):  # type: ignore[no-untyped-def]
-    case.call_and_validate(headers={"Authorization": f"Token {token}"})
+    # Issuing a token takes a browser session only (a token cannot mint tokens): with a token it answers 401, as
+    # documented, so only "valid data is accepted" is not asked of it.
+    excluded = [positive_data_acceptance] if case.operation.path in SESSION_ONLY else []
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=excluded)

@@ -97,6 +97,8 @@ def _cell(cell: compliance.Cell) -> dict[str, Any]:
 class ComplianceViewSet(viewsets.ViewSet):
     """组织生活落实情况 (no model of its own: everything is computed from the meeting records)."""
 
+    list_answers_one_object = True  # documented as one object, not an array
+
     def _params(self, request: Request) -> tuple[Organization, dict[str, Any]]:
         """Validated query parameters (400 with field errors) and the root org, 404 outside the view scope."""
         query = ComplianceQuerySerializer(data=request.query_params)
