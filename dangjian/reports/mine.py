@@ -23,6 +23,7 @@ from dangjian.members.models import Member
 from dangjian.orglife.compliance.queries import BranchHealth
 from dangjian.orglife.compliance.statuses import colour_for, health_window
 from dangjian.orglife.models import Meeting
+from dangjian.orglife.signin.actions import open_signins_for
 from dangjian.orgs.models import Organization
 from dangjian.reminders.models import Reminder
 
@@ -74,8 +75,9 @@ def member_home(user: Any, member: Member) -> dict[str, Any]:
             reminder_rules.POLITICAL_BIRTHDAY_BASIS])
     late, quiet = overdue.get(member.org_id, 0), bool(silent.get(member.org_id, False))
     own_orgs = [pk for pk in (member.org_id, member.group_id) if pk]
-    # SIGN-IN SLOT: the QR sign-in (orglife) adds a state for meetings open for sign-in; the lead wires
-    # `sign_in_url` per meeting here, and the template shows it as the meeting's main button.
+    # Sign-in is open now at a meeting of the member's branch: the member signs in by scanning the code shown
+    # at the meeting (the token is only in the code), so the page says so rather than linking.
+    signins = list(open_signins_for(member))
     meetings = list(
         Meeting.objects.filter(org_id__in=own_orgs, starts_at__gte=timezone.now())
         .select_related("org").order_by("starts_at", "pk")[:NEXT_MEETINGS]
@@ -85,4 +87,5 @@ def member_home(user: Any, member: Member) -> dict[str, Any]:
         "me": member, "today": today, "turnout": turnout, "standing": standing, "paid_to": paid_to,
         "arrears": arrears, "light": BranchHealth(member.org, late, quiet, None, colour_for(late, quiet)),
         "birthday": political_birthday(member, today, basis), "next_meetings": meetings, "todos": todos,
+        "signins": signins,
     }

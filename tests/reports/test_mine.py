@@ -82,11 +82,12 @@ def test_a_members_home_shows_their_figures_each_linking_to_its_records(world, l
     assert "在册党员" not in html  # no figures of others
 
 
-# Per request: session, user and the session's activity stamp (5 with its savepoint), the scope (2), the member,
-# the rules (2: the day's, and the 学时 targets in force at the year's end), attendance, 学时, 党费 paid to (1) and
-# arrears (4), the branch's light (3), the next meetings, the to-dos. Not yet the 10 the issue asks for: see the
-# branch's report. What matters here is that it does not grow with the member's history.
-MEMBER_HOME_QUERIES = 22
+# Per request after the first (the session's activity stamp is written at most once a minute): session and user
+# (2), the scope (2), the member, the rules (2: the day's, and the 学时 targets in force at the year's end),
+# attendance, 学时, 党费 paid to (1) and arrears (4), the branch's light (3), open sign-ins, the next meetings, the
+# to-dos. Not yet the 10 the issue asks for (the arrears and light measures cost 7). What matters here is that it
+# does not grow with the member's history.
+MEMBER_HOME_QUERIES = 20
 
 
 @pytest.mark.parametrize(("meetings", "years"), [(1, (2026,)), (40, (2023, 2024, 2025, 2026))])
@@ -96,10 +97,11 @@ def test_a_members_home_costs_the_same_queries_whatever_their_history(world, log
 
     history(world, meetings=meetings, years=years)
     client = login(world.member_user)
+    client.get(reverse("core:home"))
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("core:home"))
     assert response.status_code == 200 and "今年参加组织生活" in response.content.decode()
-    assert len(queries.captured_queries) == MEMBER_HOME_QUERIES
+    assert len(queries.captured_queries) == MEMBER_HOME_QUERIES, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_every_number_links_to_a_page_the_member_may_open(world, login):
@@ -134,3 +136,18 @@ def test_political_birthday_is_the_next_anniversary_today_included(world, today,
 def test_a_leap_day_birthday_falls_on_28_february_in_other_years(world):
     world.member.joined_on = D(2008, 2, 29)
     assert political_birthday(world.member, D(2026, 1, 1), "joined").next_on == D(2026, 2, 28)
+
+
+def test_an_open_sign_in_at_the_members_branch_shows_on_their_page(world, login):
+    from django.utils import timezone
+
+    from dangjian.orglife import actions as meeting_actions
+    from dangjian.orglife.signin import actions as signin_actions
+
+    meeting = meeting_actions.record_meeting(actor=world.secretary, org=world.a1, data={
+        "kinds": ["branch_assembly"], "starts_at": timezone.now(), "title": "十二月党员大会"})
+    client = login(world.member_user)
+    assert "正在签到" not in client.get(reverse("core:home")).content.decode()
+    signin_actions.open_signin(meeting, actor=world.secretary, minutes=30)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "正在签到：十二月党员大会" in html and "扫描二维码" in html
