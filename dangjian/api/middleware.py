@@ -8,7 +8,10 @@ import json
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
+
+HTML_DOCS = "/api/v1/docs/"
 
 MESSAGES = {
     400: "请求有误",
@@ -27,6 +30,9 @@ class JsonApiErrorsMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/v1/") or response.status_code < 400:
             return response
+        if request.path == HTML_DOCS and response.status_code == 404:
+            # The docs page is read in a browser: a denial there is the site's own 404 page.
+            return page_not_found(request, Http404())
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         status = response.status_code

@@ -112,8 +112,10 @@ def axe_findings(page: Any, url: str) -> list[Finding]:
 
 
 def has_site_layout(html: str) -> bool:
-    """A styled page: the site's stylesheet and its name, with a link back to the home page."""
-    return "dangjian/app.css" in html and "机关党建工作管理系统" in html and 'href="/"' in html
+    """The styled error page (templates/errors): the site's stylesheet and name, the Chinese message block and
+    both ways back."""
+    return ("dangjian/app.css" in html and "机关党建工作管理系统" in html and "dj-error" in html
+            and "返回首页" in html and "返回上一页" in html)
 
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
