@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
+from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
-from dangjian.orgs import actions
+from dangjian.orgs import actions, pickers
 from dangjian.orgs.checks import warnings_for
 from dangjian.orgs.forms import CreateOrgForm, DissolveForm, MergeForm, MoveForm, OrgInfoForm, RenameForm
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
@@ -318,3 +319,24 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         hint="须先转出全部在册党员、调整或撤销全部下级组织。撤销后记录和沿革保留。",
         confirm=f"确定撤销“{org.name}”吗？",
     )
+
+
+# --- the org picker's endpoint --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """Up to 20 orgs for the org picker (orgs.pickers.search) as JSON: `q` searches by name or pinyin initials,
+    `parent` browses one level, neither gives the top of the user's scope. `action` (view/change/structure) and
+    `kind` (comma-separated) narrow to what the field accepts. A bad parameter is a 400 with the reason."""
+    try:
+        text = parse_query(request.GET.get("q"))
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    action = request.GET.get("action") or "view"
+    if action not in pickers.ACTIONS:
+        return JsonResponse({"error": "不支持的范围参数"}, status=400)
+    kinds = [k for k in (request.GET.get("kind") or "").split(",") if k]
+    return JsonResponse(pickers.search(request.user, text, action=action, kinds=kinds,
+                                       parent=parse_id(request.GET.get("parent"))))
