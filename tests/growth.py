@@ -1,0 +1,28 @@
+"""A page's weight before and after the org tree grows: pages with org or member pickers must not grow with it
+(issue 10: the transfer lists rendered every org, the appoint page every member, as an <option>)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.orgs.actions import create_org
+from dangjian.orgs.models import OrgKind
+
+
+def weight(client: Any, url: str) -> tuple[int, int]:
+    """(HTML bytes, queries) of one GET, which must answer 200."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(response.content), len(ctx.captured_queries)
+
+
+def grow_tree(world: Any, branches: int = 40, members_each: int = 0) -> None:
+    """Add `branches` 党支部 under 第一党总支 (each with `members_each` members): a larger world, same rows."""
+    for i in range(branches):
+        org = create_org(name=f"扩展第{i}党支部", kind=OrgKind.BRANCH, parent=world.general, actor=world.admin)
+        for j in range(members_each):
+            world.make_member(org, name=f"扩{i}员{j}")
