@@ -22,7 +22,8 @@ def weight(client: Any, url: str) -> tuple[int, int]:
 
 def grow_tree(world: Any, branches: int = 40, members_each: int = 0) -> None:
     """Add `branches` 党支部 under 第一党总支 (each with `members_each` members): a larger world, same rows."""
+    digits = "零一二三四五六七八九"
     for i in range(branches):
         org = create_org(name=f"扩展第{i}党支部", kind=OrgKind.BRANCH, parent=world.general, actor=world.admin)
         for j in range(members_each):
-            world.make_member(org, name=f"扩{i}员{j}")
+            world.make_member(org, name=f"扩{digits[i % 10]}{digits[i // 10 % 10]}员{digits[j % 10]}")
