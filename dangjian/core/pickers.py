@@ -57,14 +57,20 @@ class Picker(forms.TextInput):
 
     def __init__(self, *, url: Any, describe: Describe | None = None, params: dict[str, Any] | None = None,
                  placeholder: str = "输入名称或拼音首字母", empty_label: str = "", browse: bool = True,
-                 attrs: dict[str, Any] | None = None) -> None:
+                 single: Callable[[], bool] | None = None, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
+        self._single = single
         self.url = url
         self.describe: Describe = describe or (lambda value: None)
         self.params = params or {}
         self.placeholder = placeholder
         self.empty_label = empty_label
         self.browse = browse
+
+    @property
+    def single(self) -> bool:
+        """Whether the user has one choice only (a page may then leave the field out); asked only when shown."""
+        return self._single() if self._single is not None else False
 
     def format_value(self, value: Any) -> str | None:
         pk = getattr(value, "pk", value)
@@ -73,9 +79,10 @@ class Picker(forms.TextInput):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         shown = context["widget"]["value"]
+        label = (self.describe(shown) or "") if shown else ""
         context["picker"] = {
             "url": str(self.url), "params": json.dumps(self.params, ensure_ascii=False),
-            "label": (self.describe(shown) or "") if shown else "", "placeholder": self.placeholder,
+            "label": label, "unknown": bool(shown) and not label, "placeholder": self.placeholder,
             "empty_label": self.empty_label, "browse": self.browse,
         }
         return context

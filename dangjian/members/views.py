@@ -33,11 +33,12 @@ from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import actions, pickers, pii
-from dangjian.members.filters import MemberFilter, org_choices
+from dangjian.members.filters import MemberFilter
 from dangjian.members.forms import MemberForm, RevealForm, StatusForm, TransferForm, UnmaskedExportForm
 from dangjian.members.models import Member
 from dangjian.members.sections import sections
 from dangjian.members.validation import check_member_data
+from dangjian.orgs.pickers import use_filter_picker
 
 # Fields the edit history never names (blind index, bookkeeping); cipher fields are not in the history at all.
 _MIN_REASON = 4
@@ -52,7 +53,7 @@ def _filter(request: HttpRequest) -> MemberFilter:
     """The shared MemberFilter over the user's members. Its org select lists only the upper levels of the
     user's tree as an indented list (a national tree has 10⁵ orgs); any visible org stays a valid value."""
     member_filter = MemberFilter(request.GET, queryset=_members(request.user), user=request.user)
-    member_filter.form.fields["org"].widget.choices = org_choices(request.user, request.GET.get("org"))
+    use_filter_picker(member_filter.form.fields["org"], request.user)
     return member_filter
 
 

@@ -107,10 +107,9 @@ def filter_picker(user: Any) -> Picker:
     """The org filter's widget on a list page: any org the user can see (dissolved ones too: old records), empty
     for 全部. `single` marks a user who sees one org only, whose page may leave the filter out."""
     visible = Organization.objects.visible_to(user)
-    widget = Picker(url=reverse_lazy("orgs:pick"), describe=lambda value: _describe(visible, value),
-                    empty_label="全部", placeholder="输入名称或拼音首字母，或逐级展开", attrs={"class": "form-control"})
-    widget.single = single_org(visible) is not None  # type: ignore[attr-defined]
-    return widget
+    return Picker(url=reverse_lazy("orgs:pick"), describe=lambda value: _describe(visible, value),
+                  single=lambda: single_org(visible) is not None, empty_label="全部",
+                  placeholder="输入名称或拼音首字母，或逐级展开", attrs={"class": "form-control"})
 
 
 def use_filter_picker(field: forms.Field, user: Any) -> None:

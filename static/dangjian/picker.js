@@ -34,13 +34,14 @@
     input.removeAttribute("name");
     input.removeAttribute("inputmode");
     input.removeAttribute("aria-describedby");
+    var unknown = input.value !== "" && !input.getAttribute("data-label");
     input.value = input.getAttribute("data-label") || "";
     input.placeholder = box.getAttribute("data-placeholder") || "";
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     box.insertBefore(hidden, input);
-    if (hint) { hint.hidden = true; }
+    if (hint && !unknown) { hint.hidden = true; }
     var list = el("ul", "dj-picker-list");
     list.id = id + "-listbox";
     list.setAttribute("role", "listbox");
@@ -151,6 +152,7 @@
         return;
       }
       hidden.value = String(item.id);
+      if (hint) { hint.hidden = true; }
       chosenLabel = item.label;
       input.value = item.label;
       close();

@@ -110,9 +110,12 @@ def test_a_bad_value_lists_and_exports_nothing_and_is_a_400_in_the_api(world, lo
     assert api(world.admin).get(PARTS, {"year": 2101}).status_code == 400
 
 
-def test_the_org_select_offers_the_users_orgs_only(world, login, sessions):
-    options = dict(login(world.secretary).get(LIST).context["form"].fields["org"].widget.choices)
-    assert world.a1.pk in options and world.b.pk not in options and world.root.pk not in options
+def test_the_org_picker_shows_the_users_orgs_only(world, login, sessions):
+    client = login(world.secretary)
+    mine = client.get(LIST, {"org": world.a1.pk}).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in mine and "<option value=\"%d\"" % world.a1.pk not in mine
+    other = client.get(LIST, {"org": world.b.pk}).content.decode()
+    assert "第三党支部" not in other and f"编号{world.b.pk}不存在或不在您的管理范围内" in other
 
 
 def test_the_filtered_lists_run_the_same_number_of_queries_for_more_rows(world, login, sessions):

@@ -473,8 +473,8 @@ def test_secretary_without_the_reveal_right_gets_404(world, login):
     assert not AuditEvent.objects.filter(action="members.reveal").exists()
 
 
-def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(world, login):
-    """A national tree has 10⁵ orgs: the select shows three levels; deeper orgs still filter (from org pages)."""
+def test_the_org_filter_is_a_picker_that_accepts_any_visible_org(world, login):
+    """A national tree has 10⁵ orgs: the filter lists none of them; any visible org filters, shown with its path."""
     from dangjian.orgs.actions import create_org
     from dangjian.orgs.models import OrgKind
 
@@ -484,10 +484,10 @@ def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(
     world.make_member(deep, name="深层党员")
     client = login(world.admin)
     page = client.get(reverse("members:list")).content.decode()
-    assert "直属总支</option>" in page and "深层党支部</option>" not in page
+    assert "直属总支" not in page and 'data-url="/orgs/pick/"' in page
     filtered = client.get(reverse("members:list"), {"org": deep.pk}).content.decode()
     assert "深层党员" in filtered and "李党员" not in filtered
-    assert f'value="{deep.pk}" selected' in filtered
+    assert "已选：机关党委 › 直属单位党委 › 直属总支 › 深层党支部" in filtered
 
 
 def test_the_list_count_comes_from_the_kept_totals_when_only_an_org_is_chosen(world, login):
