@@ -152,3 +152,16 @@ class OrgPickerField(forms.ModelChoiceField):
         result = super().__deepcopy__(memo)
         result.widget.describe = result.describe
         return result
+
+
+class SubtreeRootForm(forms.Form):
+    """The subtree a page is about (compliance, 谈心谈话): any org the user may view."""
+
+    org = OrgPickerField(label="党组织范围")
+
+
+def root_field(user: Any, root: Organization) -> forms.BoundField:
+    """The org picker of a subtree page's filter bar, showing `root` (the page's current subtree)."""
+    form = SubtreeRootForm(initial={"org": root.pk})
+    form.fields["org"].queryset = Organization.objects.visible_to(user)  # type: ignore[attr-defined]
+    return form["org"]

@@ -134,3 +134,15 @@ def test_page_queries_do_not_grow_with_orgs(world, login, url):
         org = create_org(actor=world.admin, parent=world.root, name=f"支部{i}", kind=OrgKind.BRANCH)
         meeting(org, D(2025, 1, 3), K.THEME_DAY)
     assert queries() == few
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize("url", PAGES)
+def test_the_subtree_is_chosen_with_the_org_picker_showing_its_path(world, login, url):
+    """No <option> per org (the 综合处党支部 namesakes were indistinguishable): the page shows the current root's path
+    and the picker searches the rest."""
+    create_org(name="综合处党支部", kind=OrgKind.BRANCH, parent=world.general, actor=world.admin)
+    create_org(name="综合处党支部", kind=OrgKind.BRANCH, parent=world.root, actor=world.admin)
+    page = login(world.admin).get(with_org(url, world.a1)).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in page
+    assert 'data-url="/orgs/pick/"' in page and "综合处党支部</option>" not in page
