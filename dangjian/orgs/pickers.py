@@ -94,6 +94,14 @@ def single_org(queryset: Any) -> Organization | None:
     return found[0] if len(found) == 1 else None
 
 
+def preselect_single(form: forms.BaseForm, name: str, queryset: Any) -> None:
+    """On an unbound form, choose the field's only possible org (a 支部书记's own branch) unless one is given."""
+    if not form.is_bound and form.initial.get(name) in (None, ""):
+        only = single_org(queryset)
+        if only is not None:
+            form.initial[name] = only.pk
+
+
 def _describe(queryset: Any, value: Any) -> str | None:
     """The path of the org `value` (an id or an org) if `queryset` holds it, else None."""
     pk = getattr(value, "pk", value)
@@ -126,12 +134,9 @@ class OrgPickerField(forms.ModelChoiceField):
 
     def __init__(self, *, label: str, queryset: Any = None, action: str = "view", kinds: Iterable[str] = (),
                  empty_label: str = "", **kwargs: Any) -> None:
-        self.kinds = list(kinds)
         params: dict[str, Any] = {}
         if action != "view":
             params["action"] = action
-        if self.kinds:
-            params["kind"] = ",".join(self.kinds)
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"请选择{label}")
         kwargs["error_messages"].setdefault("invalid_choice", f"{label}：所选党组织不存在或不在您的管理范围内")
@@ -144,6 +149,13 @@ class OrgPickerField(forms.ModelChoiceField):
             **kwargs,
         )
         self.widget.describe = self.describe  # type: ignore[attr-defined]
+        self.only_kinds(kinds)
+
+    def only_kinds(self, kinds: Iterable[str]) -> None:
+        """Offer only orgs of these kinds in a search (a browse still walks through the others)."""
+        kinds = [str(k) for k in kinds]
+        params = {k: v for k, v in self.widget.params.items() if k != "kind"}  # type: ignore[attr-defined]
+        self.widget.params = {**params, "kind": ",".join(kinds)} if kinds else params  # type: ignore[attr-defined]
 
     def describe(self, value: Any) -> str | None:
         return _describe(self.queryset, value)

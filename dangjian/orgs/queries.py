@@ -8,6 +8,7 @@ from typing import Any
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.orgs.models import Organization
 
+
 def default_root(user: Any) -> Organization | None:
     """The org a subtree page (compliance, 学时, 党费…) opens on when none is asked for: the first of the user's
     view roots in tree order; None for a user with no view scope."""

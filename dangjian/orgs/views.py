@@ -282,7 +282,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         Organization.objects.visible_to(request.user, "structure").active()
         .filter(kind__in=parent_kinds).exclude(subtree_q(org.path)).exclude(pk=org.parent_id)
     )
-    form = MoveForm(request.POST or None, parents=parents)
+    form = MoveForm(request.POST or None, parents=parents, kinds=parent_kinds)
     return _org_form(
         request, org, form, actions.move_org,
         lambda _: f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下",
@@ -299,7 +299,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         Organization.objects.visible_to(request.user, "structure").active()
         .filter(kind=org.kind).exclude(subtree_q(org.path))
     )
-    form = MergeForm(request.POST or None, targets=targets)
+    form = MergeForm(request.POST or None, targets=targets, kind=org.kind)
     return _org_form(
         request, org, form, actions.merge_org, lambda target: f"“{org.name}”已并入“{target.name}”",
         goes_to=lambda target: target, title=f"将“{org.name}”并入其他党组织", submit="合并", danger=True,

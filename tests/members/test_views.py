@@ -287,6 +287,19 @@ def test_create_form_narrows_groups_to_the_chosen_branch(world, login):
     assert list(form.fields["group"].queryset) == [world.a1_group]
 
 
+def test_create_form_pre_selects_a_secretarys_only_branch_and_lists_no_group_before_a_branch(world, login):
+    page = login(world.secretary).get(reverse("members:create")).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in page and "第一党小组" in page
+    admin_form = login(world.admin).get(reverse("members:create")).context["form"]
+    assert admin_form.initial.get("org") is None and list(admin_form.fields["group"].queryset) == []
+
+
+def test_create_refuses_a_branch_out_of_scope_naming_the_field(world, login):
+    response = login(world.secretary).post(reverse("members:create"), form_data(world.b))
+    assert response.context["form"].errors["org"] == ["所在党支部：所选党组织不存在或不在您的管理范围内"]
+    assert not Member.objects.filter(name="新党员").exists()
+
+
 def _bad_id_card() -> str:
     number = make_id_card(dt.date(1990, 5, 6))
     last = "0" if number[-1] != "0" else "1"
