@@ -15,7 +15,6 @@ from django import forms
 from django.urls import reverse_lazy
 
 from dangjian.core.pickers import PAGE, Picker
-from dangjian.core.scoping import scope_for
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 SEPARATOR = " › "
@@ -44,18 +43,19 @@ def pickable(user: Any, *, action: str = "view", kinds: Iterable[str] = (), acti
     return qs
 
 
-def search(user: Any, text: str, *, action: str = "view", kinds: Iterable[str] = (),
-           parent: int | None = None) -> dict[str, Any]:
-    """One answer of the picker endpoint: up to PAGE orgs whose name contains `text` (or whose initials contain it,
-    for latin letters); with no text, the children of `parent`, or else the top of the user's scope.
+def search(visible: Any, text: str, *, kinds: Iterable[str] = (), parent: int | None = None,
+           top: list[str] | None = None) -> dict[str, Any]:
+    """One answer of a picker endpoint over `visible` (the orgs it may offer, already scoped): up to PAGE orgs whose
+    name contains `text` (or whose initials contain it, for latin letters); with no text, the children of
+    `parent`, or else the top level: the orgs at the paths `top` (the user's scope roots; empty: all of `visible`,
+    None: the roots of the tree).
 
     In a browse, orgs of other kinds are listed (so the tree can be walked down to a 党支部) but not selectable.
     """
     kinds = [k for k in kinds if k in OrgKind.values]
-    visible = pickable(user, action=action)
     heading: dict[str, Any] | None = None
     if text:
-        rows = pickable(user, action=action, kinds=kinds)
+        rows = visible.filter(kind__in=kinds) if kinds else visible
         if text.isascii() and text.replace(" ", "").isalpha():
             rows = rows.filter(name_initials__contains=text.replace(" ", "").lower())
         else:
@@ -69,10 +69,10 @@ def search(user: Any, text: str, *, action: str = "view", kinds: Iterable[str] =
         up = visible.filter(path=node.path[: -Organization.steplen]).values_list("pk", flat=True).first()
         heading = {"id": node.pk, "name": node.name, "up": up}
         rows = visible.filter(parent_id=node.pk).order_by("sort_order", "path")
+    elif top is None:
+        rows = visible.filter(depth=1).order_by("path")
     else:
-        roots = scope_for(user).roots(action)
-        rows = visible.filter(path__in=roots) if roots else visible
-        rows = rows.order_by("path")
+        rows = (visible.filter(path__in=top) if top else visible).order_by("path")
     found = list(rows.only("pk", "name", "kind", "path", "depth", "numchild")[: PAGE + 1])
     more = len(found) > PAGE
     found = found[:PAGE]
@@ -86,6 +86,11 @@ def search(user: Any, text: str, *, action: str = "view", kinds: Iterable[str] =
         ],
         "parent": heading, "more": more,
     }
+
+
+def active_tree() -> Any:
+    """Every active org: what the 安全管理员 places roles on (org names are structure, SEC-25)."""
+    return Organization.objects.get_queryset().active()
 
 
 def single_org(queryset: Any) -> Organization | None:
@@ -133,7 +138,7 @@ class OrgPickerField(forms.ModelChoiceField):
     """
 
     def __init__(self, *, label: str, queryset: Any = None, action: str = "view", kinds: Iterable[str] = (),
-                 empty_label: str = "", **kwargs: Any) -> None:
+                 empty_label: str = "", url: Any = None, **kwargs: Any) -> None:
         params: dict[str, Any] = {}
         if action != "view":
             params["action"] = action
@@ -143,7 +148,7 @@ class OrgPickerField(forms.ModelChoiceField):
         super().__init__(
             queryset=queryset if queryset is not None else Organization.objects.none(), label=label,
             empty_label=None,
-            widget=Picker(url=reverse_lazy("orgs:pick"), params=params, empty_label=empty_label,
+            widget=Picker(url=reverse_lazy("orgs:pick") if url is None else url, params=params, empty_label=empty_label,
                           placeholder="输入名称或拼音首字母，或逐级展开",
                           attrs={"class": "form-control"}),
             **kwargs,

@@ -338,5 +338,7 @@ def pick(request: HttpRequest) -> HttpResponse:
     if action not in pickers.ACTIONS:
         return JsonResponse({"error": "不支持的范围参数"}, status=400)
     kinds = [k for k in (request.GET.get("kind") or "").split(",") if k]
-    return JsonResponse(pickers.search(request.user, text, action=action, kinds=kinds,
-                                       parent=parse_id(request.GET.get("parent"))))
+    return JsonResponse(pickers.search(
+        pickers.pickable(request.user, action=action), text, kinds=kinds, parent=parse_id(request.GET.get("parent")),
+        top=scope_for(request.user).roots(action),
+    ))

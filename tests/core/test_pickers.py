@@ -46,8 +46,9 @@ def test_org_search_by_pinyin_initials(world, login):
 
 
 def test_renamed_org_is_found_by_its_new_initials(world, login):
-    from dangjian.orgs.actions import rename_org
     import datetime as dt
+
+    from dangjian.orgs.actions import rename_org
 
     rename_org(world.b, actor=world.admin, name="后勤党支部", date=dt.date(2026, 1, 5))
     ids = {r["id"] for r in _pick(login(world.admin), q="hq")["results"]}
