@@ -98,6 +98,6 @@ class MemberPickerField(forms.ModelChoiceField):
         return f"{name}（{path}）"
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]
         result.widget.describe = result.describe
         return result

@@ -166,7 +166,7 @@ class OrgPickerField(forms.ModelChoiceField):
         return _describe(self.queryset, value)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]
         result.widget.describe = result.describe
         return result
 

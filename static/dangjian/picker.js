@@ -168,6 +168,8 @@
 
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      serial += 1;  // an answer still on its way is for older text: drop it
+      close();
       var text = input.value.trim();
       if (!text) { clear(); }
       timer = setTimeout(function () { load(text ? {q: text} : {}); }, 200);
