@@ -13,6 +13,25 @@ from tests.browser.test_pages import SHOTS, open_page
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+def _start(browser: Any, live_url: str, path: str, label: str, size: str = "desktop") -> tuple[Any, list[str], Any]:
+    """The admin on `path`: the page, the problems seen so far, and the picker labelled `label`."""
+    page, problems = open_page(browser, live_url, "admin", size)
+    page.goto(f"{live_url}{path}")
+    return page, problems, _combobox(page, label)
+
+
+def _active_name(page: Any, box: Any) -> str:
+    """The name of the option the keyboard is on."""
+    return page.locator(f"#{box.get_attribute('aria-activedescendant')}").locator(".dj-picker-name").inner_text()
+
+
+def _submit_and_see(page: Any, button: str, label: str, shown: str) -> None:
+    """Submit the form; the reloaded page's picker shows the chosen value (rendered by the server)."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state("networkidle")
+    assert _combobox(page, label).input_value().endswith(shown)
+
+
 def _combobox(page: Any, label: str) -> Any:
     box = page.get_by_role("combobox", name=label)
     assert box.get_attribute("aria-expanded") == "false"
@@ -21,9 +40,7 @@ def _combobox(page: Any, label: str) -> Any:
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_type_pick_with_the_keyboard_and_filter_the_transfer_list(browser: Any, live_url: str, size: str) -> None:
-    page, problems = open_page(browser, live_url, "admin", size)
-    page.goto(f"{live_url}/transfers/")
-    box = _combobox(page, "党组织（含下级）")
+    page, problems, box = _start(browser, live_url, "/transfers/", "党组织（含下级）", size)
     box.click()
     box.press_sequentially("党支部", delay=30)
     page.locator(".dj-picker-name", has_text="党支部").first.wait_for()
@@ -40,41 +57,33 @@ def test_type_pick_with_the_keyboard_and_filter_the_transfer_list(browser: Any, 
     assert box.input_value().endswith(chosen) and "›" in box.input_value()
     org_id = page.locator("input[type=hidden][name=org]").input_value()
     assert org_id.isdigit()
-    page.get_by_role("button", name="查询").click()
-    page.wait_for_load_state("networkidle")
+    _submit_and_see(page, "查询", "党组织（含下级）", chosen)
     assert re.search(rf"[?&]org={org_id}(&|$)", page.url)
-    assert _combobox(page, "党组织（含下级）").input_value().endswith(chosen)
     page.screenshot(path=str(SHOTS / f"picker-filtered-{size}.png"), full_page=True)
     assert problems == []
 
 
 def test_browse_the_tree_with_the_arrow_keys(browser: Any, live_url: str) -> None:
-    page, problems = open_page(browser, live_url, "admin", "desktop")
-    page.goto(f"{live_url}/orglife/compliance/")
-    box = _combobox(page, "党组织范围")
+    page, problems, box = _start(browser, live_url, "/orglife/compliance/", "党组织范围")
     box.focus()
     box.press("ArrowDown")  # opens the top of the scope
     page.get_by_role("option").first.wait_for()
     box.press("ArrowDown")
-    top = page.locator(f"#{box.get_attribute('aria-activedescendant')}").locator(".dj-picker-name").inner_text()
+    top = _active_name(page, box)
     box.press("ArrowRight")  # one level down
     page.locator(".dj-picker-up").wait_for()
     assert top in page.locator(".dj-picker-up").inner_text()
     box.press("ArrowDown")
     box.press("ArrowDown")
-    child = page.locator(f"#{box.get_attribute('aria-activedescendant')}").locator(".dj-picker-name").inner_text()
+    child = _active_name(page, box)
     box.press("Enter")
     assert box.input_value() == f"{top} › {child}"
-    page.get_by_role("button", name="查看").click()
-    page.wait_for_load_state("networkidle")
-    assert _combobox(page, "党组织范围").input_value() == f"{top} › {child}"
+    _submit_and_see(page, "查看", "党组织范围", f"{top} › {child}")
     assert problems == []
 
 
 def test_appoint_finds_a_member_by_name(browser: Any, live_url: str) -> None:
-    page, problems = open_page(browser, live_url, "admin", "desktop")
-    page.goto(f"{live_url}/orgs/leadership/org/1/appoint/")
-    box = _combobox(page, "党员")
+    page, problems, box = _start(browser, live_url, "/orgs/leadership/org/1/appoint/", "党员")
     box.click()
     page.get_by_role("option").first.wait_for()
     first = page.get_by_role("option").first.locator(".dj-picker-name").inner_text()
