@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +40,10 @@ from dangjian.core import audit
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.models import AuditResult
 from dangjian.core.pagination import paginate
+from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import scope_for
+from dangjian.orgs.pickers import active_tree
+from dangjian.orgs.pickers import search as org_search
 
 View = Callable[..., HttpResponse]
 
@@ -240,6 +243,18 @@ def roles(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(role=form.cleaned_data["role"])
     page = paginate(request, qs)
     return render(request, "accounts/roles.html", {"form": form, "page": page})
+
+
+@duty(Role.SECADMIN)
+@require_GET
+def role_org_pick(request: HttpRequest) -> HttpResponse:
+    """The org picker of 授予角色 (orgs.pickers.search) over the whole active tree, as JSON; 400 for a search text
+    that is too long."""
+    try:
+        text = parse_query(request.GET.get("q"))
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse(org_search(active_tree(), text, parent=parse_id(request.GET.get("parent"))))
 
 
 @duty(Role.SECADMIN)

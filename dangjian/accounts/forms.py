@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.urls import reverse_lazy
 
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.accounts.validators import validate_password
+from dangjian.orgs.pickers import OrgPickerField, active_tree
 
 
 class LoginForm(AuthenticationForm):
@@ -175,30 +177,21 @@ class RoleSearchForm(forms.Form):
         _style(self)
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    """Active orgs, indented by depth. Org names are structure, not personal data (SEC-25)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return "\u3000" * (obj.depth - 1) + obj.name
-
-
 class RoleGrantForm(forms.Form):
     username = forms.CharField(
         label="账号", max_length=150, help_text="输入要授权账号的用户名。",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(label="角色", choices=[("", "请选择"), *Role.choices])
-    org = OrgChoiceField(
-        label="党组织", required=False, queryset=None, empty_label="（三员角色不选）",
+    org = OrgPickerField(
+        label="党组织", required=False, empty_label="三员角色不选", url=reverse_lazy("accounts:role_org_pick"),
         help_text="党务管理员、支部书记、组织委员、党员、上级查看须选择党组织，角色对该组织及其下级生效。",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from dangjian.orgs.models import Organization
-
         super().__init__(*args, **kwargs)
-        # The whole active tree, in tree order: the 安全管理员 places roles on it.
-        self.fields["org"].queryset = Organization.objects.get_queryset().active().order_by("path")  # type: ignore[attr-defined]
+        # The whole active tree: the 安全管理员 places roles on it (searched with the picker, never listed).
+        self.fields["org"].queryset = active_tree()  # type: ignore[attr-defined]
         _style(self)
         self.user: User | None = None
 

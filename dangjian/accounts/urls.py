@@ -23,6 +23,7 @@ urlpatterns = [
     # 安全管理员: roles
     path("roles/", admin_views.roles, name="roles"),
     path("roles/new/", admin_views.role_grant, name="role_grant"),
+    path("roles/orgs/", admin_views.role_org_pick, name="role_org_pick"),
     path("roles/<int:pk>/revoke/", admin_views.role_revoke, name="role_revoke"),
     path("roles/otp/<int:pk>/", admin_views.otp_reset, name="otp_reset"),
 ]

@@ -11,6 +11,7 @@ from dangjian.appraisal.actions import VOTE_FIELDS
 from dangjian.appraisal.choices import OUTCOMES_BY_KIND, FollowUpKind, FollowUpOutcome, Rating
 from dangjian.appraisal.models import AppraisalResult
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import OrgPickerField
 
 RATING_CHOICES = [("", "—"), *Rating.choices]
 VOTE_SHORT = {"votes_excellent": "优秀", "votes_qualified": "合格", "votes_basic": "基本合格", "votes_unqualified": "不合格"}
@@ -24,11 +25,6 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
 
 
-def org_choices(orgs: list[Organization]) -> list[tuple[Any, str]]:
-    base = min((o.depth for o in orgs), default=1)
-    return [("", "全部"), *[(o.pk, "\u3000" * (o.depth - base) + o.name) for o in orgs]]
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -37,13 +33,12 @@ class DateInput(forms.DateInput):
 
 
 class SummaryForm(forms.Form):
-    org = forms.TypedChoiceField(label="党组织", required=False, coerce=int, empty_value=None)
+    org = OrgPickerField(label="党组织", required=False, empty_label="默认：本人管理的最上级党组织")
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
 
-    def __init__(self, *args: Any, orgs: list[Organization], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org_field: Any = self.fields["org"]
-        org_field.choices = org_choices(orgs)[1:]
+        self.fields["org"].queryset = Organization.objects.visible_to(user)  # type: ignore[attr-defined]
         _style(self)
 
 

@@ -42,9 +42,8 @@ from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.members.filters import org_choices
 from dangjian.orgs.models import Organization, OrgKind
-from dangjian.orgs.queries import filter_orgs_for
+from dangjian.orgs.pickers import filter_picker
 
 
 def _orgs() -> Any:
@@ -72,7 +71,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    round_filter = RoundFilter.for_page(request, actions.rounds_for(user), org_choices)
+    round_filter = RoundFilter.for_page(request, actions.rounds_for(user), filter_picker)
     queryset = round_filter.rows()
     counts = {f"n_{v}": Count("results", filter=Q(results__rating=v)) for v in Rating.values}
     queryset = queryset.select_related("org").annotate(n_appraised=Count("results"), **counts).order_by("-year", "org__path")
@@ -345,7 +344,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not scope_for(user).view_roots:
         raise Http404("未找到该页面")
-    followup_filter = FollowUpFilter.for_page(request, FollowUp.objects.visible_to(user), org_choices)
+    followup_filter = FollowUpFilter.for_page(request, FollowUp.objects.visible_to(user), filter_picker)
     followups = followup_filter.rows()
     pending = followup_filter.pending(actions.awaiting_followup(AppraisalResult.objects.visible_to(user)))
     today = followup_filter.today
@@ -379,8 +378,7 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = filter_orgs_for(user)
-    form = SummaryForm(request.GET or None, orgs=orgs)
+    form = SummaryForm(request.GET or None, user=user)
     year = _default_year(timezone.localdate())
     org = Organization.objects.visible_to(user).filter(path=scope.view_roots[0]).first()
     if form.is_bound and not form.is_valid() and "org" in form.errors:
@@ -388,9 +386,11 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         year = form.cleaned_data.get("year") or year
         if form.cleaned_data.get("org"):
-            org = get_for_user(_orgs(), user, "view", pk=form.cleaned_data["org"])
+            org = get_for_user(_orgs(), user, "view", pk=form.cleaned_data["org"].pk)
     if org is None:
         raise Http404("未找到该页面")
+    if not form.is_bound:
+        form.initial["org"] = org.pk
     if request.GET.get("export") == "xlsx":
         audit.record("appraisal.export", actor=user, obj=org, org=org, changes={"what": "summary", "year": year})
         return xlsx_workbook_response(f"{org.name}{year}年度民主评议党员情况.xlsx", stats.summary_sheets(org, year))

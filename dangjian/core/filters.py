@@ -20,8 +20,8 @@ from drf_spectacular.utils import extend_schema_field
 from dangjian.core.scoping import subtree_q
 from dangjian.core.widgets import DateInput
 
-# (user, the selected org's id as typed) -> the org select's options.
-OrgChoices = Callable[[Any, str | None], list[tuple[Any, str]]]
+# user -> the widget of a list's org filter (orgs.pickers.filter_picker: a search-as-you-type picker).
+OrgPicker = Callable[[Any], forms.Widget]
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
@@ -86,12 +86,11 @@ class SubtreeFilter(IdFilter):
     other id gives no rows rather than an error, so an org outside the user's scope reads like an empty one.
 
     `field_name` is the path of the row's org (e.g. "round__org__path"), `orgs` the org model (a scoped manager
-    with `visible_to`). The page fills the select's choices (a bounded list, see members.filters.org_choices).
+    with `visible_to`). The page gives it the org picker (ScopedFilterSet.for_page); the API takes the id alike.
     """
 
     def __init__(self, *, orgs: type[Model], **kwargs: Any) -> None:
         kwargs.setdefault("label", "党组织（含下级）")
-        kwargs.setdefault("widget", forms.Select)
         super().__init__(**kwargs)
         self.orgs = orgs
 
@@ -127,13 +126,12 @@ class ScopedFilterSet(django_filters.FilterSet):
             field.widget.attrs.setdefault("class", css)
 
     @classmethod
-    def for_page(cls, request: HttpRequest, queryset: QuerySet[Any], org_choices: OrgChoices) -> Self:
-        """The filter of a list page: the query string over `queryset` for the request's user, with the org select
-        offering `org_choices(user, selected)` — a bounded list (members.filters.org_choices); the filter itself
-        accepts any org the user can see."""
+    def for_page(cls, request: HttpRequest, queryset: QuerySet[Any], org_picker: OrgPicker) -> Self:
+        """The filter of a list page: the query string over `queryset` for the request's user, with the org chosen
+        through `org_picker(user)` (orgs.pickers.filter_picker), which renders the chosen org only, never a list of
+        orgs; the filter itself accepts any org the user can see."""
         filterset = cls(request.GET, queryset=queryset, user=request.user)
-        widget: Any = filterset.form.fields["org"].widget
-        widget.choices = org_choices(request.user, request.GET.get("org"))
+        filterset.form.fields["org"].widget = org_picker(request.user)
         return filterset
 
     def rows(self) -> QuerySet[Any]:

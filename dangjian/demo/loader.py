@@ -253,7 +253,7 @@ class Loader:
         return {
             "id": spec.pk, "path": spec.path, "depth": spec.depth, "numchild": len(spec.children),
             "parent_id": spec.parent.pk if spec.parent is not None else None,
-            "name": spec.name, "short_name": spec.short_name, "kind": spec.kind, "unit_category": spec.unit_category,
+            "name": spec.name, "name_initials": pinyin.initials(spec.name)[:100], "short_name": spec.short_name, "kind": spec.kind, "unit_category": spec.unit_category,
             "sort_order": spec.sort_order, "founded_on": spec.founded_on, "status": OrgStatus.ACTIVE,
             "is_temporary": spec.is_temporary, "temporary_task": spec.temporary_task,
             "temporary_start": spec.temporary_start, "temporary_end": spec.temporary_end,

@@ -1,8 +1,8 @@
 """Forms of the 班子 and 换届 pages. They only parse input; the rules (one secretary, ≤1 deputy, step order,
 ≤1-year adjustment, scope) live in dangjian.leadership.actions, whose ValidationErrors the views put back here.
 
-Choice lists (members, meetings) are supplied by the view from scoped queries, so a form never offers
-anything outside the user's scope.
+Choice lists (meetings) and the accepted members are supplied by the view from scoped queries, so a form never
+offers or takes anything outside the user's scope; members are chosen with the member picker, never listed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django import forms
 from dangjian.leadership.models import ElectionMode, ElectionStepKind, Post, meeting_model
 from dangjian.leadership.rules import ADJUSTMENTS, PROCEDURE
 from dangjian.lib.dates import cn_date
-from dangjian.members.models import Member
+from dangjian.members.pickers import MemberPickerField
 from dangjian.orgs.forms import date_input, doc_no_field, event_date_field, style
 
 
@@ -37,27 +37,19 @@ class OpenTermForm(forms.Form):
         style(self)
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    """A member shown by name and branch only: no personal data in a choice list."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.org.name}）"
-
-
 class AppointForm(forms.Form):
     """任职: a member, a post of this org's kind, the start day and the appointment's document."""
 
-    member = MemberChoiceField(
-        label="党员", queryset=Member.objects.none(), empty_label="请选择",
-        error_messages={"required": "请选择党员", "invalid_choice": "请从列表中选择党员"},
-    )
+    member = MemberPickerField(label="党员", action="change", state="active")
     post = forms.ChoiceField(label="职务", error_messages={"required": "请选择职务", "invalid_choice": "请选择职务"})
     starts_on = event_date_field("任职日期")
     doc_no = doc_no_field()
 
-    def __init__(self, *args: Any, members: Any, posts: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any, within: int, posts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        member: Any = self.fields["member"]
+        member.queryset = members
+        member.within(within)
         self.fields["post"].choices = posts  # type: ignore[attr-defined]
         style(self)
 

@@ -74,6 +74,11 @@ def get_holding_for_user(user: Any, pk: Any, action: str = "view") -> PostHoldin
     )
 
 
+def post_member_root(org: Organization) -> int:
+    """The org whose subtree holds the members the appoint form accepts (a group's posts go to its branch)."""
+    return org.parent_id if org.kind == OrgKind.GROUP and org.parent_id else org.pk
+
+
 def members_for_post(user: Any, org: Organization) -> QuerySet[Member]:
     """The members the appoint form offers: active, within the user's "change" scope, placed where the org's
     posts belong (the branch itself; a group's branch; a committee's whole subtree)."""

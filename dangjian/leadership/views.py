@@ -150,7 +150,7 @@ def appoint(request: HttpRequest, pk: int) -> HttpResponse:
     """任职 (needs "change"): members offered are those the action accepts for this org."""
     org = get_for_user(_orgs(), request.user, "change", pk=pk)
     form = AppointForm(request.POST or None, members=queries.members_for_post(request.user, org),
-                       posts=queries.posts_for(org))
+                       within=queries.post_member_root(org), posts=queries.posts_for(org))
 
     def run(cd: dict[str, Any]) -> str:
         holding = actions.appoint(org, actor=request.user, member=cd["member"], post=cd["post"],

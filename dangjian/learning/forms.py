@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.members.models import Member
+from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import OrgPickerField
 
 _TEXT = {"class": "form-control"}
 
@@ -18,17 +20,14 @@ _TEXT = {"class": "form-control"}
 class YearOrgForm(forms.Form):
     """The subtree and year of the totals and shortfall pages."""
 
-    org = forms.TypedChoiceField(label="党组织（含下级）", required=False, coerce=int, empty_value=None)
+    org = OrgPickerField(label="党组织（含下级）", required=False, empty_label="默认：本人管理的最上级党组织")
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100,
                               widget=forms.NumberInput(attrs=_TEXT))
     short = forms.BooleanField(label="只看未达标", required=False)
 
-    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field: Any = self.fields["org"]
-        base = min((o.depth for o in orgs), default=1)
-        field.choices = [(o.pk, "　" * (o.depth - base) + o.name) for o in orgs]
-        field.widget.attrs["class"] = "form-select"
+        self.fields["org"].queryset = Organization.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
 class SessionForm(forms.Form):

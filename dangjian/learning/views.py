@@ -37,11 +37,11 @@ from dangjian.learning.filters import SessionFilter
 from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
 from dangjian.lib.periods import Period
 from dangjian.members.choices import MemberState
-from dangjian.members.filters import org_choices
 from dangjian.members.models import Member
 from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization, OrgKind
-from dangjian.orgs.queries import default_root, filter_orgs_for
+from dangjian.orgs.pickers import filter_picker
+from dangjian.orgs.queries import default_root
 
 MAX_OFFERED_MEMBERS = 300
 EXPORT_LIMIT = 100_000
@@ -83,7 +83,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     the same rows."""
     user: Any = request.user
     scope = scope_for(user)
-    session_filter = SessionFilter.for_page(request, actions.sessions_for(user), org_choices)
+    session_filter = SessionFilter.for_page(request, actions.sessions_for(user), filter_picker)
     queryset = (
         session_filter.rows().select_related("org").annotate(n_participants=Count("participations"))
         .order_by("-held_on", "-id")
@@ -219,13 +219,12 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
     scope = scope_for(user)
     if not scope.view_roots:
         raise Http404("未找到该页面")
-    orgs = filter_orgs_for(user)
-    form = YearOrgForm(request.GET or None, orgs=orgs)
+    form = YearOrgForm(request.GET or None, user=user)
     org_pk: Any = None
     short = False
     year = timezone.localdate().year
     if form.is_bound and form.is_valid():
-        org_pk = form.cleaned_data.get("org")
+        org_pk = getattr(form.cleaned_data.get("org"), "pk", None)
         year = form.cleaned_data.get("year") or year
         short = bool(form.cleaned_data.get("short"))
     elif form.is_bound:
@@ -239,6 +238,8 @@ def _root_and_year(request: HttpRequest) -> tuple[YearOrgForm, Organization, int
             raise Http404("未找到该页面")
     if not scope.covers(org.path, "view"):
         raise Http404("未找到该页面")
+    if not form.is_bound:
+        form.initial["org"] = org.pk
     return form, org, year, short
 
 

@@ -42,38 +42,6 @@ STATE_CHOICES = [("on_roll", "在册（含停止党籍）"), *MemberState.choice
 _ID_LIKE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
-ORG_CHOICE_LEVELS = 3
-ORG_CHOICE_LIMIT = 500
-
-
-def org_choices(user: Any, selected: str | None) -> list[tuple[Any, str]]:
-    """Indented choices for the org filter: the user's visible orgs down to ORG_CHOICE_LEVELS below their
-    highest root (党小组 left out), at most ORG_CHOICE_LIMIT, plus the currently selected org."""
-    from dangjian.core.scoping import scope_for
-    from dangjian.orgs.models import OrgKind, OrgStatus
-
-    scope = scope_for(user)
-    roots = scope.view_roots or []
-    visible = Organization.objects.visible_to(user)
-    orgs = []
-    if roots:
-        top_depth = min(len(p) for p in roots) // Organization.steplen
-        orgs = list(
-            visible.filter(depth__lt=top_depth + ORG_CHOICE_LEVELS, status=OrgStatus.ACTIVE)
-            .exclude(kind=OrgKind.GROUP)
-            .only("pk", "name", "depth", "path")
-            .order_by("path")[:ORG_CHOICE_LIMIT]
-        )
-    elif scope.own_org_id:
-        orgs = list(visible.only("pk", "name", "depth", "path"))
-    if selected and str(selected).isdigit() and not any(str(o.pk) == str(selected) for o in orgs):
-        extra = visible.filter(pk=int(selected)).only("pk", "name", "depth", "path").first()
-        if extra is not None:
-            orgs.append(extra)
-    base = min((o.depth for o in orgs), default=1)
-    return [("", "全部")] + [(o.pk, "\u3000" * (o.depth - base) + o.name) for o in orgs]
-
-
 def _band_q(field: str, low: int | None, high: int | None, today: dt.date) -> Q:
     """People whose whole years since `field` lie in [low, high] on `today`."""
     q = Q()

@@ -25,6 +25,7 @@ from dangjian.members.choices import (
 )
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.orgs.pickers import OrgPickerField, preselect_single
 
 # The order in which the status form offers the 党籍变动 kinds, with the labels the form shows. 转出（系统外） is not
 # among them: it goes through 组织关系转接 (dangjian.transfers: the 介绍信, and the member leaves the roll when the
@@ -84,10 +85,7 @@ class MemberForm(forms.Form):
     On edit, 身份证号 and 手机号 left empty mean "unchanged"; the masked current value is the placeholder.
     """
 
-    org = forms.ModelChoiceField(
-        label="所在党支部", queryset=Organization.objects.none(), empty_label="请选择",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    org = OrgPickerField(label="所在党支部", action="change", kinds=[OrgKind.BRANCH])
     group = GroupChoiceField(
         label="所在党小组", queryset=Organization.objects.none(), required=False, empty_label="（无）",
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -118,6 +116,7 @@ class MemberForm(forms.Form):
         if member is None:
             branches = changeable_branches(user)
             self.fields["org"].queryset = branches  # type: ignore[attr-defined]
+            preselect_single(self, "org", branches)
             # Choosing a branch reloads the group choices (htmx swaps in only that field; no script needed).
             self.fields["org"].widget.attrs.update({
                 "hx-get": reverse("members:create"), "hx-trigger": "change", "hx-target": "#wrap-group",
@@ -127,7 +126,8 @@ class MemberForm(forms.Form):
             org_id = self._chosen_org_id()
             if org_id is not None:
                 groups = groups.filter(parent_id=org_id)
-            else:
+            else:  # no group list until a branch is chosen: never every group of the tree
+                groups = groups.none()
                 self.fields["group"].help_text = "请先选择党支部"
         else:
             del self.fields["org"]
@@ -184,10 +184,7 @@ class MemberForm(forms.Form):
 class TransferForm(forms.Form):
     """组织关系转接 within the system: to another active 党支部 the user may change."""
 
-    to_org = forms.ModelChoiceField(
-        label="转入党支部", queryset=Organization.objects.none(), empty_label="请选择",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    to_org = OrgPickerField(label="转入党支部", action="change", kinds=[OrgKind.BRANCH])
     date = _date_field("转接日期")
     reason = forms.CharField(
         label="转接原因", max_length=500, required=False,

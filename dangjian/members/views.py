@@ -14,12 +14,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
@@ -28,15 +28,17 @@ from dangjian.core.history import edit_history
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
+from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
-from dangjian.members import actions, pii
-from dangjian.members.filters import MemberFilter, org_choices
+from dangjian.members import actions, pickers, pii
+from dangjian.members.filters import MemberFilter
 from dangjian.members.forms import MemberForm, RevealForm, StatusForm, TransferForm, UnmaskedExportForm
 from dangjian.members.models import Member
 from dangjian.members.sections import sections
 from dangjian.members.validation import check_member_data
+from dangjian.orgs.pickers import use_filter_picker
 
 # Fields the edit history never names (blind index, bookkeeping); cipher fields are not in the history at all.
 _MIN_REASON = 4
@@ -51,7 +53,7 @@ def _filter(request: HttpRequest) -> MemberFilter:
     """The shared MemberFilter over the user's members. Its org select lists only the upper levels of the
     user's tree as an indented list (a national tree has 10⁵ orgs); any visible org stays a valid value."""
     member_filter = MemberFilter(request.GET, queryset=_members(request.user), user=request.user)
-    member_filter.form.fields["org"].widget.choices = org_choices(request.user, request.GET.get("org"))
+    use_filter_picker(member_filter.form.fields["org"], request.user)
     return member_filter
 
 
@@ -339,8 +341,27 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """Up to 20 members for the member picker (members.pickers.search) as JSON: `q` by name, pinyin or initials;
+    `within` an org id (its subtree), `action` (view/change) and `state` (active/on_roll) narrow the search to what
+    the field accepts. A bad parameter is a 400 with the reason."""
+    try:
+        text = parse_query(request.GET.get("q"))
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    action = request.GET.get("action") or "view"
+    state = request.GET.get("state") or "on_roll"
+    if action not in ("view", "change") or state not in pickers.STATES:
+        return JsonResponse({"error": "不支持的范围参数"}, status=400)
+    return JsonResponse(pickers.search(request.user, text, action=action, state=state,
+                                       within=parse_id(request.GET.get("within"))))
+
+
 urlpatterns = [
     path("", member_list, name="list"),
+    path("pick/", pick, name="pick"),
     path("new/", create, name="create"),
     path("export/", export, name="export"),
     path("mine/", mine, name="mine"),

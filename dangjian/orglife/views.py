@@ -31,7 +31,6 @@ from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
-from dangjian.members.filters import org_choices
 from dangjian.orglife import actions, hooks
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
 from dangjian.orglife.documents import LEDGER, ledger_context
@@ -47,6 +46,7 @@ from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
 from dangjian.orglife.signin import actions as signin_actions
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.pickers import filter_picker
 
 _HISTORY_HIDDEN = ["created_at", "created_by"]
 # Action fields shown under another name on the pages (the date and time inputs, the photo input).
@@ -85,7 +85,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     counted in SQL."""
     user: Any = request.user
     scope = scope_for(user)
-    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), org_choices)
+    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), filter_picker)
     queryset = _with_kinds(meeting_filter.rows()).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False,

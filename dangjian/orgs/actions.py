@@ -162,7 +162,7 @@ def rename_org(org: Organization, *, actor: Any, name: str, date: dt.date, doc_n
     check_sibling_name(name, org.parent, exclude_pk=org.pk)
     old = org.name
     org.name = name.strip()
-    org.save(update_fields=["name", "updated_at"])
+    org.save(update_fields=["name", "name_initials", "updated_at"])
     OrgEvent.objects.create(
         org=org, kind=OrgEventKind.RENAMED, date=date, doc_no=doc_no, actor=actor, data={"from": old, "to": org.name}
     )

@@ -4,6 +4,7 @@ whose ValidationErrors the views put back on these forms' fields.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from dangjian.orgs.actions import EDITABLE_FIELDS
 from dangjian.orgs.models import Organization, OrgKind
+from dangjian.orgs.pickers import OrgPickerField
 
 
 def date_input() -> forms.DateInput:
@@ -42,13 +44,6 @@ def event_date_field(label: str = "日期") -> forms.DateField:
 def doc_no_field(required: bool = False, label: str = "文号") -> forms.CharField:
     return forms.CharField(label=label, max_length=100, required=required,
                            error_messages={"required": f"请填写{label}"})
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    """An org select laid out as the tree: indented by depth, with the kind after the name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'　' * (obj.depth - 1)}{obj.name}（{obj.get_kind_display()}）"
 
 
 class OrgInfoForm(forms.Form):
@@ -97,34 +92,40 @@ class RenameForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    """A new parent among the orgs the user may restructure (the view supplies them)."""
+    """A new parent among the orgs the user may restructure (the view supplies them and their kinds)."""
 
-    new_parent = OrgChoiceField(
-        label="新的上级党组织", queryset=Organization.objects.none(), empty_label="请选择",
-        error_messages={"required": "请选择新的上级党组织", "invalid_choice": "请从列表中选择上级党组织"},
+    new_parent = OrgPickerField(
+        label="新的上级党组织", action="structure",
+        error_messages={"required": "请选择新的上级党组织",
+                        "invalid_choice": "请从列表中选择上级党组织：所选党组织不在您的管理范围内，或不能作为新的上级"},
     )
     date = event_date_field("调整日期")
     doc_no = doc_no_field()
 
-    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parents: Any, kinds: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = parents  # type: ignore[attr-defined]
+        field: Any = self.fields["new_parent"]
+        field.queryset = parents
+        field.only_kinds(kinds)
         style(self)
 
 
 class MergeForm(forms.Form):
     """The org of the same kind this one is merged into (the view supplies the candidates)."""
 
-    target = OrgChoiceField(
-        label="并入的党组织", queryset=Organization.objects.none(), empty_label="请选择",
-        error_messages={"required": "请选择并入的党组织", "invalid_choice": "请从列表中选择并入的党组织"},
+    target = OrgPickerField(
+        label="并入的党组织", action="structure",
+        error_messages={"required": "请选择并入的党组织",
+                        "invalid_choice": "请从列表中选择并入的党组织：须为您管理范围内同一类型的其他党组织"},
     )
     date = event_date_field("合并日期")
     doc_no = doc_no_field()
 
-    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets  # type: ignore[attr-defined]
+        field: Any = self.fields["target"]
+        field.queryset = targets
+        field.only_kinds([kind])
         style(self)
 
 

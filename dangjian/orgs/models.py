@@ -10,6 +10,7 @@ from django.db.models import Q
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.scoping import ScopedQuerySet
+from dangjian.lib import pinyin
 
 if TYPE_CHECKING:
     from dangjian.core.scoping import Scope
@@ -69,6 +70,8 @@ class Organization(MP_Node):
 
     name = models.CharField("名称", max_length=100)
     short_name = models.CharField("简称", max_length=50, blank=True)
+    # 'jgdw' for 机关党委: the org pickers find an org by the initials of its name (kept by save()).
+    name_initials = models.CharField("名称拼音首字母", max_length=100, blank=True, editable=False)
     kind = models.CharField("组织类型", max_length=16, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级党组织"
@@ -111,7 +114,8 @@ class Organization(MP_Node):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving an existing org never writes its subtree totals: only orgs.counters changes them (with
-        F() updates), so a stale in-memory copy cannot overwrite them."""
+        F() updates), so a stale in-memory copy cannot overwrite them. The name's initials follow the name."""
+        self.name_initials = pinyin.initials(self.name)[:100]
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields

@@ -5,6 +5,7 @@ from dangjian.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/children/", views.tree_children, name="tree_children"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:parent_pk>/new/", views.create, name="create"),

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
+from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
-from dangjian.orgs import actions
+from dangjian.orgs import actions, pickers
 from dangjian.orgs.checks import warnings_for
 from dangjian.orgs.forms import CreateOrgForm, DissolveForm, MergeForm, MoveForm, OrgInfoForm, RenameForm
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
@@ -281,7 +282,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         Organization.objects.visible_to(request.user, "structure").active()
         .filter(kind__in=parent_kinds).exclude(subtree_q(org.path)).exclude(pk=org.parent_id)
     )
-    form = MoveForm(request.POST or None, parents=parents)
+    form = MoveForm(request.POST or None, parents=parents, kinds=parent_kinds)
     return _org_form(
         request, org, form, actions.move_org,
         lambda _: f"已将“{org.name}”调整至“{form.cleaned_data['new_parent'].name}”之下",
@@ -298,7 +299,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         Organization.objects.visible_to(request.user, "structure").active()
         .filter(kind=org.kind).exclude(subtree_q(org.path))
     )
-    form = MergeForm(request.POST or None, targets=targets)
+    form = MergeForm(request.POST or None, targets=targets, kind=org.kind)
     return _org_form(
         request, org, form, actions.merge_org, lambda target: f"“{org.name}”已并入“{target.name}”",
         goes_to=lambda target: target, title=f"将“{org.name}”并入其他党组织", submit="合并", danger=True,
@@ -318,3 +319,26 @@ def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         hint="须先转出全部在册党员、调整或撤销全部下级组织。撤销后记录和沿革保留。",
         confirm=f"确定撤销“{org.name}”吗？",
     )
+
+
+# --- the org picker's endpoint --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """Up to 20 orgs for the org picker (orgs.pickers.search) as JSON: `q` searches by name or pinyin initials,
+    `parent` browses one level, neither gives the top of the user's scope. `action` (view/change/structure) and
+    `kind` (comma-separated) narrow to what the field accepts. A bad parameter is a 400 with the reason."""
+    try:
+        text = parse_query(request.GET.get("q"))
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    action = request.GET.get("action") or "view"
+    if action not in pickers.ACTIONS:
+        return JsonResponse({"error": "不支持的范围参数"}, status=400)
+    kinds = [k for k in (request.GET.get("kind") or "").split(",") if k]
+    return JsonResponse(pickers.search(
+        pickers.pickable(request.user, action=action), text, kinds=kinds, parent=parse_id(request.GET.get("parent")),
+        top=scope_for(request.user).roots(action),
+    ))

@@ -19,6 +19,7 @@ from dangjian.orglife.choices import MeetingKind
 from dangjian.orglife.forms import MultipleFileField, MultipleFileInput
 from dangjian.orglife.models import Meeting, Vote
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.orgs.pickers import OrgPickerField, preselect_single
 from dangjian.recruitment.models import Applicant
 from dangjian.recruitment.steps import (
     ADMISSION_APPROVAL,
@@ -65,8 +66,7 @@ def _files() -> MultipleFileField:
 class ApplicantForm(forms.Form):
     """递交入党申请书 (with the branch and the date) or a correction of the person's data (without them)."""
 
-    org = forms.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(), empty_label="请选择",
-                                 widget=forms.Select(attrs={"class": "form-select"}))
+    org = OrgPickerField(label="所在党支部", action="change", kinds=[OrgKind.BRANCH])
     applied_on = _date_field("递交入党申请书日期")
     name = _text_field("姓名", 50, required=True)
     sex = _choice_field("性别", Sex.choices)
@@ -86,7 +86,9 @@ class ApplicantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.applicant = applicant
         if applicant is None:
-            self.fields["org"].queryset = changeable_branches(user)  # type: ignore[attr-defined]
+            branches = changeable_branches(user)
+            self.fields["org"].queryset = branches  # type: ignore[attr-defined]
+            preselect_single(self, "org", branches)
             self.fields["scans"].label = "入党申请书扫描件"
         else:
             for name in ("org", "applied_on", "handled_by", "scans"):

@@ -28,8 +28,8 @@ from dangjian.core.history import edit_history
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
-from dangjian.members.filters import org_choices
 from dangjian.members.pii import HISTORY_HIDDEN
+from dangjian.orgs.pickers import use_filter_picker
 from dangjian.recruitment import actions, probation, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
@@ -48,7 +48,7 @@ def _applicants(user: Any, action: str = "view") -> Any:
 
 def _filter(request: HttpRequest) -> ApplicantFilter:
     f = ApplicantFilter(request.GET, queryset=_applicants(request.user), user=request.user)
-    f.form.fields["org"].widget.choices = org_choices(request.user, request.GET.get("org"))
+    use_filter_picker(f.form.fields["org"], request.user)
     return f
 
 

@@ -18,8 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.pagination import paginate
+from dangjian.orgs.pickers import filter_picker
 from dangjian.reminders import actions, queries
-from dangjian.reminders.filters import ReminderFilter, org_choices
+from dangjian.reminders.filters import ReminderFilter
 from dangjian.reminders.models import Reminder
 
 # The home card shows each kind's count and, unfolded, its first few (each names its org).
@@ -43,7 +44,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     """待办事项: the user's open reminders, filtered by kind, org (its subtree) and due date, with a count per kind
     over the other filters; grouped by kind on the page (late things first), by due date inside a kind."""
     reminders = Reminder.objects.open_for(request.user)
-    reminder_filter = ReminderFilter.for_page(request, reminders, org_choices)
+    reminder_filter = ReminderFilter.for_page(request, reminders, filter_picker)
     rows = reminder_filter.rows()
     # The kind tabs count over the same org and due filters, whatever kind is chosen.
     without_kind = request.GET.copy()

@@ -1,6 +1,7 @@
 """The filters of the transfer, 流动党员, 失联 and 停止党籍 lists, shared by the pages, the Excel exports and the
-API (one FilterSet each, as members.filters.MemberFilter). Each takes `user`, so its org choice offers only orgs
-the user can see, and narrows a queryset that already went through the user's scope."""
+API (one FilterSet each, as members.filters.MemberFilter). Each takes `user`, so its org choice accepts only orgs
+the user can see (chosen with the org picker, never a list of them), and narrows a queryset that already went
+through the user's scope."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from dangjian.core.scoping import scope_for, subtree_q
 from dangjian.core.widgets import DateInput
 from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import use_filter_picker
 from dangjian.transfers.choices import LostStage, TransferKind, TransferStatus
 from dangjian.transfers.queries import DIRECTIONS, direction_q
 
@@ -39,6 +41,8 @@ class _ScopedFilter(django_filters.FilterSet):
             self.filters["org"].queryset = Organization.objects.visible_to(user)  # type: ignore[attr-defined]
         for f in self.form.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if hasattr(f, "choices") else "form-control")
+        if user is not None:
+            use_filter_picker(self.form.fields["org"], user)
 
     def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return qs.filter(_name_q(value, self.member_field)) if value.strip() else qs

@@ -351,3 +351,20 @@ def test_the_secadmin_resets_a_lost_second_factor_with_a_reason(world, secadmin)
     assert not TOTPDevice.objects.filter(user=world.auditor).exists()
     event = AuditEvent.objects.get(action="auth.otp_reset")
     assert (event.actor, event.reason) == (world.secadmin, "本人持工作证当面核实")
+
+
+def test_role_grant_chooses_the_org_with_a_picker_over_the_whole_tree(world, login):
+    """The 安全管理员 places roles anywhere in the tree: searched, never listed as options."""
+    client = login(world.secadmin, verified=True)
+    page = client.get(reverse("accounts:role_grant")).content.decode()
+    assert "第三党支部" not in page and 'data-url="/accounts/roles/orgs/"' in page
+    found = client.get(reverse("accounts:role_org_pick"), {"q": "dsdzb"}).json()["results"]
+    assert [r["label"] for r in found] == ["机关党委 › 第三党支部"]
+    top = client.get(reverse("accounts:role_org_pick")).json()["results"]
+    assert [r["id"] for r in top] == [world.root.pk]
+
+
+@pytest.mark.parametrize("persona", ["admin", "sysadmin", "secretary"])
+def test_role_org_picker_is_for_the_secadmin_only(world, login, persona):
+    response = login(getattr(world, persona), verified=True).get(reverse("accounts:role_org_pick"), {"q": "党"})
+    assert response.status_code == 404

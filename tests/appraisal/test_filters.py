@@ -160,8 +160,10 @@ def test_a_bad_value_lists_and_exports_nothing_and_is_a_400_in_the_api(world, lo
 
 def test_the_page_offers_the_users_orgs_and_keeps_the_api_open_flag_hidden(world, login, records):
     client = login(world.secretary)
-    options = dict(client.get(ROUNDS_PAGE).context["form"].fields["org"].widget.choices)
-    assert world.a1.pk in options and world.b.pk not in options and world.root.pk not in options
+    mine = client.get(ROUNDS_PAGE, {"org": world.a1.pk}).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in mine
+    other = client.get(ROUNDS_PAGE, {"org": world.b.pk}).content.decode()
+    assert "第三党支部" not in other and f"编号{world.b.pk}不存在或不在您的管理范围内" in other
     body = client.get(FOLLOWUPS_PAGE, {"open": "true"}).content.decode()
     assert 'type="hidden" name="open" value="true"' in body and 'name="state"' in body
 

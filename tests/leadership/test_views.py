@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -187,9 +188,31 @@ def test_appointing_a_second_secretary_shows_the_refusal_on_the_post_field(world
     assert response.context["form"].errors["post"] == ["已有书记在任：李党员，请先办理其离任"]
 
 
-def test_the_appoint_form_offers_only_members_of_the_branch(world, login, terms):
-    html = login(world.admin).get(url("appoint", world.a1.pk)).content.decode()
-    assert "李党员（第一党支部）" in html and "赵二支" not in html
+def test_the_appoint_form_searches_and_accepts_only_members_of_the_branch(world, login, terms):
+    client = login(world.admin)
+    html = client.get(url("appoint", world.a1.pk)).content.decode()
+    assert "<option>李党员" not in html and "赵二支" not in html
+    params = re.search(r'data-params="([^"]*)"', html).group(1).replace("&quot;", '"')
+    found = client.get("/members/pick/", {**json.loads(params)}).json()["results"]
+    assert [r["label"] for r in found] == ["李党员（机关党委 › 第一党总支 › 第一党支部）"]
+    response = client.post(url("appoint", world.a1.pk), {
+        "member": world.a2_member.pk, "post": Post.COMMITTEE_MEMBER, "starts_on": "2025-06-01", "doc_no": "任3",
+    })
+    assert response.context["form"].errors["member"] == ["党员：所选党员不存在或不在可选范围内"]
+
+
+def test_the_appoint_page_does_not_grow_with_the_members_under_the_org(world, login, terms):
+    from tests.growth import grow_tree, weight
+
+    client = login(world.admin)
+    before = weight(client, url("appoint", world.root.pk))
+    grow_tree(world, branches=10, members_each=5)
+    assert weight(client, url("appoint", world.root.pk)) == before
+
+
+def test_the_appoint_form_re_shows_the_chosen_member_after_an_error(world, login, terms):
+    response = login(world.admin).post(url("appoint", world.a1.pk), {"member": world.member.pk, "post": ""})
+    assert "已选：李党员（机关党委 › 第一党总支 › 第一党支部）" in response.content.decode()
 
 
 def test_ending_and_appointing_a_secretary_with_a_short_party_standing_warns(world, login, terms):

@@ -287,6 +287,19 @@ def test_create_form_narrows_groups_to_the_chosen_branch(world, login):
     assert list(form.fields["group"].queryset) == [world.a1_group]
 
 
+def test_create_form_pre_selects_a_secretarys_only_branch_and_lists_no_group_before_a_branch(world, login):
+    page = login(world.secretary).get(reverse("members:create")).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in page and "第一党小组" in page
+    admin_form = login(world.admin).get(reverse("members:create")).context["form"]
+    assert admin_form.initial.get("org") is None and list(admin_form.fields["group"].queryset) == []
+
+
+def test_create_refuses_a_branch_out_of_scope_naming_the_field(world, login):
+    response = login(world.secretary).post(reverse("members:create"), form_data(world.b))
+    assert response.context["form"].errors["org"] == ["所在党支部：所选党组织不存在或不在您的管理范围内"]
+    assert not Member.objects.filter(name="新党员").exists()
+
+
 def _bad_id_card() -> str:
     number = make_id_card(dt.date(1990, 5, 6))
     last = "0" if number[-1] != "0" else "1"
@@ -473,8 +486,8 @@ def test_secretary_without_the_reveal_right_gets_404(world, login):
     assert not AuditEvent.objects.filter(action="members.reveal").exists()
 
 
-def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(world, login):
-    """A national tree has 10⁵ orgs: the select shows three levels; deeper orgs still filter (from org pages)."""
+def test_the_org_filter_is_a_picker_that_accepts_any_visible_org(world, login):
+    """A national tree has 10⁵ orgs: the filter lists none of them; any visible org filters, shown with its path."""
     from dangjian.orgs.actions import create_org
     from dangjian.orgs.models import OrgKind
 
@@ -484,10 +497,10 @@ def test_the_org_select_lists_only_the_upper_levels_but_accepts_any_visible_org(
     world.make_member(deep, name="深层党员")
     client = login(world.admin)
     page = client.get(reverse("members:list")).content.decode()
-    assert "直属总支</option>" in page and "深层党支部</option>" not in page
+    assert "直属总支" not in page and 'data-url="/orgs/pick/"' in page
     filtered = client.get(reverse("members:list"), {"org": deep.pk}).content.decode()
     assert "深层党员" in filtered and "李党员" not in filtered
-    assert f'value="{deep.pk}" selected' in filtered
+    assert "已选：机关党委 › 直属单位党委 › 直属总支 › 深层党支部" in filtered
 
 
 def test_the_list_count_comes_from_the_kept_totals_when_only_an_org_is_chosen(world, login):

@@ -141,3 +141,14 @@ def test_rollup_page_names_each_level_by_its_orgs(world, login):
     meeting(world.a1, D(2025, 1, 8), K.THEME_DAY)
     html = login(world.admin).get("/orglife/compliance/rollup/?year=2025").content.decode()
     assert "机关党委直属党支部" in html and "党总支下属党支部" in html and "第2级" in html
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_the_subtree_is_chosen_with_the_org_picker_showing_its_path(world, login, url):
+    """No <option> per org (the 综合处党支部 namesakes were indistinguishable): the page shows the current root's path
+    and the picker searches the rest."""
+    create_org(name="综合处党支部", kind=OrgKind.BRANCH, parent=world.general, actor=world.admin)
+    create_org(name="综合处党支部", kind=OrgKind.BRANCH, parent=world.root, actor=world.admin)
+    page = login(world.admin).get(with_org(url, world.a1)).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in page
+    assert 'data-url="/orgs/pick/"' in page and "综合处党支部</option>" not in page

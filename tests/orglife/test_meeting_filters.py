@@ -114,9 +114,10 @@ def test_the_page_shows_each_filter_once_and_keeps_the_api_day_range_hidden(worl
     assert "起始日期" not in body  # the hidden day range has no visible label
 
 
-def test_the_org_select_offers_the_users_orgs_only(world, login, meetings):
-    options = dict(login(world.secretary).get(LIST).context["form"].fields["org"].widget.choices)
-    assert world.a1.pk in options and world.b.pk not in options and world.root.pk not in options
+def test_the_org_picker_shows_the_users_orgs_only(world, login, meetings):
+    from tests.growth import assert_secretary_picks_only_own_branch
+
+    assert_secretary_picks_only_own_branch(world, login(world.secretary), LIST)
 
 
 def test_the_filtered_list_runs_the_same_number_of_queries_for_more_meetings(world, login, meetings):

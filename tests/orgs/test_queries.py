@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from dangjian.orgs.queries import default_root, filter_orgs_for, get_org_for_user
+from dangjian.orgs.queries import default_root, get_org_for_user
 from tests.world import World
 
 
@@ -25,11 +25,3 @@ def test_get_org_for_user_answers_404_outside_the_scope(world: World) -> None:
         get_org_for_user(world.secretary, world.b.pk)
     with pytest.raises(Http404):
         get_org_for_user(world.secretary, 987654)
-
-
-def test_filter_orgs_are_the_scope_in_tree_order(world: World) -> None:
-    orgs = filter_orgs_for(world.secretary)
-    assert orgs[0] == world.a1
-    assert world.b not in orgs and world.root not in orgs
-    assert [o.path for o in orgs] == sorted(o.path for o in orgs)
-    assert filter_orgs_for(world.nobody) == []

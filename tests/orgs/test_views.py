@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
@@ -251,9 +253,13 @@ def test_it_moves_an_org_with_its_members(world, login):
 def test_it_offers_only_parents_that_may_hold_the_org(world, login):
     client = login(world.admin)
     html = client.get(url("move", world.a2.pk)).content.decode()
-    assert f'value="{world.root.pk}"' in html
-    assert f'value="{world.b.pk}"' not in html  # a 党支部 holds no branches
-    assert f'value="{world.general.pk}"' not in html  # already there
+    assert "<option" not in html and 'data-url="/orgs/pick/"' in html
+    # The picker searches only kinds that may hold a 党支部 (never a 党支部: it holds no branches).
+    params = json.loads(re.search(r'data-params="([^"]*)"', html).group(1).replace("&quot;", '"'))
+    found = {r["id"] for r in client.get("/orgs/pick/", {**params, "q": "党"}).json()["results"]}
+    assert world.root.pk in found and world.b.pk not in found and world.a1.pk not in found
+    response = client.post(url("move", world.a2.pk), {"new_parent": world.general.pk, "date": D})
+    assert "请从列表中选择上级党组织" in response.content.decode()  # already there
     response = client.post(url("move", world.a2.pk), {"new_parent": world.b.pk, "date": D})
     assert "请从列表中选择上级党组织" in response.content.decode()
     assert reload(world.a2).parent == world.general
@@ -278,7 +284,11 @@ def test_it_asks_for_a_merge_target_of_the_same_kind(world, login):
     client = login(world.admin)
     html = client.get(url("merge", world.a2.pk)).content.decode()
     assert "data-confirm=" in html
-    assert f'value="{world.b.pk}"' in html and f'value="{world.general.pk}"' not in html
+    params = json.loads(re.search(r'data-params="([^"]*)"', html).group(1).replace("&quot;", '"'))
+    found = {r["id"] for r in client.get("/orgs/pick/", {**params, "q": "党"}).json()["results"]}
+    assert world.b.pk in found and world.general.pk not in found
+    refused = client.post(url("merge", world.a2.pk), {"target": world.general.pk, "date": D}).content.decode()
+    assert "须为您管理范围内同一类型的其他党组织" in refused
     assert "请选择并入的党组织" in client.post(url("merge", world.a2.pk), {"date": D}).content.decode()
     assert reload(world.a2).is_active
 

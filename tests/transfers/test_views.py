@@ -348,3 +348,26 @@ def test_list_counts_pending_in_and_out_of_the_users_subtrees(world, login):
         assert login(world.viewer).get(LIST).context["counts"] == {"incoming": 1, "outgoing": 2, "late": 1}
         admin = login(world.admin).get(LIST, {"org": world.b.pk})
     assert admin.context["counts"] == {"incoming": 1, "outgoing": 1, "late": 0}
+
+
+@pytest.mark.parametrize("url", [LIST, FLOATING, LOST, SUSPENDED])
+def test_list_page_does_not_grow_with_the_org_tree(world, login, url):
+    """The org filter is a picker: the page holds the chosen org only, never every org in scope as an option."""
+    from tests.growth import grow_tree, weight
+
+    client = login(world.admin)
+    before = weight(client, url)
+    grow_tree(world, branches=40)
+    assert weight(client, url) == before
+
+
+def test_list_org_filter_shows_the_chosen_org_with_its_path(world, login):
+    page = login(world.admin).get(LIST, {"org": world.a1.pk}).content.decode()
+    assert "已选：机关党委 › 第一党总支 › 第一党支部" in page
+    assert 'data-url="/orgs/pick/"' in page
+
+
+def test_list_org_filter_out_of_scope_is_a_chinese_error_and_no_rows(world, login, records):
+    response = login(world.outsider).get(LIST, {"org": world.a1.pk, "status": "all"})
+    assert "党组织（含下级）：所选党组织不存在或不在您的管理范围内" in response.content.decode()
+    assert "第一党支部" not in response.content.decode()

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET
 from dangjian.core import rules
 from dangjian.core.measures import PeriodNotSupported
 from dangjian.core.models import RuleStatus
-from dangjian.core.scoping import get_for_user, require, scope_for, subtree_q
+from dangjian.core.scoping import get_for_user, require, scope_for
 from dangjian.leadership import checks
 from dangjian.lib.periods import Period
 from dangjian.orglife import compliance
@@ -32,7 +31,8 @@ from dangjian.orglife import rules as orglife_rules
 from dangjian.orglife.choices import MeetingKind
 from dangjian.orglife.measures import meetings_rate
 from dangjian.orgs import rules as org_rules
-from dangjian.orgs.models import Organization, OrgKind, OrgStatus
+from dangjian.orgs.models import Organization
+from dangjian.orgs.pickers import root_field
 
 MATRIX_PAGE_SIZE = 50
 LIST_PAGE_SIZE = 50
@@ -54,19 +54,6 @@ def _root(request: HttpRequest) -> Organization:
     return org
 
 
-def _root_choices(request: HttpRequest, root: Organization) -> list[Organization]:
-    """The roots offered in the selector: the user's scope roots and the orgs one level below them (no 党小组),
-    plus the current root. One query."""
-    scope = scope_for(request.user)
-    q = Q(path__in=scope.view_roots) | Q(pk=root.pk)
-    for top in scope.view_roots:
-        q |= subtree_q(top) & Q(depth=len(top) // Organization.steplen + 1)
-    return list(
-        Organization.objects.visible_to(request.user).filter(q, status=OrgStatus.ACTIVE)
-        .exclude(kind=OrgKind.GROUP).only("id", "name", "path", "depth").order_by("path")
-    )
-
-
 def _year(request: HttpRequest, today: dt.date) -> int:
     """`?year=` within the last few years; anything else falls back to this year."""
     try:
@@ -77,9 +64,9 @@ def _year(request: HttpRequest, today: dt.date) -> int:
 
 
 def _common(request: HttpRequest, root: Organization, today: dt.date, year: int | None = None) -> dict[str, Any]:
-    """What every compliance page's filter bar needs: the root, its alternatives, the years offered."""
+    """What every compliance page's filter bar needs: the root (chosen with the org picker), the years offered."""
     return {
-        "root": root, "roots": _root_choices(request, root), "year": year,
+        "root": root, "root_field": root_field(request.user, root), "year": year,
         "years": list(range(today.year - YEARS_BACK, today.year + 2)), "today": today,
     }
 
