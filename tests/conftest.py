@@ -35,6 +35,12 @@ def login(client):  # type: ignore[no-untyped-def]
 
     def _login(user, verified: bool = False):  # type: ignore[no-untyped-def]
         client.force_login(user)
+        # As after a real sign-in (start_session_clock): the first page then costs what every later one does.
+        from dangjian.accounts.middleware import start_session_clock
+
+        session = client.session
+        start_session_clock(type("Signed", (), {"session": session})())
+        session.save()
         if verified:
             from django_otp.plugins.otp_totp.models import TOTPDevice
 

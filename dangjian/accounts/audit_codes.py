@@ -10,7 +10,6 @@ register_actions({
     "accounts.user_enable": "启用账号",
     "accounts.token_create": "生成接口令牌",
     "accounts.token_revoke": "撤销接口令牌",
-    "auth.logout_all": "退出所有设备",
     "accounts.member_lookup": "按身份证号查找党员",
     "accounts.role_grant": "授予角色",
     "accounts.role_revoke": "撤销角色",

@@ -41,6 +41,7 @@ register_actions({
     "auth.unlock": "解除锁定",
     "auth.logout": "退出登录",
     "auth.timeout": "会话超时",
+    "auth.logout_all": "退出所有设备",
     "auth.password_change": "修改密码",
     "auth.password_reset": "重置密码",
     "auth.otp_enrol": "绑定动态口令",

@@ -411,7 +411,7 @@ def record_election(
     ])
     for key, post in zip(winners, posts, strict=True):
         appoint(org, actor=actor, member=by_id[key].member, post=post, starts_on=held_on, doc_no=doc_no, term=term)
-    audit.record("leadership.election_result", actor=actor, obj=result, org=org, changes={
+    audit.record("orgs.election_result", actor=actor, obj=result, org=org, changes={
         "term": number, "held_on": held_on.isoformat(), "seats": seats, "eligible": eligible, "excluded": excluded,
         "exclusion_basis": result.exclusion_basis, "present": present, "win_base": base,
         "votes": {by_id[k].member.name: by_id[k].votes for k in by_id}, "elected": [by_id[w].member.name for w in winners],

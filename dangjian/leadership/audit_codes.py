@@ -9,5 +9,5 @@ register_actions({
     "orgs.post_appoint": "班子成员任职",
     "orgs.post_end": "班子成员离任",
     "orgs.election_step": "记录换届步骤",
-    "leadership.election_result": "录入换届选举结果",
+    "orgs.election_result": "录入换届选举结果",
 })

@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.pagination import paginate
-from dangjian.orgs.pickers import filter_picker
+from dangjian.core.pickers import Picker
 from dangjian.reminders import actions, queries
-from dangjian.reminders.filters import ReminderFilter
+from dangjian.reminders.filters import Organization, ReminderFilter
 from dangjian.reminders.models import Reminder
 
 # The home card shows each kind's count and, unfolded, its first few (each names its org).
@@ -38,13 +38,32 @@ def home_items(user: Any) -> dict[str, Any]:
     return {"home_groups": groups, "home_reminder_total": sum(g.count for g in groups)}
 
 
+def org_picker(user: Any) -> Picker:
+    """The org filter's picker (the orgs app's search endpoint, named by URL: this app imports no app it reminds
+    of); the chosen org is shown with its path."""
+    visible = Organization.objects.visible_to(user)
+
+    def describe(value: Any) -> str | None:
+        pk = getattr(value, "pk", value)
+        org = visible.filter(pk=int(pk)).only("path", "name").first() if str(pk).isdigit() else None
+        if org is None:
+            return None
+        step = Organization.steplen
+        above = [org.path[:end] for end in range(step, len(org.path), step)]
+        names = Organization.objects.filter(path__in=above).order_by("path").values_list("name", flat=True)
+        return " › ".join([*names, org.name])
+
+    return Picker(url=reverse_lazy("orgs:pick"), describe=describe, empty_label="全部",
+                  placeholder="输入名称或拼音首字母，或逐级展开", attrs={"class": "form-control"})
+
+
 @login_required
 @require_GET
 def reminder_list(request: HttpRequest) -> HttpResponse:
     """待办事项: the user's open reminders, filtered by kind, org (its subtree) and due date, with a count per kind
     over the other filters; grouped by kind on the page (late things first), by due date inside a kind."""
     reminders = Reminder.objects.open_for(request.user)
-    reminder_filter = ReminderFilter.for_page(request, reminders, filter_picker)
+    reminder_filter = ReminderFilter.for_page(request, reminders, org_picker)
     rows = reminder_filter.rows()
     # The kind tabs count over the same org and due filters, whatever kind is chosen.
     without_kind = request.GET.copy()

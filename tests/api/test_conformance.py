@@ -6,10 +6,13 @@ persona world, a bounded number of examples per operation."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -37,8 +40,16 @@ schema.app = app  # the checks' own follow-up requests go to the app too
 
 
 @pytest.fixture
-def token(world) -> str:  # type: ignore[no-untyped-def]
-    return Token.objects.create(user=world.admin).key
+def token(world) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The admin's token; while the test runs, requests do not close the database connection at their end (as
+    Django's own test client arranges), which would end the test's transaction on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield Token.objects.create(user=world.admin).key
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.filterwarnings("ignore")

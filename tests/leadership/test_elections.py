@@ -79,7 +79,7 @@ def test_a_valid_election_opens_the_new_term_with_the_elected_in_office(world, b
     assert old.ends_on == HELD and old.end_reason == "换届"
     step = branch["term"].steps.get()
     assert step.kind == ElectionStepKind.ELECTED and step.date == HELD
-    event = AuditEvent.objects.get(action="leadership.election_result")
+    event = AuditEvent.objects.get(action="orgs.election_result")
     assert event.changes["elected"] == ["甲", "乙", "丙"] and event.changes["present"] == 5
 
 

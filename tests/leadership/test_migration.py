@@ -28,7 +28,13 @@ MOVED = ("term", "postholding", "electionstep")
 
 
 def _migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    """Migrate the test database to `targets` and return an executor whose loader knows the new state."""
+    """Migrate the test database to `targets` and return an executor whose loader knows the new state.
+
+    On PostgreSQL the rows written in the test's transaction leave deferred foreign-key checks pending, and a
+    migration that alters a table (orgs/0006 adds a column) refuses to run with those pending: check them now."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     ContentType.objects.clear_cache()
