@@ -111,10 +111,13 @@ def axe_findings(page: Any, url: str) -> list[Finding]:
     ]
 
 
+APP_CSS = re.compile(r"dangjian/app(\.[0-9a-f]{12})?\.css")  # hashed by the manifest storage the server uses
+
+
 def has_site_layout(html: str) -> bool:
     """The styled error page (templates/errors): the site's stylesheet and name, the Chinese message block and
     both ways back."""
-    return ("dangjian/app.css" in html and "机关党建工作管理系统" in html and "dj-error" in html
+    return (APP_CSS.search(html) is not None and "机关党建工作管理系统" in html and "dj-error" in html
             and "返回首页" in html and "返回上一页" in html)
 
 
