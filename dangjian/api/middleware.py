@@ -4,7 +4,6 @@ site's HTML page, which a program cannot read and the OpenAPI document does not 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -43,7 +42,3 @@ class JsonApiErrorsMiddleware:
                 replaced[header] = response[header]
         return replaced
 
-
-def detail(response: HttpResponse) -> str:
-    """The message of a JSON error answer (for tests and clients)."""
-    return str(json.loads(response.content)["detail"])

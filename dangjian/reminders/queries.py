@@ -65,3 +65,19 @@ def grouped(reminders: QuerySet[Reminder], per_kind: int) -> list[KindGroup]:
     for group in groups:
         group.first = first.get(group.kind, [])
     return groups
+
+
+def org_path_label(user: Any, value: Any) -> str | None:
+    """"机关党委 › 第一党总支 › 第一党支部" for the org `value` (an id or an org) when the user can see it, else None: the
+    to-do filter's chosen org, named with its path (ancestors above the user's scope too, so namesakes differ)."""
+    from dangjian.reminders.filters import Organization
+
+    pk = getattr(value, "pk", value)
+    org = Organization.objects.visible_to(user).filter(pk=int(pk)).only("path", "name").first() \
+        if str(pk).isdigit() else None
+    if org is None:
+        return None
+    step = Organization.steplen
+    above = [org.path[:end] for end in range(step, len(org.path), step)]
+    names = Organization.objects.filter(path__in=above).order_by("path").values_list("name", flat=True)
+    return " › ".join([*names, org.name])

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core.pagination import paginate
 from dangjian.core.pickers import Picker
 from dangjian.reminders import actions, queries
-from dangjian.reminders.filters import Organization, ReminderFilter
+from dangjian.reminders.filters import ReminderFilter
 from dangjian.reminders.models import Reminder
 
 # The home card shows each kind's count and, unfolded, its first few (each names its org).
@@ -41,19 +41,8 @@ def home_items(user: Any) -> dict[str, Any]:
 def org_picker(user: Any) -> Picker:
     """The org filter's picker (the orgs app's search endpoint, named by URL: this app imports no app it reminds
     of); the chosen org is shown with its path."""
-    visible = Organization.objects.visible_to(user)
-
-    def describe(value: Any) -> str | None:
-        pk = getattr(value, "pk", value)
-        org = visible.filter(pk=int(pk)).only("path", "name").first() if str(pk).isdigit() else None
-        if org is None:
-            return None
-        step = Organization.steplen
-        above = [org.path[:end] for end in range(step, len(org.path), step)]
-        names = Organization.objects.filter(path__in=above).order_by("path").values_list("name", flat=True)
-        return " › ".join([*names, org.name])
-
-    return Picker(url=reverse_lazy("orgs:pick"), describe=describe, empty_label="全部",
+    return Picker(url=reverse_lazy("orgs:pick"), describe=lambda value: queries.org_path_label(user, value),
+                  empty_label="全部",
                   placeholder="输入名称或拼音首字母，或逐级展开", attrs={"class": "form-control"})
 
 
