@@ -28,10 +28,17 @@ TARGET_RATIO = 2.0
 TARGET_MS = 5000.0
 
 
+def bench_var_dir(db: str) -> Path:
+    """Where a benchmark database keeps its var directory (keys, media; SQLite's file): `bench/<db>` under the
+    DANGJIAN_VAR_DIR the benchmark is started with (default: the checkout's var/), so several checkouts can share
+    one built data set (e.g. DANGJIAN_VAR_DIR=/work/benchdata)."""
+    return Path(os.environ.get("DANGJIAN_VAR_DIR") or ROOT / "var") / "bench" / db
+
+
 def env_for(db: str, pg_db: str) -> dict[str, str]:
     """The environment of a child process bound to one benchmark database (as bench/foundation.py sets it)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["DANGJIAN_VAR_DIR"] = str(ROOT / "var" / "bench" / db)
+    env["DANGJIAN_VAR_DIR"] = str(bench_var_dir(db))
     env["DANGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     env["DJANGO_SETTINGS_MODULE"] = "dangjian.settings"
     if db == "postgres":

@@ -16,135 +16,43 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import env_for, median_ms, pad, seeded_tree, sql_floor  # noqa: E402
+from _common import PG_BENCH_DB, PYTHON, RESULTS, env_for, median_ms, pad, seeded_tree, setup_django, sql_floor  # noqa: E402
+from _dataset import add_options, ensure, run  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "dangjian_bench"
 TARGET_MS = 100.0
 TARGET_RATIO = 2.0
 
 
 # --- orchestration (parent process) ---------------------------------------------------------------------------
 
-def run(cmd: list[str], env: dict[str, str], log: Path | None = None) -> str:
-    """Run a child; stream its output to the terminal (and a log); fail loudly."""
-    out: list[str] = []
-    with subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as p:
-        assert p.stdout is not None
-        fh = log.open("a") if log else None
-        for line in p.stdout:
-            sys.stdout.write(line)
-            sys.stdout.flush()
-            out.append(line)
-            if fh:
-                fh.write(line)
-                fh.flush()
-        if fh:
-            fh.close()
-    if p.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed with exit code {p.returncode}")
-    return "".join(out)
-
-
-def recreate_database(db: str, pg_db: str) -> None:
-    if db == "sqlite":
-        directory = ROOT / "var" / "bench" / "sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            (directory / f"dangjian.sqlite3{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
-        conn.execute(f'CREATE DATABASE "{pg_db}"')
-
-
-def build(db: str, args: argparse.Namespace) -> None:
-    env = env_for(db, args.pg_db)
-    log = RESULTS / f"build-{db}.log"
-    log.write_text("")
-    recreate_database(db, args.pg_db)
-    run([PYTHON, "-m", "dangjian", "migrate", "-v0"], env, log)
-    started = time.perf_counter()
-    cmd = [PYTHON, "-m", "dangjian", "demo", "--orgs", str(args.orgs), "--members", str(args.members), "--progress"]
-    if args.no_events:
-        cmd.append("--no-events")
-    run(cmd, env, log)
-    with log.open("a") as fh:
-        fh.write(f"demo wall time: {time.perf_counter() - started:.1f} s\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--orgs", type=int, default=100_000)
-    parser.add_argument("--members", type=int, default=2_000_000)
-    parser.add_argument("--reuse", action="store_true", help="keep an existing data set of the right size")
-    parser.add_argument("--no-events", action="store_true", help="build without MemberEvent rows (faster)")
+    add_options(parser)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--pg-db", default=PG_BENCH_DB)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # child process
-    parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)  # child process
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure or args.count:
-        _setup_django()
-        if args.count:
-            print(_counts())
-        else:
-            measure(args)
+    if args.measure:
+        setup_django()
+        measure(args)
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        env = env_for(db, args.pg_db)
-        reusable = False
-        if args.reuse:
-            try:
-                counts = subprocess.run([PYTHON, __file__, "--count"], env=env, cwd=ROOT, capture_output=True,
-                                        text=True, check=True).stdout.split()
-                reusable = counts == [str(args.orgs), str(args.members)]
-            except subprocess.CalledProcessError:
-                reusable = False
-            print(f"[{db}] existing data set: {'reused' if reusable else 'missing or of another size, rebuilding'}")
-        if not reusable:
-            build(db, args)
-        run([PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)], env)
+        ensure(db, args)
+        run([PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)], env_for(db, args.pg_db))
 
 
 # --- measurement (child process, Django configured for one database) --------------------------------------------
-
-def _setup_django() -> None:
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collected static files here
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
-    import django
-
-    django.setup()
-
-
-def _counts() -> str:
-    from dangjian.members.models import Member
-    from dangjian.orgs.models import Organization
-
-    try:
-        return f"{Organization.objects.count()} {Member.objects.count()}"
-    except Exception:  # no tables yet
-        return "0 0"
-
 
 @dataclass
 class Timing:
