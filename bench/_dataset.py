@@ -114,6 +114,31 @@ def ensure(db: str, args: argparse.Namespace) -> None:
         build(db, args)
 
 
+SYNTHETIC = ("meetings", "dues")
+
+
+def seed(what: list[str]) -> list[str]:
+    """(Child process.) The synthetic rows other benchmarks add to the data set, when missing: "meetings" — the
+    year of meetings of bench/compliance.py (last calendar year); "dues" — bases and a year of payments of
+    bench/dues.py (up to last month). Returns what each did."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    done = []
+    if "meetings" in what:
+        import compliance
+
+        done.append(compliance.seed(dt.date.today().year - 1, False))
+    if "dues" in what:
+        import dues
+
+        from dangjian.dues import calc
+
+        done.append(dues.seed(calc.add_months(calc.month_start(timezone.localdate()), -1), False))
+    return done
+
+
 def _counts() -> str:
     from dangjian.members.models import Member
     from dangjian.orgs.models import Organization

@@ -6,7 +6,8 @@ at 100,000 orgs / 2,000,000 members.
 
 For each database it builds (or with --reuse keeps) the foundation's data set (bench/_dataset.py: SQLite under
 <DANGJIAN_VAR_DIR or var>/bench/sqlite/, PostgreSQL database `dangjian_bench`), migrates it, seeds the synthetic
-year of meetings of bench/compliance.py when missing, and then, in a child process bound to that database, walks
+year of meetings of bench/compliance.py when missing (`--seed meetings,dues` adds bench/dues.py's bases and payments
+too), and then, in a child process bound to that database, walks
 the site through Django's test client (middleware and templates included) as each persona:
 
 * the home page and every link of its menu (`tests/navigation.menu_links`, the menu the templates render for
@@ -40,7 +41,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PG_BENCH_DB, PYTHON, RESULTS, ROOT, env_for, pad, setup_django  # noqa: E402
-from _dataset import add_options, ensure, run  # noqa: E402
+from _dataset import add_options, ensure, run, seed  # noqa: E402
 
 TARGET_MS = 300.0
 TARGET_KIB = 500.0
@@ -56,7 +57,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a page may take before it is stopped")
     parser.add_argument("--only", default="", help="measure only the URLs matching this regular expression")
-    parser.add_argument("--no-seed", action="store_true", help="do not add the synthetic meetings")
+    parser.add_argument("--seed", default="meetings",
+                        help="synthetic rows to add when missing, of: meetings (bench/compliance.py), dues (bench/dues.py); "
+                             "'' for none")
     parser.add_argument("--compare", type=int, default=0, help="compare query counts with the run at this many orgs")
     parser.add_argument("--pg-db", default=PG_BENCH_DB)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
@@ -74,7 +77,7 @@ def main() -> None:
         run([PYTHON, "-m", "dangjian", "migrate", "-v0"], env)
         cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats), "--orgs", str(args.orgs),
                "--timeout", str(args.timeout), "--only", args.only]
-        cmd += [f"--persona={p}" for p in args.persona] + (["--no-seed"] if args.no_seed else [])
+        cmd += [f"--persona={p}" for p in args.persona] + [f"--seed={args.seed}"]
         run(cmd, env)
         if args.compare:
             print(compare(db, args.compare, args.orgs))
@@ -104,6 +107,21 @@ class Page:
             return f"HTTP {self.status}"
         marks = (["SLOW"] if self.ms > TARGET_MS else []) + (["BIG"] if self.kib > TARGET_KIB else [])
         return " ".join(marks)
+
+
+class QueryMeter:
+    """Counts the SQL statements a request runs and their time (a connection.execute_wrapper)."""
+
+    def __init__(self) -> None:
+        self.count, self.ms = 0, 0.0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.ms += (time.perf_counter() - started) * 1000
 
 
 class PageTimeout(BaseException):
@@ -161,10 +179,8 @@ def measure(args: argparse.Namespace) -> None:
     label = args.label or connection.vendor
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    if not args.no_seed:
-        from compliance import seed  # bench/compliance.py: the synthetic year of meetings
-
-        print(f"[{label}] {seed(dt.date.today().year - 1, False)}", flush=True)
+    for line in seed([w for w in args.seed.split(",") if w]):
+        print(f"[{label}] {line}", flush=True)
     signal.signal(signal.SIGALRM, _alarm)
     only = re.compile(args.only) if args.only else None
     load_before = os.getloadavg()
@@ -207,27 +223,19 @@ def measure(args: argparse.Namespace) -> None:
 def fetch(client: Any, page: Page, args: argparse.Namespace, only: re.Pattern[str] | None, label: str,
           keep_html: bool = False) -> Page:
     """One page: a warm-up (its HTML kept for the links), then the timed runs, each with its queries counted."""
-    from django.db import connection, reset_queries
-
-    if only and not only.search(page.url):
-        if keep_html:
-            page.html = client.get(page.url, follow=True).content.decode(errors="replace")  # type: ignore[attr-defined]
-        page.note = "skipped (--only)"
-        return page
+    from django.db import connection
 
     def get() -> tuple[float, Any, int, float]:
-        reset_queries()
+        meter = QueryMeter()
         signal.setitimer(signal.ITIMER_REAL, args.timeout)
         started = time.perf_counter()
         try:
-            response = client.get(page.url, follow=True)
+            with connection.execute_wrapper(meter):
+                response = client.get(page.url, follow=True)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        ms = (time.perf_counter() - started) * 1000
-        queries = connection.queries
-        return ms, response, len(queries), sum(float(q["time"]) for q in queries) * 1000
+        return (time.perf_counter() - started) * 1000, response, meter.count, meter.ms
 
-    connection.force_debug_cursor = True  # count the queries (as CaptureQueriesContext does)
     try:
         try:
             first_ms, response, _, _ = get()
@@ -249,8 +257,6 @@ def fetch(client: Any, page: Page, args: argparse.Namespace, only: re.Pattern[st
         page.ms = args.timeout * 1000
         connection.close()
         return page
-    finally:
-        connection.force_debug_cursor = False
     runs.sort(key=lambda r: r[0])
     ms, response, page.queries, page.db_ms = runs[len(runs) // 2]
     page.ms = statistics.median(r[0] for r in runs)
