@@ -62,18 +62,30 @@ def run(script: str, app: str, args: argparse.Namespace, measure: Callable[[argp
         extra: list[str] | None = None) -> None:
     """As the child (--measure): set up Django and measure. As the parent: for each database, migrate `app` (and
     what it depends on: the other apps seed their own tables in their own benchmarks), then run the child."""
-    if args.measure:
-        setup_django()
-        measure(args)
+    if as_child(args, measure):
         return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
+    for db in databases(args.db):
         env = env_for(db, args.pg_db)
         subprocess.run([PYTHON, "-m", "dangjian", "migrate", app, "-v0"], env=env, cwd=ROOT, check=True)
         cmd = [PYTHON, script, "--measure", "--label", db, "--repeats", str(args.repeats), *(extra or [])]
         if args.reseed:
             cmd.append("--reseed")
         subprocess.run(cmd, env=env, cwd=ROOT, check=True)
+
+
+def as_child(args: argparse.Namespace, measure: Callable[[argparse.Namespace], None]) -> bool:
+    """In the child (--measure): set Django up, measure, and say so; in the parent: make the results directory."""
+    if args.measure:
+        setup_django()
+        measure(args)
+        return True
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return False
+
+
+def databases(choice: str) -> tuple[str, ...]:
+    """The databases --db names."""
+    return ("sqlite", "postgres") if choice == "both" else (choice,)
 
 
 def setup_django() -> None:

@@ -13,10 +13,11 @@ import argparse
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PYTHON, RESULTS, ROOT, bench_var_dir, env_for, setup_django  # noqa: E402
+from _common import PYTHON, RESULTS, ROOT, as_child, bench_var_dir, databases, env_for, setup_django  # noqa: E402
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -137,6 +138,17 @@ def seed(what: list[str]) -> list[str]:
 
         done.append(dues.seed(calc.add_months(calc.month_start(timezone.localdate()), -1), False))
     return done
+
+
+def dispatch(args: argparse.Namespace, measure: Callable[[argparse.Namespace], None],
+             per_database: Callable[[str], None]) -> None:
+    """As the child (--measure): set Django up and measure. As the parent: for each database --db names, build or
+    reuse the data set, then `per_database(db)` (which starts the child)."""
+    if as_child(args, measure):
+        return
+    for db in databases(args.db):
+        ensure(db, args)
+        per_database(db)
 
 
 def _counts() -> str:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG_BENCH_DB, PYTHON, RESULTS, env_for, median_ms, pad, seeded_tree, setup_django, sql_floor  # noqa: E402
-from _dataset import add_options, ensure, run  # noqa: E402
+from _common import PG_BENCH_DB, PYTHON, RESULTS, env_for, median_ms, pad, seeded_tree, sql_floor  # noqa: E402
+from _dataset import add_options, dispatch, run  # noqa: E402
 
 TARGET_MS = 100.0
 TARGET_RATIO = 2.0
@@ -42,14 +42,8 @@ def main() -> None:
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # child process
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        setup_django()
-        measure(args)
-        return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        ensure(db, args)
-        run([PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats)], env_for(db, args.pg_db))
+    dispatch(args, measure, lambda db: run([PYTHON, __file__, "--measure", "--label", db, "--repeats",
+                                            str(args.repeats)], env_for(db, args.pg_db)))
 
 
 # --- measurement (child process, Django configured for one database) --------------------------------------------

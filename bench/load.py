@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PG_BENCH_DB, PYTHON, RESULTS, ROOT, env_for, pad, setup_django  # noqa: E402
-from _dataset import add_options, ensure, run, seed  # noqa: E402
+from _dataset import add_options, dispatch, run, seed  # noqa: E402
 
 TARGET_P99_MS = 300.0
 LOCUST = str(Path(PYTHON).parent / "locust")
@@ -58,6 +58,7 @@ def main() -> None:
                         help="synthetic rows to add when missing (bench/_dataset.seed): meetings, dues")
     parser.add_argument("--pg-db", default=PG_BENCH_DB)
     parser.add_argument("--plan", action="store_true", help=argparse.SUPPRESS)  # child: write the plan
+    parser.set_defaults(measure=False)
     args = parser.parse_args()
     if args.plan:
         setup_django()
@@ -67,10 +68,7 @@ def main() -> None:
         return
     if _seconds(args.run_time) > 1800:
         raise SystemExit("--run-time: at most 30m")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        ensure(db, args)
-        print(load_run(db, args))
+    dispatch(args, lambda args: None, lambda db: print(load_run(db, args)))
 
 
 def _seconds(text: str) -> int:

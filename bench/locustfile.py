@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, events
 
 PASSWORD = os.environ.get("BENCH_DEMO_PASSWORD", "Shifan#Jiguan2026")
 PLAN: dict[str, Any] = (json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text()) if os.environ.get("BENCH_LOAD_PLAN")
@@ -186,10 +186,22 @@ class Persona(HttpUser):
         if mine.get("meeting"):
             self.client.get(f"/orglife/{mine['meeting']}/", name="GET meeting detail")
 
+    def mine(self) -> None:
+        url, name = random.choice([("/members/mine/", "GET my record"), ("/dues/mine/", "GET my dues")])
+        self.client.get(url, name=name)
+
     # --- writes --------------------------------------------------------------------------------------------------
 
     def branch(self) -> int | None:
         return PLAN.get("own_branch") if self.username == "secretary" else random.choice(PLAN["branches"] or [None])
+
+    def branch_form(self, pattern: str, having: str, name: str) -> tuple[str, dict[str, Any] | None]:
+        """The page of a branch this user writes in, and its POST form that has the field `having`."""
+        org = self.branch()
+        if org is None:
+            return "", None
+        url = pattern.format(org)
+        return url, post_form(self.client.get(url, name=name).text, having)
 
     def submit(self, url: str, form: dict[str, Any], data: list[tuple[str, str]], name: str) -> str | None:
         """Post a form; the redirect that follows a save is success (its target returned), anything else failure."""
@@ -202,12 +214,7 @@ class Persona(HttpUser):
 
     def record_meeting(self) -> None:
         """登记组织生活 with its attendance: the create form, then the attendance sheet the save leads to."""
-        org = self.branch()
-        if org is None:
-            return
-        url = f"/orglife/new/?org={org}"
-        page = self.client.get(url, name="GET meeting form")
-        form = post_form(page.text, "kinds")
+        url, form = self.branch_form("/orglife/new/?org={}", "kinds", "GET meeting form")
         if form is None:
             return
         kinds = form["boxes"].get("kinds", [])
@@ -238,12 +245,7 @@ class Persona(HttpUser):
 
     def pay_dues(self) -> None:
         """收缴表: tick one more member as paid this month and save."""
-        org = self.branch()
-        if org is None:
-            return
-        url = f"/dues/branch/{org}/"
-        page = self.client.get(url, name="GET dues sheet")
-        form = post_form(page.text, "paid")
+        url, form = self.branch_form("/dues/branch/{}/", "paid", "GET dues sheet")
         if form is None:
             return
         ticked = {v for n, v in form["fields"] if n == "paid"}
@@ -263,99 +265,24 @@ class Persona(HttpUser):
 class Admin(Persona):
     username = "admin"
     weight = 3
-
-    @task(4)
-    def t_home(self) -> None:
-        self.home()
-
-    @task(3)
-    def t_dashboards(self) -> None:
-        self.dashboards()
-
-    @task(4)
-    def t_search(self) -> None:
-        self.search()
-
-    @task(2)
-    def t_lists(self) -> None:
-        self.lists()
-
-    @task(1)
-    def t_records(self) -> None:
-        self.records()
-
-    @task(1)
-    def t_record_meeting(self) -> None:
-        self.record_meeting()
-
-    @task(1)
-    def t_mark_attendance(self) -> None:
-        self.mark_attendance()
-
-    @task(2)
-    def t_pay_dues(self) -> None:
-        self.pay_dues()
+    tasks = {Persona.home: 4, Persona.dashboards: 3, Persona.search: 4, Persona.lists: 2, Persona.records: 1,
+             Persona.record_meeting: 1, Persona.mark_attendance: 1, Persona.pay_dues: 2}
 
 
 class Secretary(Persona):
     username = "secretary"
     weight = 2
-
-    @task(3)
-    def t_home(self) -> None:
-        self.home()
-
-    @task(2)
-    def t_search(self) -> None:
-        self.search()
-
-    @task(1)
-    def t_lists(self) -> None:
-        self.lists()
-
-    @task(1)
-    def t_record_meeting(self) -> None:
-        self.record_meeting()
-
-    @task(1)
-    def t_mark_attendance(self) -> None:
-        self.mark_attendance()
-
-    @task(2)
-    def t_pay_dues(self) -> None:
-        self.pay_dues()
+    tasks = {Persona.home: 3, Persona.search: 2, Persona.lists: 1, Persona.record_meeting: 1,
+             Persona.mark_attendance: 1, Persona.pay_dues: 2}
 
 
 class Viewer(Persona):
     username = "viewer"
     weight = 2
-
-    @task(3)
-    def t_home(self) -> None:
-        self.home()
-
-    @task(3)
-    def t_dashboards(self) -> None:
-        self.dashboards()
-
-    @task(3)
-    def t_search(self) -> None:
-        self.search()
-
-    @task(1)
-    def t_records(self) -> None:
-        self.records()
+    tasks = {Persona.home: 3, Persona.dashboards: 3, Persona.search: 3, Persona.records: 1}
 
 
 class PartyMember(Persona):
     username = "member"
     weight = 1
-
-    @task(3)
-    def t_home(self) -> None:
-        self.home()
-
-    @task(1)
-    def t_mine(self) -> None:
-        url, name = random.choice([("/members/mine/", "GET my record"), ("/dues/mine/", "GET my dues")])
-        self.client.get(url, name=name)
+    tasks = {Persona.home: 3, Persona.mine: 1}

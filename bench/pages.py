@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG_BENCH_DB, PYTHON, RESULTS, ROOT, env_for, pad, setup_django  # noqa: E402
-from _dataset import add_options, ensure, run, seed  # noqa: E402
+from _common import PG_BENCH_DB, PYTHON, RESULTS, ROOT, env_for, pad  # noqa: E402
+from _dataset import add_options, dispatch, run, seed  # noqa: E402
 
 TARGET_MS = 300.0
 TARGET_KIB = 500.0
@@ -66,21 +66,17 @@ def main() -> None:
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.persona = args.persona or list(PERSONAS)
-    if args.measure:
-        setup_django()
-        measure(args)
-        return
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for db in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
+
+    def crawl(db: str) -> None:
         env = env_for(db, args.pg_db)
-        ensure(db, args)
         run([PYTHON, "-m", "dangjian", "migrate", "-v0"], env)
         cmd = [PYTHON, __file__, "--measure", "--label", db, "--repeats", str(args.repeats), "--orgs", str(args.orgs),
-               "--timeout", str(args.timeout), "--only", args.only]
-        cmd += [f"--persona={p}" for p in args.persona] + [f"--seed={args.seed}"]
-        run(cmd, env)
+               "--timeout", str(args.timeout), "--only", args.only, f"--seed={args.seed}"]
+        run(cmd + [f"--persona={p}" for p in args.persona], env)
         if args.compare:
             print(compare(db, args.compare, args.orgs))
+
+    dispatch(args, measure, crawl)
 
 
 # --- measurement (child process) ----------------------------------------------------------------------------------
