@@ -14,8 +14,8 @@ the site through Django's test client (middleware and templates included) as eac
   that persona);
 * the first objects' pages: the first member, meeting, org (the persona's scope root), branch and so on that
   the persona may see (`first_objects` below);
-* from each menu page, the first links of its content to another kind of page (one URL per pattern, the same
-  rule as the browser crawl, tests/browser/crawl.py), without file downloads.
+* from each of those pages, the first links of its content to another kind of page (one URL per pattern, the
+  same rule as the browser crawl, tests/browser/crawl.py), without file downloads.
 
 Per page: server time (median of `--repeats` warm runs after a warm-up, milliseconds, wall time of the test
 client's request), the number of SQL queries and their time, the HTML size. Pages over 300 ms or 500 KiB are
@@ -196,12 +196,11 @@ def measure(args: argparse.Namespace) -> None:
             for url, source in [("/", "menu"), *((u, "menu") for u in menu_links(html)),
                                 *((u, "object") for u in first_objects(user))]:
                 todo.setdefault(pattern(url), (url, source))
-            menu = [url for url, source in todo.values() if source == "menu"]
-            seen = 0
-            for url in menu:
-                page = fetch(client, Page(persona, url, pattern(url), "menu"), args, only, label, keep_html=True)
+            # The menu and the first objects' pages, each with the first links of its content; then those links.
+            first = list(todo.values())
+            for url, source in first:
+                page = fetch(client, Page(persona, url, pattern(url), source), args, only, label, keep_html=True)
                 pages.append(page)
-                seen += 1
                 for link in content_links(getattr(page, "html", ""), "http://testserver" + url, "http://testserver",
                                           CONTENT_LINKS):
                     path = link.removeprefix("http://testserver")
@@ -210,9 +209,8 @@ def measure(args: argparse.Namespace) -> None:
                     todo[pattern(path)] = (path, "link")
                 if hasattr(page, "html"):
                     del page.html
-            for url, source in list(todo.values()):
-                if source != "menu":
-                    pages.append(fetch(client, Page(persona, url, pattern(url), source), args, only, label))
+            for url, source in list(todo.values())[len(first):]:
+                pages.append(fetch(client, Page(persona, url, pattern(url), source), args, only, label))
     report(label, connection, args, pages, load_before)
 
 
