@@ -7,6 +7,7 @@ Bad values raise ImproperlyConfigured instead of being guessed at.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,9 +54,48 @@ def envsecret(name: str, path: Path) -> str:
     return path.read_text().strip()
 
 
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """What makes this environment unfit for the production profile (issue 11 finding 6), in Chinese; empty if fit.
+
+    The production profile (DANGJIAN_PROFILE=production, set by the deployment's environment file) turns the
+    secure transport settings on by default; this refuses the settings an operator could still turn back off.
+    """
+    problems = []
+    if environ.get("DANGJIAN_DEBUG", "False") not in ("False", ""):
+        problems.append("DANGJIAN_DEBUG 在生产环境必须为 False（调试页面会泄露配置和数据）")
+    hosts = [h for h in environ.get("DANGJIAN_ALLOWED_HOSTS", "").split(",") if h]
+    if not hosts:
+        problems.append("DANGJIAN_ALLOWED_HOSTS 必须写明本系统的域名（逗号分隔）")
+    elif any("*" in h for h in hosts):
+        problems.append("DANGJIAN_ALLOWED_HOSTS 不得含通配符 *")
+    if environ.get("DANGJIAN_SECURE_COOKIES", "True") != "True":
+        problems.append("DANGJIAN_SECURE_COOKIES 在生产环境必须为 True（仅 HTTPS、HSTS、__Host- Cookie）")
+    url = environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        db = dj_database_url.parse(url)
+        remote = db.get("HOST", "") not in LOCAL_HOSTS and not str(db.get("HOST", "")).startswith("/")
+        if remote and db.get("OPTIONS", {}).get("sslmode") != "verify-full":
+            problems.append("远程 PostgreSQL 的 DATABASE_URL 必须带 ?sslmode=verify-full（SEC-06，校验服务器证书）")
+    return problems
+
+
+PROFILE = os.environ.get("DANGJIAN_PROFILE", "local")
+if PROFILE not in ("local", "production"):
+    raise ImproperlyConfigured(f"DANGJIAN_PROFILE must be local or production, got {PROFILE!r}")
+PRODUCTION = PROFILE == "production"
+if PRODUCTION and (_problems := production_problems(os.environ)):
+    raise ImproperlyConfigured("生产环境配置不安全：" + "；".join(_problems))
+
 DEBUG = envbool("DANGJIAN_DEBUG", "False")
 SECRET_KEY = envsecret("DANGJIAN_SECRET_KEY", VAR_DIR / "keys" / "secret_key")
-ALLOWED_HOSTS = [h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Key rotation (docs/operations.md): the previous keys, comma-separated, still check old sessions and tokens.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("DANGJIAN_SECRET_KEY_FALLBACKS", "").split(",") if k]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("DANGJIAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANGJIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -224,13 +264,17 @@ SESSION_COOKIE_AGE = DANGJIAN_SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = envbool("DANGJIAN_SECURE_COOKIES", "False")
+# On by default in the production profile, off for the local demo served over plain HTTP (scripts/start).
+SECURE_COOKIES = envbool("DANGJIAN_SECURE_COOKIES", "True" if PRODUCTION else "False")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 if SECURE_COOKIES:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = 31536000
+    # Subdomains and the browsers' preload list are a choice for the whole domain, not for this app.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DANGJIAN_HSTS_SUBDOMAINS", "False")
+    SECURE_HSTS_PRELOAD = envbool("DANGJIAN_HSTS_PRELOAD", "False")
     SECURE_SSL_REDIRECT = envbool("DANGJIAN_SSL_REDIRECT", "True")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,7 +298,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # could forge its address, dodge the per-address limit and write false addresses into the audit log. One
 # reader for the audit log and the sign-in limits (django-ipware is not installed, so axes would read only
 # REMOTE_ADDR: the proxy's address for everyone).
-DANGJIAN_PROXY_COUNT = max(0, envint("DANGJIAN_PROXY_COUNT", 0))
+# The production layout has nginx in front (docs/operations.md), so that profile trusts one proxy by default.
+DANGJIAN_PROXY_COUNT = max(0, envint("DANGJIAN_PROXY_COUNT", 1 if PRODUCTION else 0))
 AXES_CLIENT_IP_CALLABLE = "dangjian.core.middleware.client_ip"
 
 OTP_TOTP_ISSUER = "机关党建"

@@ -167,7 +167,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 display_name=data["display_name"], member=form.member, must_change_password=True,
             )
         except ValidationError as exc:
-            apply_action_errors(form, exc, {"member": "id_card", "password": "password1"})
+            apply_action_errors(form, exc, {"member": "id_card", "password": "password1"})  # nosec B105 # an error-message key or field name, not a password
         else:
             text = f"已创建账号 {account.username}，首次登录须修改密码"
             if account.member_id:

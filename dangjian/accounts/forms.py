@@ -32,8 +32,8 @@ class LoginForm(AuthenticationForm):
 class ChangePasswordForm(PasswordChangeForm):
     error_messages = {
         **PasswordChangeForm.error_messages,
-        "password_incorrect": "原密码不正确",
-        "password_mismatch": "两次输入的新密码不一致",
+        "password_incorrect": "原密码不正确",  # nosec B105 # an error-message key or field name, not a password
+        "password_mismatch": "两次输入的新密码不一致",  # nosec B105 # an error-message key or field name, not a password
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -47,7 +47,7 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["new_password1"].widget.attrs["autocomplete"] = "new-password"
         self.fields["new_password2"].widget.attrs["autocomplete"] = "new-password"
 
-    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:
+    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:  # nosec B107 # the form field's name, not a password
         """The policy's refusals, all in Chinese (see validators.validate_password)."""
         password = self.cleaned_data.get(password_field_name)
         if password:

@@ -86,10 +86,10 @@ class PasswordHistoryValidator:
 # Django's own validators speak Chinese only in part (its zh_Hans catalogue lacks the minimum-length message),
 # so every password check goes through this function, which words their refusals in Chinese by error code.
 _CHINESE = {
-    "password_too_short": "密码太短，至少需要{min_length}个字符",
-    "password_too_similar": "密码与{verbose_name}太相似",
-    "password_too_common": "该密码过于常见，容易被猜中",
-    "password_entirely_numeric": "密码不能全是数字",
+    "password_too_short": "密码太短，至少需要{min_length}个字符",  # nosec B105 # an error-message key or field name, not a password
+    "password_too_similar": "密码与{verbose_name}太相似",  # nosec B105 # an error-message key or field name, not a password
+    "password_too_common": "该密码过于常见，容易被猜中",  # nosec B105 # an error-message key or field name, not a password
+    "password_entirely_numeric": "密码不能全是数字",  # nosec B105 # an error-message key or field name, not a password
 }
 
 

@@ -57,7 +57,7 @@ def _votes(rng: random.Random, rating: str, participants: int) -> dict[str, int]
 
 @register(order=60)
 def load(*, seed: int, today: dt.date) -> str:
-    rng = random.Random(f"appraisal-{seed}")
+    rng = random.Random(f"appraisal-{seed}")  # nosec B311 # seeded generator for reproducible demo data, not a secret
     year = today.year - 1
     branches = list(
         Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE)

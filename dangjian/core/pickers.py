@@ -89,4 +89,4 @@ class Picker(forms.TextInput):
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> SafeString:
         # The project's template engine (templates/core/widgets), whatever form renderer the settings name.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - a template's own escaped output
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - a template's own escaped output # nosec B308, B703

@@ -39,7 +39,7 @@ from dangjian.orgs.models import Organization, OrgEvent, OrgEventKind, OrgKind, 
 
 # One password for every demo account. It passes the project's policy: 12+ characters, three classes, and
 # none of the context words (dangjian, zhibu, mima, admin, password …) or the usernames.
-DEMO_PASSWORD = "Shifan#Jiguan2026"
+DEMO_PASSWORD = "Shifan#Jiguan2026"  # nosec B105 # the published password of the local demo accounts (docs)
 DEMO_USERNAMES = ("admin", "viewer", "secretary", "organizer", "member", "sysadmin", "secadmin", "auditor")
 HISTORY_REASON = "演示数据"
 # Who the loader's audit entries name. No account can be called this (usernames have no spaces), and the audit log is
@@ -129,7 +129,7 @@ class RowWriter:
             self.defaults.append(None if f.primary_key else f.get_db_prep_save(f.get_default(), connection))
         qn = ops.quote_name
         self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) "
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) "  # nosec B608 # table names from the catalogue or the model, never user input
             f"VALUES ({', '.join(['%s'] * len(self.fields))})"
         )
 
@@ -284,7 +284,7 @@ class Loader:
                 continue
             groups = [c for c in branch.children if c.kind == OrgKind.GROUP]
             # One generator per branch: a branch's members do not depend on how batches fall.
-            rng = random.Random(self.seed * 1_000_003 + index)
+            rng = random.Random(self.seed * 1_000_003 + index)  # nosec B311 # seeded generator for reproducible demo data, not a secret
             for person in branch_members(rng, branch, self.today, ids, len(groups)):
                 rows.append(members.row(self._member_values(next_id, person, branch, groups, scratch, now)))
                 if person.state in ON_ROLL_STATES:
@@ -328,7 +328,7 @@ class Loader:
         table = connection.ops.quote_name(Organization._meta.db_table)
         with connection.cursor() as cursor:
             for chunk in chunked(params, self.batch_size):
-                cursor.executemany(f"UPDATE {table} SET subtree_members = %s WHERE id = %s", chunk)
+                cursor.executemany(f"UPDATE {table} SET subtree_members = %s WHERE id = %s", chunk)  # nosec B608 # table names from the catalogue or the model, never user input
 
     def _member_values(
         self, pk: int, p: Person, branch: OrgSpec, groups: list[OrgSpec], scratch: Member, now: dt.datetime

@@ -58,7 +58,7 @@ def _day_in_month(rng: random.Random, year: int, month: int, latest: dt.date) ->
 
 def load_orglife(*, seed: int, today: dt.date) -> OrglifeResult:
     """Terms and posts for every active org, then twelve months of meetings for branches and groups."""
-    rng = random.Random(f"orglife-{seed}")
+    rng = random.Random(f"orglife-{seed}")  # nosec B311 # seeded generator for reproducible demo data, not a secret
     result = OrglifeResult()
     orgs = list(Organization.objects.filter(status=OrgStatus.ACTIVE).order_by("path"))
     members_by_org: dict[int, list[Member]] = defaultdict(list)

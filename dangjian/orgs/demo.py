@@ -351,7 +351,7 @@ def build_plan(*, seed: int, today: dt.date, orgs: int | None, members: int) -> 
     """The whole tree for `orgs` organizations (None: the realistic default) and `members` members."""
     if orgs is not None and orgs < MIN_ORGS:
         raise ValueError(f"党组织数量至少为{MIN_ORGS}")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # seeded generator for reproducible demo data, not a secret
     large = orgs is not None and orgs >= PROVINCE_THRESHOLD
     root, demo_branch, demo_general = _organ(rng, today, organ_branch_counts(None if large else orgs))
     if large:

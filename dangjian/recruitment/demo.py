@@ -44,7 +44,7 @@ def _offset(target: int) -> int:
 
 @register(order=20)
 def load(*, seed: int, today: dt.date) -> str:
-    rng = random.Random(f"recruitment-{seed}")
+    rng = random.Random(f"recruitment-{seed}")  # nosec B311 # seeded generator for reproducible demo data, not a secret
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         return "发展党员：未找到演示管理员账号，未生成。"

@@ -35,7 +35,7 @@ PLACES = [("深圳市南山区", "挂职锻炼", "南山区某街道党工委"),
 
 @register(order=30)
 def load(*, seed: int, today: dt.date) -> str:
-    rng = random.Random(f"transfers-{seed}")
+    rng = random.Random(f"transfers-{seed}")  # nosec B311 # seeded generator for reproducible demo data, not a secret
     admin = User.objects.get(username="admin")
     # Working members of working units only: a retiree's branch is a 离退休 one, and stays so.
     branches = list(Organization.objects.filter(kind=OrgKind.BRANCH, status=OrgStatus.ACTIVE, is_temporary=False)
