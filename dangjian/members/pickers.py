@@ -82,7 +82,7 @@ class MemberPickerField(forms.ModelChoiceField):
         kwargs["error_messages"].setdefault("invalid_choice", f"{label}：所选党员不存在或不在可选范围内")
         super().__init__(
             queryset=queryset if queryset is not None else Member.objects.none(), label=label, empty_label=None,
-            widget=Picker(url=url or reverse_lazy("members:pick"), params={"action": action, "state": state},
+            widget=Picker(url=url if url is not None else reverse_lazy("members:pick"), params={"action": action, "state": state},
                           placeholder="输入姓名或拼音首字母", browse=False, attrs={"class": "form-control"}),
             **kwargs,
         )

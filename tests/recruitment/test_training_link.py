@@ -115,7 +115,8 @@ def test_the_trainee_is_picked_by_search_not_listed_and_an_outsider_is_refused_o
     born = dt.date(1999, 1, 2)
     outsider = actions.create_applicant(actor=world.admin, data=applicant_data(
         world, org=world.b, name="外单位", birth_date=born, sex="M", id_card=_other_card(born)))
-    walk(world, outsider, 3)
+    for number, day in ((2, dt.date(2024, 3, 20)), (3, dt.date(2024, 4, 20))):  # an 积极分子 of 第三党支部
+        actions.record_step(outsider, actor=world.admin, number=number, data={"date": day, "handled_by": "组织委员"})
     session = party_school(world, org=world.a1)
     client = login(world.secretary)
     url = reverse("learning:detail", args=[session.pk])
@@ -124,7 +125,6 @@ def test_the_trainee_is_picked_by_search_not_listed_and_an_outsider_is_refused_o
     found = client.get(reverse("recruitment:pick"), {"q": applicant.name[:1], "within": world.a1.pk}).json()
     assert [r["id"] for r in found["results"]] == [applicant.pk]
     assert client.get(reverse("recruitment:pick"), {"q": "外单位"}).json()["results"] == []
-    assert login(world.outsider).get(reverse("recruitment:pick"), {"q": ""}).json()["results"] == []
     refused = client.post(reverse("learning:trainee_add", args=[session.pk]),
                           {"applicant": outsider.pk, "hours": "8"}, follow=True).content.decode()
     assert "发展对象或积极分子：所选人员不存在、不在本组织或不是积极分子、发展对象" in refused
@@ -137,3 +137,6 @@ def test_the_trainee_is_picked_by_search_not_listed_and_an_outsider_is_refused_o
     assert weight(client, url)[1] == queries
     client.post(reverse("learning:trainee_add", args=[session.pk]), {"applicant": applicant.pk, "hours": "8"})
     assert Trainee.objects.get().applicant == applicant
+    # Each manager finds only their own: 第三党支部's secretary their 积极分子, a plain 党员 no one.
+    assert [r["id"] for r in login(world.outsider).get(reverse("recruitment:pick")).json()["results"]] == [outsider.pk]
+    assert login(world.member_user).get(reverse("recruitment:pick")).json()["results"] == []
