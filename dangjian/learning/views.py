@@ -138,7 +138,8 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TraineeForm(request.POST, session=session, user=user)
     if not form.is_valid():
         for error in form.errors.get("applicant", []):
-            messages.error(request, error if "：" in error else f"发展对象或积极分子：{error}")
+            text = str(error)
+            messages.error(request, text if "：" in text else f"发展对象或积极分子：{text}")
         return redirect("learning:detail", pk=session.pk)
     try:
         actions.add_trainee(session, actor=user, applicant=form.cleaned_data["applicant"],

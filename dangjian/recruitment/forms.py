@@ -170,8 +170,8 @@ class StepForm(forms.Form):
         keep = {"date", "handled_by", "doc_no", "note", "scans"}
         if number in (MENTORS, INTRODUCERS):
             keep |= {"people", "people_2"}
-            role = "培养联系人" if number == MENTORS else "入党介绍人"
-            labels = (f"{role}（正式党员）", "第二名培养联系人（可不填）" if number == MENTORS else "第二名入党介绍人")
+            labels = ("培养联系人（正式党员）", "第二名培养联系人（可不填）") if number == MENTORS else (
+                "第一名入党介绍人（正式党员）", "第二名入党介绍人（正式党员）")
             candidates = Member.objects.visible_to(user).filter(org=applicant.org, state=MemberState.ACTIVE)
             for name, label in zip(("people", "people_2"), labels, strict=True):
                 field: Any = self.fields[name]

@@ -77,7 +77,8 @@ def _own_member(request: HttpRequest) -> Member | None:
     """The user's own 党员 record (always within what they see: `Member.extra_visible_q`), as the scope read it."""
     if not scope_for(request.user).own_member_id:
         return None
-    member: Member | None = request.user.member
+    user: Any = request.user
+    member: Member | None = user.member
     return member
 
 
