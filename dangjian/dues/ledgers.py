@@ -17,20 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DateField,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import BooleanField, Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Subquery
 from django.db.models.functions import Least, Substr
 from django.db.models.lookups import Exact
 
