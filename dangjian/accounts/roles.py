@@ -38,7 +38,8 @@ REVEAL_ROLES = frozenset({Role.ORG_ADMIN})
 
 
 def build_scope(user: User) -> Scope:
-    """One query: the user's role assignments with their org paths, folded into a Scope."""
+    """The user's role assignments with their org paths, folded into a Scope: one query, and one more for a user
+    linked to a 党员 record (that record and its branch)."""
     view: set[str] = set()
     change: set[str] = set()
     structure: set[str] = set()
@@ -63,7 +64,12 @@ def build_scope(user: User) -> Scope:
     if member_id is not None and not system:
         from dangjian.members.models import Member
 
-        own_org_id = Member.objects.filter(pk=member_id).values_list("org_id", flat=True).first()
+        # The member row itself (with its branch), kept as the user's `member`: the pages that show the member's own
+        # figures (我的主页) read it from there rather than asking again.
+        own = Member.objects.select_related("org").filter(pk=member_id).first()
+        if own is not None:
+            own_org_id = own.org_id
+            user.member = own
     return Scope(
         view_roots=collapse_roots(view) if not system else [],
         change_roots=collapse_roots(change) if not system else [],

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, DateField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import BooleanField, Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Subquery
+from django.db.models.functions import Least, Substr
 from django.db.models.lookups import Exact
 
 from dangjian.core.scoping import subtree_q
@@ -99,30 +100,30 @@ class ArrearsRow:
                 "last_paid": f"{self.last_paid:%Y-%m}" if self.last_paid else None}
 
 
-def describe_arrears(bases: list[DuesBase], today: dt.date, config: calc.Config) -> list[ArrearsRow]:
-    """The exact months behind for a page of arrears rows: two queries (last payments, first bases, exemptions)."""
-    ids = [b.member_id for b in bases]
-    last_paid = dict(DuesPayment.objects.filter(member_id__in=ids, month__lt=calc.month_start(today))
-                     .values("member_id").annotate(m=Max("month")).values_list("member_id", "m"))
-    first_base: dict[int, dt.date] = {}
-    for member_id, month in DuesBase.objects.filter(member_id__in=ids).order_by("member_id", "month_from") \
-            .values_list("member_id", "month_from"):
-        first_base.setdefault(member_id, month)
-    exempt_to: dict[int, dt.date] = {}
-    for member_id, month_from, month_to in DuesRelief.objects.filter(
-            member_id__in=ids, kind=ReliefKind.EXEMPT, month_from__lt=calc.month_start(today)) \
-            .values_list("member_id", "month_from", "month_to"):
-        exempt_to[member_id] = max(exempt_to.get(member_id, month_from), min(month_to, calc.month_start(today)))
-    rows = []
-    for base in bases:
+def describe_arrears(bases: QuerySet[DuesBase], today: dt.date, config: calc.Config) -> list[ArrearsRow]:
+    """The exact months behind for current-base rows: one query — each base with its member and branch, the last
+    month paid before this month, the member's first base and the end of their latest 免交 (capped at this month),
+    each read by the outer row's member on the (member, month) indexes."""
+    this_month = calc.month_start(today)
+    member = OuterRef("member_id")
+    rows = bases.select_related("member", "member__org").annotate(
+        last_paid=Subquery(DuesPayment.objects.filter(member_id=member, month__lt=this_month)
+                           .order_by("-month").values("month")[:1]),
+        first_base=Subquery(DuesBase.objects.filter(member_id=member).order_by("month_from").values("month_from")[:1]),
+        exempt_to=Subquery(DuesRelief.objects.filter(member_id=member, kind=ReliefKind.EXEMPT,
+                                                     month_from__lt=this_month)
+                           .annotate(to=Least("month_to", Value(this_month, output_field=DateField())))
+                           .order_by("-to").values("to")[:1]),
+    )
+    result = []
+    for base in rows:
         owed_to = calc.owed_through(today, base.quarterly)
-        paid = last_paid.get(base.member_id)
-        covered = max([d for d in (paid, exempt_to.get(base.member_id)) if d is not None and d <= owed_to],
-                      default=None)
-        start = max(calc.month_start(base.member.joined_on), first_base.get(base.member_id, base.month_from))
+        paid, exempt_to = base.last_paid, base.exempt_to
+        covered = max([d for d in (paid, exempt_to) if d is not None and d <= owed_to], default=None)
+        start = max(calc.month_start(base.member.joined_on), base.first_base or base.month_from)
         months = calc.arrears_months(owed_to, covered, start)
-        rows.append(ArrearsRow(base.member, months, calc.arrears_level(months, config), paid, base.quarterly))
-    return rows
+        result.append(ArrearsRow(base.member, months, calc.arrears_level(months, config), paid, base.quarterly))
+    return result
 
 
 # --- the branch's monthly collection sheet -----------------------------------------------------------------------

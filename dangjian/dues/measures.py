@@ -156,10 +156,9 @@ def arrears_months(members: QuerySet[Member], period: Period) -> dict[int, ledge
 
 def arrears_on(members: QuerySet[Member], today: dt.date) -> dict[int, ledgers.ArrearsRow]:
     """The function of `dues.arrears.months` on a given day (the reminder job is handed its day): the members'
-    current bases, then their exact months behind. Five queries whatever the number of members."""
+    current bases with their exact months behind, in one query whatever the number of members (and the rules')."""
     config = calc.load_config(today)
-    bases = list(DuesBase.objects.filter(month_to__isnull=True, member__in=members.values("pk"))
-                 .select_related("member", "member__org"))
+    bases = DuesBase.objects.filter(month_to__isnull=True, member__in=members.values("pk"))
     return {row.member.pk: row for row in ledgers.describe_arrears(bases, today, config)}
 
 

@@ -13,6 +13,7 @@ from dangjian.learning.choices import MEETING_SESSION_KINDS, SessionKind
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.orgs.pickers import OrgPickerField
+from dangjian.recruitment.pickers import ApplicantPickerField, trainable
 
 _TEXT = {"class": "form-control"}
 
@@ -77,3 +78,17 @@ class FromMeetingForm(forms.Form):
                                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
     title = forms.CharField(label="学习主题", max_length=200, required=False, help_text="不填则用党课题目或会议名称",
                             widget=forms.TextInput(attrs=_TEXT))
+
+
+class TraineeForm(forms.Form):
+    """登记发展对象培训学时: one 入党积极分子 or 发展对象 of the session's subtree, picked by search; the hours are
+    checked by `actions.add_trainee`."""
+
+    applicant = ApplicantPickerField(label="发展对象或积极分子")
+
+    def __init__(self, *args: Any, session: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["applicant"]
+        field.queryset = trainable(user, session.org_id)
+        field.within(session.org_id)
+        field.widget.attrs["id"] = "dj-trainee"

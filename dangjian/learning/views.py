@@ -34,7 +34,7 @@ from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.filters import SessionFilter
-from dangjian.learning.forms import FromMeetingForm, SessionForm, YearOrgForm
+from dangjian.learning.forms import FromMeetingForm, SessionForm, TraineeForm, YearOrgForm
 from dangjian.lib.periods import Period
 from dangjian.members.choices import MemberState
 from dangjian.members.models import Member
@@ -42,6 +42,7 @@ from dangjian.orglife.actions import get_meeting_for_user
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.pickers import filter_picker
 from dangjian.orgs.queries import default_root
+from dangjian.recruitment.pickers import trainable
 
 MAX_OFFERED_MEMBERS = 300
 EXPORT_LIMIT = 100_000
@@ -123,21 +124,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting_visible": session.meeting_id is not None and full,
         "trainees": list(session.trainees.select_related("applicant", "applicant__org").order_by("applicant__name_pinyin"))
         if scope.covers(session.org.path, "change") else [],
-        "trainee_choices": _trainee_choices(user, session) if may_train else [],
+        "trainee_form": TraineeForm(session=session, user=user)
+        if may_train and trainable(user, session.org_id).exists() else None,
     })
-
-
-def _trainee_choices(user: Any, session: Any) -> list[Any]:
-    """入党积极分子 and 发展对象 of the session's subtree still on their way, for the trainee form."""
-    from dangjian.recruitment.models import Applicant, ApplicantStatus
-    from dangjian.recruitment.steps import Stage
-
-    return list(
-        Applicant.objects.visible_to(user, "change")
-        .filter(subtree_q(session.org.path, "org__path"), status=ApplicantStatus.IN_PROGRESS,
-                stage__in=[Stage.ACTIVIST, Stage.CANDIDATE])
-        .select_related("org").order_by("org__path", "name_pinyin")[:500]
-    )
 
 
 @login_required
@@ -146,8 +135,14 @@ def trainee_add(request: HttpRequest, pk: int) -> HttpResponse:
     """登记发展对象培训学时 for one applicant on a session entered directly."""
     user: Any = request.user
     session = actions.get_session_for_user(user, pk, "change")
+    form = TraineeForm(request.POST, session=session, user=user)
+    if not form.is_valid():
+        for error in form.errors.get("applicant", []):
+            text = str(error)
+            messages.error(request, text if "：" in text else f"发展对象或积极分子：{text}")
+        return redirect("learning:detail", pk=session.pk)
     try:
-        actions.add_trainee(session, actor=user, applicant=request.POST.get("applicant", ""),
+        actions.add_trainee(session, actor=user, applicant=form.cleaned_data["applicant"],
                             hours=request.POST.get("hours", ""))
     except ValidationError as exc:
         for errors in exc.message_dict.values():

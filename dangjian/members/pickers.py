@@ -30,7 +30,7 @@ def name_q(text: str) -> Q:
     return Q(name__contains=text)
 
 
-def member_labels(members: list[Member]) -> dict[int, tuple[str, str]]:
+def member_labels(members: list[Any]) -> dict[int, tuple[str, str]]:
     """(name, branch path) of each member (its org joined), one query for all the branches' ancestors."""
     paths = org_paths({m.org_id: m.org for m in members}.values())
     return {m.pk: (m.name, paths[m.org_id]) for m in members}
@@ -49,7 +49,12 @@ def search(user: Any, text: str, *, action: str = "view", state: str = "on_roll"
            within: int | None = None) -> dict[str, Any]:
     """One answer of the member picker endpoint: up to PAGE members matching `text` (all, in pinyin order, when
     there is no text), each with their branch's path."""
-    rows = pickable(user, action=action, state=state, within=within)
+    return answer(pickable(user, action=action, state=state, within=within), text)
+
+
+def answer(rows: QuerySet[Any], text: str) -> dict[str, Any]:
+    """Up to PAGE people of `rows` (members, or anyone with a name, its pinyin and a branch: applicants) matching
+    `text`, in pinyin order, each labelled with their branch's path — the JSON a person picker reads."""
     if text:
         rows = rows.filter(name_q(text))
     found = list(rows.select_related("org").only("pk", "name", "org_id", "org__name", "org__path", "org__depth")
@@ -71,13 +76,13 @@ class MemberPickerField(forms.ModelChoiceField):
     outside it is refused with a message naming the field. `within`/`action`/`state` narrow the search alike."""
 
     def __init__(self, *, label: str, queryset: Any = None, action: str = "view", state: str = "on_roll",
-                 **kwargs: Any) -> None:
+                 url: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"请选择{label}")
         kwargs["error_messages"].setdefault("invalid_choice", f"{label}：所选党员不存在或不在可选范围内")
         super().__init__(
             queryset=queryset if queryset is not None else Member.objects.none(), label=label, empty_label=None,
-            widget=Picker(url=reverse_lazy("members:pick"), params={"action": action, "state": state},
+            widget=Picker(url=url if url is not None else reverse_lazy("members:pick"), params={"action": action, "state": state},
                           placeholder="输入姓名或拼音首字母", browse=False, attrs={"class": "form-control"}),
             **kwargs,
         )

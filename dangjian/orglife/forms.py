@@ -16,6 +16,7 @@ from dangjian.orglife.actions import ALLOWED_ORG_KINDS
 from dangjian.orglife.choices import AttendanceStatus, GuestRole, MeetingKind
 from dangjian.orglife.hooks import RollNote
 from dangjian.orglife.models import REASON_MAX
+from dangjian.orglife.roll import excluded_by_default
 from dangjian.orgs.models import Organization
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -217,7 +218,7 @@ class AttendanceForm(forms.Form):
                                 f"written_{m.pk}": row.written_opinion, f"excluded_{m.pk}": row.excluded})
             elif note is not None:
                 initial.update({f"status_{m.pk}": AttendanceStatus.ABSENT, f"reason_{m.pk}": note.reason,
-                                f"excluded_{m.pk}": excludable and bool(note.exclusion_basis)})
+                                f"excluded_{m.pk}": excluded_by_default(note, excludable)})
             elif signed_in_only:
                 initial[f"status_{m.pk}"] = AttendanceStatus.ABSENT
         for i, guest in enumerate(list(meeting.guests.all())[:GUEST_ROWS]):

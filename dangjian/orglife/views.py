@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -44,6 +44,7 @@ from dangjian.orglife.forms import (
 )
 from dangjian.orglife.ledgers import ledger_sheets
 from dangjian.orglife.models import Meeting, MeetingKindTag
+from dangjian.orglife.roll import roll_of
 from dangjian.orglife.signin import actions as signin_actions
 from dangjian.orgs.models import Organization, OrgKind
 from dangjian.orgs.pickers import filter_picker
@@ -243,12 +244,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.status != MeetingStatus.DRAFT:
         messages.error(request, "已提交的记录不能修改出席情况")
         return redirect("orglife:detail", pk=meeting.pk)
-    kinds = actions.meeting_kinds(meeting)
-    members = actions.expected_members(meeting.org, meeting.held_on, kinds)
+    prefetch_related_objects([meeting], "attendance", "guests")
+    sitting = roll_of(meeting)
+    members, notes, excludable = sitting.members, sitting.notes, sitting.excludable
     expected_ids = {m.pk for m in members}
     candidates = [m for m in actions.dual_candidates(meeting) if m.pk not in expected_ids]
-    notes = hooks.roll_notes(sorted(expected_ids), meeting.held_on)
-    excludable = actions.excludable(kinds)
     signin = signin_actions.latest_signin(meeting)
     form = AttendanceForm(
         request.POST or None, request.FILES or None, members=members, dual_candidates=candidates, notes=notes,
@@ -264,7 +264,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("orglife:detail", pk=meeting.pk)
     return render(request, "orglife/attendance.html", {
         "meeting": meeting, "form": form, "signin": signin, "signin_minutes": signin_actions.WINDOW_CHOICES,
-        "study_hours": meeting.study_hours,
+        "study_hours": meeting.study_hours, "expected": sitting.expected,
     })
 
 

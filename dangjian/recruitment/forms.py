@@ -15,6 +15,7 @@ from django.utils import timezone
 from dangjian.members.choices import ETHNICITY_CHOICES, Education, MemberState, Occupation, PersonCategory, Sex
 from dangjian.members.forms import RevealForm, changeable_branches
 from dangjian.members.models import Member
+from dangjian.members.pickers import MemberPickerField
 from dangjian.orglife.choices import MeetingKind
 from dangjian.orglife.forms import MultipleFileField, MultipleFileInput
 from dangjian.orglife.models import Meeting, Vote
@@ -112,11 +113,6 @@ class ApplicantForm(forms.Form):
         return data
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.get_party_status_display()}）"
-
-
 class VoteChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         result = "通过" if obj.passed else "未通过"
@@ -136,8 +132,9 @@ class StepForm(forms.Form):
     doc_no = _text_field("文号", 100)
     note = forms.CharField(label="情况记录", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
-    people = MemberChoices(label="党员", queryset=Member.objects.none(), required=False,
-                           widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+    # 培养联系人 / 入党介绍人: one or two members, each picked by search (never a list of the branch's members).
+    people = MemberPickerField(label="党员", required=False, state="active")
+    people_2 = MemberPickerField(label="党员", required=False, state="active")
     training_days = forms.DecimalField(label="培训天数", required=False, min_value=0, max_digits=5, decimal_places=1,
                                        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
     training_hours = forms.DecimalField(label="培训学时", required=False, min_value=0, max_digits=6, decimal_places=1,
@@ -172,12 +169,16 @@ class StepForm(forms.Form):
         self.number = number
         keep = {"date", "handled_by", "doc_no", "note", "scans"}
         if number in (MENTORS, INTRODUCERS):
-            keep.add("people")
-            self.fields["people"].label = "培养联系人（1至2名正式党员）" if number == MENTORS else "入党介绍人（2名正式党员）"
-            self.fields["people"].queryset = (  # type: ignore[attr-defined]
-                Member.objects.visible_to(user).filter(org=applicant.org, state=MemberState.ACTIVE)
-                .order_by("name_pinyin")
-            )
+            keep |= {"people", "people_2"}
+            labels = ("培养联系人（正式党员）", "第二名培养联系人（可不填）") if number == MENTORS else (
+                "第一名入党介绍人（正式党员）", "第二名入党介绍人（正式党员）")
+            candidates = Member.objects.visible_to(user).filter(org=applicant.org, state=MemberState.ACTIVE)
+            for name, label in zip(("people", "people_2"), labels, strict=True):
+                field: Any = self.fields[name]
+                field.label = label
+                field.error_messages["invalid_choice"] = f"{label}：所选党员不存在、不在本支部或不在您的管理范围内"
+                field.queryset = candidates
+                field.within(applicant.org_id)
         if number == TRAINING:
             keep |= {"training_days", "training_hours"}
             self.fields["scans"].label = "培训结业证书"
@@ -213,8 +214,8 @@ class StepForm(forms.Form):
 
     def action_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k != "scans" and v not in (None, "")}
-        if "people" in data:
-            data["people"] = list(data["people"])
+        if "people" in self.fields:
+            data["people"] = [p for p in (data.pop("people", None), data.pop("people_2", None)) if p is not None]
         if "approved" in self.fields:
             data["approved"] = self.cleaned_data.get("approved", True)
         return data

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,10 +27,11 @@ from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
+from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.pii import HISTORY_HIDDEN
 from dangjian.orgs.pickers import use_filter_picker
-from dangjian.recruitment import actions, probation, rules
+from dangjian.recruitment import actions, pickers, probation, rules
 from dangjian.recruitment.documents import FORMS, form_context
 from dangjian.recruitment.filters import ApplicantFilter
 from dangjian.recruitment.forms import ApplicantForm, DocumentForm, RevealForm, StepForm, StopForm
@@ -319,8 +320,21 @@ def word_form(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return documents.docx_response(data, f"{form.title}-{applicant.name}.docx")
 
 
+@login_required
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """Up to 20 入党积极分子/发展对象 the user manages for the trainee picker, as JSON: `q` by name, pinyin or
+    initials, `within` an org id (its subtree). A search text over the limit is a 400 with the reason."""
+    try:
+        text = parse_query(request.GET.get("q"))
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse(pickers.search(request.user, text, within=parse_id(request.GET.get("within"))))
+
+
 urlpatterns = [
     path("", applicant_list, name="list"),
+    path("pick/", pick, name="pick"),
     path("new/", create, name="create"),
     path("export/", export, name="export"),
     path("<int:pk>/", detail, name="detail"),

@@ -74,8 +74,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _own_member(request: HttpRequest) -> Member | None:
-    own_id = scope_for(request.user).own_member_id
-    return Member.objects.visible_to(request.user).select_related("org").filter(pk=own_id).first() if own_id else None
+    """The user's own 党员 record (always within what they see: `Member.extra_visible_q`), as the scope read it."""
+    if not scope_for(request.user).own_member_id:
+        return None
+    user: Any = request.user
+    member: Member | None = user.member
+    return member
 
 
 @login_required

@@ -207,3 +207,29 @@ class Crawler:
             self.audited.add(pattern(page.url))
             walk.audited.append(urlsplit(page.url).path)
             walk.findings += axe_findings(page, urlsplit(page.url).path)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_findings(browser: Any, base: str, persona: str, paths: Sequence[str]) -> tuple[list[Finding], int]:
+    """axe at 390×844 (a phone) on the pages `persona` opened in their walk, one per pattern (files left out):
+    the findings, each URL marked @390, and how many pages were audited."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    try:
+        log_in(page, base, persona)
+        for path in paths:
+            if pattern(path) in seen or FILE_LINK.search(path):
+                continue
+            seen.add(pattern(path))
+            fetched = page.request.get(base + path)  # a Word form or a file answers a download, not a page
+            if fetched.status != 200 or "text/html" not in fetched.headers.get("content-type", ""):
+                continue
+            page.goto(base + path)
+            findings += axe_findings(page, f"@390 {path}")
+    finally:
+        context.close()
+    return findings, len(seen)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.crawl import Crawler, Walk, axe_findings, has_site_layout, log_in, pattern
+from tests.browser.crawl import Crawler, Walk, axe_findings, has_site_layout, log_in, pattern, phone_findings
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,16 @@ def test_managers_reach_the_detail_edit_and_export_pages_of_their_lists(walks):
 def test_no_page_has_a_critical_or_serious_accessibility_problem(walks):
     findings = [str(f) for walk in walks.values() for f in walk.findings]
     assert not findings, "\n".join(findings)
+
+
+@pytest.mark.parametrize("persona", ["member", "secretary"])
+def test_the_pages_a_member_and_a_secretary_open_have_no_serious_accessibility_problem_on_a_phone(
+        walks, browser, live_url, persona):
+    """The same axe rules at 390×844: the member and the secretary use the system on a phone (issue 9)."""
+    opened = [path for path, status in walks[persona].visited.items() if status == 200]
+    findings, audited = phone_findings(browser, live_url, persona, opened)
+    assert audited >= 5, audited
+    assert not findings, "\n".join(map(str, findings))
 
 
 def test_every_denial_a_persona_meets_is_the_styled_page(walks):

@@ -64,6 +64,27 @@ def test_an_override_applies_from_its_date_and_keeps_the_earlier_value_for_earli
     assert event.changes["value"] == ["quarter", "month"] and event.actor_name
 
 
+
+@time_machine.travel(dt.datetime(2025, 6, 30, 4, tzinfo=dt.UTC), tick=False)
+def test_a_page_snapshot_reads_every_override_once_and_answers_each_day_as_the_database_would(
+        world, django_assert_num_queries):
+    actions.set_rule(actor=world.admin, key=LECTURE, raw_value="month", effective_from=dt.date(2025, 7, 1),
+                     reason="机关党委2025年第3次会议决定")
+    actions.set_rule(actor=world.admin, key=SILENT, raw_value="45", effective_from=dt.date(2025, 1, 1),
+                     reason="机关党委2025年第1次会议决定")
+    days = [dt.date(2024, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 6, 30), dt.date(2025, 7, 1)]
+    keys = [LECTURE, SILENT, ASSEMBLY]
+    outside = [rules.values(keys, day) for day in days]
+    with rules.snapshot():
+        with django_assert_num_queries(1):
+            rules.preload(dt.date(2025, 6, 30))
+        with django_assert_num_queries(0):
+            inside = [rules.values(keys, day) for day in days]
+    assert inside == outside
+    assert [v[LECTURE] for v in inside] == ["quarter", "quarter", "quarter", "month"]
+    assert [v[SILENT] for v in inside] == [rules.REGISTRY[SILENT].default, 45, 45, 45]
+
+
 def test_a_bad_override_names_the_field_and_writes_nothing(world):
     with pytest.raises(ValidationError) as exc:
         actions.set_rule(actor=world.admin, key=ASSEMBLY, raw_value="year", effective_from=dt.date(2025, 1, 1),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -104,3 +105,34 @@ def test_outsiders_cannot_open_see_or_close_a_sign_in(world, login):
     for name in ("signin", "signin_count"):
         assert client.get(reverse(f"orglife:{name}", args=[meeting.pk])).status_code == 404
     assert not meeting.signins.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(("left_on", "left_out"), [
+    (dt.date(2025, 12, 31), True),  # six months by the meeting's day (30 June: the month has no 31st)
+    (dt.date(2026, 1, 1), False),  # six months only on 1 July: stays in 应到
+])
+def test_the_sign_in_count_and_the_sheet_show_the_same_expected_when_a_floating_member_is_left_out(
+        world, login, left_on, left_out):
+    from dangjian.transfers import actions as transfer_actions
+
+    away = world.make_member(world.a1, name="周外出")
+    transfer_actions.record_floating(away, actor=world.admin, data={
+        "left_on": left_on, "place": "成都市", "fixed_place": True}, today=NOW.date())
+    meeting = actions.record_meeting(actor=world.secretary, org=world.a1, data={
+        "kinds": [MeetingKind.THEME_DAY, MeetingKind.BRANCH_ASSEMBLY],
+        "starts_at": timezone.now() - dt.timedelta(minutes=10)})
+    on_roll = len(actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting)))
+    secretary = login(world.secretary)
+    secretary.post(reverse("orglife:signin_open", args=[meeting.pk]), {"minutes": "30"})
+    expected = on_roll - (1 if left_out else 0)
+    sheet = secretary.get(reverse("orglife:attendance", args=[meeting.pk]))
+    page = secretary.get(reverse("orglife:signin", args=[meeting.pk]))
+    count = secretary.get(reverse("orglife:signin_count", args=[meeting.pk])).content.decode()
+    assert sheet.context["expected"] == page.context["expected"] == expected
+    assert f'data-dj-count="expected">{expected}<' in sheet.content.decode() and f"应到 {expected} 人" in count
+    # Once the secretary records them as counted after all, both count them.
+    actions.set_attendance(meeting, actor=world.secretary, entries=[
+        {"member": away.pk, "status": "absent", "excluded": False}])
+    assert secretary.get(reverse("orglife:signin", args=[meeting.pk])).context["expected"] == on_roll
+    assert secretary.get(reverse("orglife:attendance", args=[meeting.pk])).context["expected"] == on_roll

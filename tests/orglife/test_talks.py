@@ -174,3 +174,25 @@ def test_the_branch_page_records_a_talk_and_shows_errors(world, branch, login):
                            "topic": "谈话", "follow_up": ""}, follow=True)
     assert "已登记谈心谈话" in ok.content.decode()
     assert HeartTalk.objects.count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_two_people_are_picked_by_search_not_listed_and_an_outsider_is_refused_on_the_field(world, branch, login):
+    from tests.growth import weight
+
+    secretary, other = branch
+    client = login(world.secretary)
+    url = reverse("orglife:talk_branch", args=[world.a1.pk])
+    page = client.get(url).content.decode()
+    assert page.count("data-dj-picker ") + page.count("data-dj-picker>") >= 2 and "<option" not in page.split(
+        'name="initiator"')[1].split("</div>")[0]
+    assert f'<option value="{other.pk}"' not in page and f'<option value="{secretary.pk}"' not in page
+    outsider = world.make_member(world.b, name="外支部")
+    refused = client.post(url, {"held_on": "2025-06-10", "initiator": secretary.pk, "counterpart": outsider.pk,
+                                "topic": "谈话"})
+    assert "谈话对象：所选党员不存在或不在可选范围内" in refused.content.decode()
+    assert HeartTalk.objects.count() == 0
+    _, queries = weight(client, url)
+    for i in range(15):
+        world.make_member(world.a1, name="新党员" + "一二三四五六七八九十"[i % 10] * (1 + i // 10))
+    assert weight(client, url)[1] == queries

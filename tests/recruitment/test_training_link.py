@@ -101,8 +101,42 @@ def test_only_managers_of_the_session_may_add_trainees(world, login):
         assert response.status_code == 404
     assert not Trainee.objects.exists()
     page = login(world.admin).get(reverse("learning:detail", args=[session.pk])).content.decode()
-    assert "发展对象、入党积极分子培训" in page and applicant.name in page
+    assert "发展对象、入党积极分子培训" in page and 'id="dj-trainee"' in page and "data-dj-picker" in page
     response = login(world.admin).post(reverse("learning:trainee_add", args=[session.pk]),
                                        {"applicant": applicant.pk, "hours": "8"}, follow=True)
     assert "已登记发展对象培训学时" in response.content.decode()
     assert Trainee.objects.get().hours == Decimal("8")
+
+
+def test_the_trainee_is_picked_by_search_not_listed_and_an_outsider_is_refused_on_the_field(world, login):
+    from tests.growth import weight
+
+    applicant = walk(world, actions.create_applicant(actor=world.secretary, data=applicant_data(world)), 3)
+    born = dt.date(1999, 1, 2)
+    outsider = actions.create_applicant(actor=world.admin, data=applicant_data(
+        world, org=world.b, name="外单位", birth_date=born, sex="M", id_card=_other_card(born)))
+    for number, day in ((2, dt.date(2024, 3, 20)), (3, dt.date(2024, 4, 20))):  # an 积极分子 of 第三党支部
+        actions.record_step(outsider, actor=world.admin, number=number, data={"date": day, "handled_by": "组织委员"})
+    session = party_school(world, org=world.a1)
+    client = login(world.secretary)
+    url = reverse("learning:detail", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert 'id="dj-trainee"' in page and f'<option value="{applicant.pk}"' not in page and "<select" not in page
+    found = client.get(reverse("recruitment:pick"), {"q": applicant.name[:1], "within": world.a1.pk}).json()
+    assert [r["id"] for r in found["results"]] == [applicant.pk]
+    assert client.get(reverse("recruitment:pick"), {"q": "外单位"}).json()["results"] == []
+    refused = client.post(reverse("learning:trainee_add", args=[session.pk]),
+                          {"applicant": outsider.pk, "hours": "8"}, follow=True).content.decode()
+    assert "发展对象或积极分子：所选人员不存在、不在本组织或不是积极分子、发展对象" in refused
+    assert not Trainee.objects.exists()
+    _, queries = weight(client, url)
+    for i in range(8):
+        born = dt.date(1998, 1, 1 + i)
+        walk(world, actions.create_applicant(actor=world.admin, data=applicant_data(
+            world, name="新积极" + "一二三四五六七八"[i], birth_date=born, sex="M", id_card=_other_card(born))), 3)
+    assert weight(client, url)[1] == queries
+    client.post(reverse("learning:trainee_add", args=[session.pk]), {"applicant": applicant.pk, "hours": "8"})
+    assert Trainee.objects.get().applicant == applicant
+    # Each manager finds only their own: 第三党支部's secretary their 积极分子, a plain 党员 no one.
+    assert [r["id"] for r in login(world.outsider).get(reverse("recruitment:pick")).json()["results"]] == [outsider.pk]
+    assert login(world.member_user).get(reverse("recruitment:pick")).json()["results"] == []

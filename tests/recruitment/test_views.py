@@ -121,7 +121,7 @@ def test_introducer_form_refuses_a_probationary_member(world, login, applicant):
     full = world.member
     response = login(world.secretary).post(
         reverse("recruitment:step", args=[applicant.pk, 9]),
-        {"date": "2025-05-25", "people": [full.pk, probationary.pk]},
+        {"date": "2025-05-25", "people": full.pk, "people_2": probationary.pk},
     )
     body = response.content.decode()
     assert "孙预备是预备党员，不能担任入党介绍人" in body and "党章第五条" in body
@@ -233,3 +233,26 @@ def test_vote_step_pages_record_the_counts_and_the_outcome(world, login, applica
     })
     assert "延长预备期不能少于6个月" in response.content.decode()
     assert applicant.steps.filter(number=23).count() == 0
+
+
+def test_mentors_and_introducers_are_picked_by_search_not_listed_and_an_outsider_is_refused_on_the_field(
+        world, login, applicant):
+    from tests.growth import weight
+
+    walk(world, applicant, 4)
+    client = login(world.secretary)
+    url = reverse("recruitment:step", args=[applicant.pk, 5])
+    page = client.get(url).content.decode()
+    assert "培养联系人（正式党员）" in page and "第二名培养联系人（可不填）" in page and "data-dj-picker" in page
+    assert f'<option value="{world.member.pk}"' not in page and "<select multiple" not in page
+    outsider = world.make_member(world.b, name="外支部")
+    refused = client.post(url, {"date": "2024-05-25", "people": world.member.pk, "people_2": outsider.pk})
+    assert "第二名培养联系人（可不填）：所选党员不存在、不在本支部或不在您的管理范围内" in refused.content.decode()
+    assert not Step.objects.filter(applicant=applicant, number=5).exists()
+    _, queries = weight(client, url)
+    for i in range(12):
+        world.make_member(world.a1, name="新党员" + "一二三四五六七八九十"[i % 10] * (1 + i // 10))
+    assert weight(client, url)[1] == queries
+    done = client.post(url, {"date": "2024-05-25", "people": world.member.pk})
+    assert done.status_code == 302
+    assert list(Step.objects.get(applicant=applicant, number=5).people.all()) == [world.member]

@@ -83,11 +83,12 @@ def test_a_members_home_shows_their_figures_each_linking_to_its_records(world, l
 
 
 # Per request after the first (the session's activity stamp is written at most once a minute): session and user
-# (2), the scope (2), the member, the rules (2: the day's, and the 学时 targets in force at the year's end),
-# attendance, 学时, 党费 paid to (1) and arrears (4), the branch's light (3), open sign-ins, the next meetings, the
-# to-dos. Not yet the 10 the issue asks for (the arrears and light measures cost 7). What matters here is that it
-# does not grow with the member's history.
-MEMBER_HOME_QUERIES = 20
+# (2), the scope (2: the roles, and the member's own record with their branch, which the page reuses), every rule
+# override in one read (1, answering today's rules and the 学时 targets at the year's end), attendance, 学时, 党费
+# paid to and arrears (1 each), the branch's light (3: overdue 2, silent 1), open sign-ins, the next meetings, the
+# to-dos. Not yet the 10 the issue asks for (the four member measures and the light are still a query each). What
+# matters here too is that it does not grow with the member's history.
+MEMBER_HOME_QUERIES = 15
 
 
 @pytest.mark.parametrize(("meetings", "years"), [(1, (2026,)), (40, (2023, 2024, 2025, 2026))])

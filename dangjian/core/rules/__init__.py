@@ -136,23 +136,36 @@ def value(key: str, on: dt.date | None = None) -> Any:
     return override.value if override is not None else rule.default
 
 
-_SNAPSHOT: ContextVar[dict[tuple[tuple[str, ...], dt.date], dict[str, Any]] | None] = ContextVar(
-    "rules_snapshot", default=None)
+class _Memo:
+    """What a `snapshot` has read: answers per (keys, day), and after `preload` every override row of every rule."""
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[tuple[str, ...], dt.date], dict[str, Any]] = {}
+        self.rows: list[tuple[str, dt.date, Any]] | None = None  # (key, effective_from, value), latest first per key
+
+
+_SNAPSHOT: ContextVar[_Memo | None] = ContextVar("rules_snapshot", default=None)
 
 
 def preload(on: dt.date | None = None) -> None:
-    """Inside a `snapshot`: read every declared rule for the day in one query, so the measures a page reads after it
-    (each loading its own rules) ask nothing more of the database. Outside a snapshot it does nothing."""
-    if _SNAPSHOT.get() is not None:
-        values(list(REGISTRY), on)
+    """Inside a `snapshot`: read every recorded override of every rule in one query (the table holds a deployment's
+    few decisions, not data), so the page and the measures it reads after it — for today, or for another day such as
+    the year's end of a 学时 target — ask nothing more of the database. Outside a snapshot it does nothing. `on` is
+    kept for callers that name the page's day; the rows answer any day."""
+    from dangjian.core.models import RuleParameter
+
+    memo = _SNAPSHOT.get()
+    if memo is not None and memo.rows is None:
+        memo.rows = list(RuleParameter.objects.order_by("key", "-effective_from").values_list(
+            "key", "effective_from", "value"))
 
 
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Within the block (a page that only reads), `values` asked twice for the same keys and day answers from the
-    first answer: the page and the measures it reads each load the rules they rest on, with one query between them.
-    Usable as a decorator."""
-    token = _SNAPSHOT.set({})
+    first answer, and after `preload` answers every key and day from the rows it read: the page and the measures it
+    reads each load the rules they rest on, with one query between them. Usable as a decorator."""
+    token = _SNAPSHOT.set(_Memo())
     try:
         yield
     finally:
@@ -167,15 +180,19 @@ def values(keys: list[str], on: dt.date | None = None) -> dict[str, Any]:
 
     day = on or timezone.localdate()
     memo = _SNAPSHOT.get()
+    found: dict[str, Any] = {}
+    if memo is not None and memo.rows is not None:
+        for key, effective_from, row_value in memo.rows:
+            if effective_from <= day:
+                found.setdefault(key, row_value)
+        return {k: found.get(k, REGISTRY[k].default) for k in keys}
     if memo is not None:
-        for (known, known_day), answer in memo.items():
-            # The same keys, or some of the keys a page read ahead for the day (`preload`).
+        for (known, known_day), answer in memo.answers.items():
             if known_day == day and set(keys) <= set(known):
                 return {k: answer[k] for k in keys}
-    found: dict[str, Any] = {}
     for row in RuleParameter.objects.filter(key__in=keys, effective_from__lte=day).order_by("key", "-effective_from"):
         found.setdefault(row.key, row.value)
     result = {k: found.get(k, REGISTRY[k].default) for k in keys}
     if memo is not None:
-        memo[(tuple(keys), day)] = dict(result)
+        memo.answers[(tuple(keys), day)] = dict(result)
     return result

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.orglife import actions
+from dangjian.orglife.roll import roll_of
 from dangjian.orglife.signin import actions as signin_actions
 
 
@@ -43,8 +44,8 @@ def open_signin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _counts(meeting: Any) -> dict[str, int]:
-    expected = actions.expected_members(meeting.org, meeting.held_on, actions.meeting_kinds(meeting))
-    return {"signed": signin_actions.signed_in_count(meeting), "expected": len(expected)}
+    """Signed in so far, of 应到 as the attendance sheet counts it (`roll_of`: those left out on a basis are not)."""
+    return {"signed": signin_actions.signed_in_count(meeting), "expected": roll_of(meeting).expected}
 
 
 @login_required

@@ -18,7 +18,9 @@ from django.urls import path
 from django.utils import timezone
 
 from dangjian.core.scoping import get_for_user, require
-from dangjian.members.membership import members_on
+from dangjian.members.choices import ON_ROLL_STATES
+from dangjian.members.models import Member
+from dangjian.members.pickers import MemberPickerField
 from dangjian.orglife import actions, talks
 from dangjian.orglife.compliance.views import LIST_PAGE_SIZE, _common, _root, _year
 from dangjian.orglife.models import HeartTalk
@@ -27,20 +29,27 @@ from dangjian.orgs.models import Organization, OrgKind
 
 class TalkForm(forms.Form):
     held_on = forms.DateField(label="谈话日期", widget=forms.DateInput(attrs={"type": "date"}))
-    initiator = forms.TypedChoiceField(label="谈话人", coerce=int)
-    counterpart = forms.TypedChoiceField(label="谈话对象", coerce=int)
+    initiator = MemberPickerField(label="谈话人", action="change", state="on_roll")
+    counterpart = MemberPickerField(label="谈话对象", action="change", state="on_roll")
     topic = forms.CharField(label="谈话主题", max_length=200)
     follow_up = forms.CharField(label="后续跟进", max_length=500, required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, people: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, org: Organization, user: Any, *args: Any, **kwargs: Any) -> None:
+        """Both people are picked among the branch's on-roll members the user manages (searched as one types);
+        `record_talk` checks they were on the roll on the talk's day."""
         super().__init__(*args, **kwargs)
-        choices = [("", "请选择"), *people]
-        self.fields["initiator"].choices = choices  # type: ignore[attr-defined]
-        self.fields["counterpart"].choices = choices  # type: ignore[attr-defined]
+        people = Member.objects.visible_to(user, "change").filter(org=org, state__in=ON_ROLL_STATES)
+        for name in ("initiator", "counterpart"):
+            field: Any = self.fields[name]
+            field.queryset = people
+            field.within(org.pk)
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def action_data(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "initiator": self.cleaned_data["initiator"].pk,
+                "counterpart": self.cleaned_data["counterpart"].pk}
 
 
 @login_required
@@ -63,13 +72,12 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, org.path, "change", org)
     today = timezone.localdate()
     year = _year(request, today)
-    roll = [(m.pk, m.name) for m in members_on(org.pk, today)] if org.dissolved_on is None else []
-    form = TalkForm(roll, initial={"held_on": today})
+    form = TalkForm(org, request.user, initial={"held_on": today})
     if request.method == "POST":
-        form = TalkForm(roll, request.POST)
+        form = TalkForm(org, request.user, request.POST)
         if form.is_valid():
             try:
-                actions.record_talk(actor=request.user, org=org, data=form.cleaned_data)
+                actions.record_talk(actor=request.user, org=org, data=form.action_data())
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     for error in errors:
