@@ -62,6 +62,20 @@ def arrears_q(today: dt.date, months: int) -> Q:
     return Q(Exists(based)) & ~Q(Exists(paid)) & ~Q(Exists(exempt))
 
 
+def arrears_of_frequency_q(today: dt.date, months: int, *, quarterly: bool) -> Q:
+    """`arrears_q` for the payers of one frequency only (`quarterly` or monthly), with the window's bounds as
+    constants. Over a whole tree PostgreSQL then reads the window's payments once and anti-joins them (hash), where
+    bounds taken from the row make it probe three indexes per member (31 s for 2·10⁶ members); pages of a branch
+    or a province keep `arrears_q` (one statement for both frequencies, probes on few rows)."""
+    end = calc.owed_through(today, quarterly=quarterly)
+    start = calc.add_months(end, -(months - 1))
+    based = DuesBase.objects.filter(member_id=OuterRef("member_id"), month_from__lte=start)
+    paid = DuesPayment.objects.filter(member_id=OuterRef("member_id"), month__gte=start, month__lte=end)
+    exempt = DuesRelief.objects.filter(member_id=OuterRef("member_id"), kind=ReliefKind.EXEMPT,
+                                       month_from__lte=end, month_to__gte=start)
+    return Q(quarterly=quarterly) & Q(Exists(based)) & ~Q(Exists(paid)) & ~Q(Exists(exempt))
+
+
 def current_bases(root_path: str) -> QuerySet[DuesBase]:
     """One row per on-roll member of the subtree who has a base: their current base."""
     return DuesBase.objects.filter(subtree_q(root_path, "member__org__path"), month_to__isnull=True,
@@ -284,13 +298,19 @@ def collected_by_prefix(root_path: str, width: int, month: dt.date) -> dict[str,
 
 def arrears_by_prefix(root_path: str, width: int, today: dt.date, config: calc.Config) -> dict[str, tuple[int, int]]:
     """{path prefix: (members at least `warn_months` behind, of whom at least `flag_months` behind)} on `today`.
-    One query: the flag test runs only on the rows the warning test kept (a flagged member is always warned)."""
-    return {
-        r["p"]: (r["n"], r["f"])
-        for r in (current_bases(root_path).filter(arrears_q(today, config.warn_months))
+    One query per payment frequency (monthly, quarterly: `arrears_of_frequency_q`, constant bounds, so the planner
+    can anti-join the window's payments as a set); in each the flag test runs only on the rows the warning test
+    kept (a flagged member is always warned)."""
+    found: dict[str, tuple[int, int]] = {}
+    for quarterly in (False, True):
+        warned = arrears_of_frequency_q(today, config.warn_months, quarterly=quarterly)
+        flagged = arrears_of_frequency_q(today, config.flag_months, quarterly=quarterly)
+        for r in (current_bases(root_path).filter(warned)
                   .annotate(p=Substr("member__org__path", 1, width)).values("p")
-                  .annotate(n=Count("id"), f=Count("id", filter=arrears_q(today, config.flag_months))).order_by())
-    }
+                  .annotate(n=Count("id"), f=Count("id", filter=flagged)).order_by()):
+            n, f = found.get(r["p"], (0, 0))
+            found[r["p"]] = (n + r["n"], f + r["f"])
+    return found
 
 
 # --- small readers for the pages (the caller has already reached the member or branch through its scope) --------
