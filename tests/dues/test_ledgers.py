@@ -148,8 +148,8 @@ def test_a_branchs_summary_is_its_own_row_without_its_groups(world):
 
 
 def test_the_arrears_per_subtree_equal_the_arrears_list_for_both_frequencies_an_exemption_and_a_moved_member(world):
-    """`arrears_by_prefix` (one statement per payment frequency, constant bounds) counts what `arrears_rows` (one
-    statement, bounds per row) lists: monthly and quarterly payers, warned and flagged, an exempt member, and a
+    """`arrears_by_prefix` in both shapes (bounds per row; one statement per payment frequency, constant bounds)
+    counts what `arrears_rows` lists: monthly and quarterly payers, warned and flagged, an exempt member, and a
     member who moved to another branch in the year (counted where they are now)."""
     from dangjian.members.actions import transfer_member
 
@@ -175,12 +175,13 @@ def test_the_arrears_per_subtree_equal_the_arrears_list_for_both_frequencies_an_
             prefix = base.member.org.path[:width]
             n, f = listed.get(prefix, (0, 0))
             listed[prefix] = (n + 1, f + (levels[base.member_id] == "flagged"))
-        assert ledgers.arrears_by_prefix(world.root.path, width, today, CONFIG) == listed, today
+        for set_based in (False, True):
+            assert ledgers.arrears_by_prefix(world.root.path, width, today, CONFIG, set_based=set_based) == listed
         assert exempt.pk not in levels
     # On 1 October: 李党员 and 钱三支 (now in 第一党支部) Feb–Sep, the quarterly payer Feb–Sep: flagged; 赵二支
     # Apr–Sep: flagged.
-    assert ledgers.arrears_by_prefix(world.root.path, width, dt.date(2025, 10, 1), CONFIG) == {world.general.path: (4, 4)}
+    oct_1, aug_1 = dt.date(2025, 10, 1), dt.date(2025, 8, 1)
+    assert ledgers.arrears_by_prefix(world.root.path, width, oct_1, CONFIG, set_based=True) == {world.general.path: (4, 4)}
     # On 1 August: the monthly payers of January Feb–Jul (6): flagged; the quarterly payer (Feb–Jun: 5) and 赵二支
     # (Apr–Jul: 4) warned.
-    assert ledgers.arrears_by_prefix(world.root.path, width, dt.date(2025, 8, 1), CONFIG) == {
-        world.general.path: (4, 2)}
+    assert ledgers.arrears_by_prefix(world.root.path, width, aug_1, CONFIG, set_based=True) == {world.general.path: (4, 2)}
