@@ -13,8 +13,9 @@ Only the learning tables are written.
 
 It then times, as medians of warm repeats, through the same connection:
 (1) every member's yearly total, leader flag, 集中培训 count and shortfall for the whole tree, as
-    `measures.member_totals` builds it (values_list, so model construction of 2·10⁶ rows is not what is measured),
-    beside a floor (GROUP BY participations joined to members);
+    `measures.member_totals_grouped` builds it (values_list, so model construction of 2·10⁶ rows is not what is
+    measured), beside a floor (GROUP BY participations joined to members); with --correlated also the per-row form
+    `measures.member_totals` (what a page of 20 rows uses), once, for reference;
 (2) the roll-up per org (each org's subtree) and per level for the whole tree, `measures.rollup` (one GROUP BY per
     branch, sums up the tree in Python), beside a floor doing the branch GROUP BY and the per-level sums in SQL;
 (3) for context: the shortfall page's queries on one province (count + first page + branch summary), one
@@ -49,8 +50,10 @@ def main() -> None:
     p = parser(__doc__, "replace the synthetic study records")
     p.add_argument("--part", choices=("all", "tree", "members", "rollup", "pages"), default="all",
                    help="members: (1); rollup: (2); tree: (1)+(2); pages: (3) (results: learning-<db>-<part>.txt)")
+    p.add_argument("--correlated", action="store_true",
+                   help="(1) also times the per-row form (member_totals) once, for reference: minutes at 2·10⁶ members")
     args = p.parse_args()
-    run(__file__, "learning", args, measure, ["--part", args.part])
+    run(__file__, "learning", args, measure, ["--part", args.part, *(["--correlated"] if args.correlated else [])])
 
 
 # --- synthetic data ---------------------------------------------------------------------------------------------
@@ -164,19 +167,30 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
 
     by_level: dict[int, Any] = {}
     if args.part in ("all", "tree", "members"):
-        # (1) Every member's total for the whole tree.
+        # (1) Every member's total for the whole tree: the set-based form (one GROUP BY over the members joined
+        # to their participations), and for reference the per-row form pages use (correlated subqueries).
         def orm_members() -> Any:
+            return list(measures.member_totals_grouped(measures.members_in(root), year, targets, today)
+                        .values_list("pk", "study_hours", "is_leader", "centralized"))
+
+        def correlated_members() -> Any:
             return list(measures.member_totals(measures.members_in(root), year, targets, today)
                         .values_list("pk", "study_hours", "is_leader", "centralized"))
+
+        def normalized(rows: list[Any]) -> set[tuple[int, Any, bool, int]]:
+            return {(pk, rules.round_hours(hours), bool(leader), int(central)) for pk, hours, leader, central in rows}
 
         orm_ms, orm_rows = median_ms(orm_members, args.repeats)
         query, params = subtree_floor(root.path)
         floor_ms, floor_rows = median_ms(sql(query, params), args.repeats)
         assert len(orm_rows) == len(floor_rows), (len(orm_rows), len(floor_rows))
+        assert normalized(orm_rows) == normalized(floor_rows)
         orm_sum = sum(rules.round_hours(r[1]) for r in orm_rows)
-        floor_sum = sum(rules.round_hours(r[1]) for r in floor_rows)
-        assert orm_sum == floor_sum, (orm_sum, floor_sum)
         row(f"每名党员{year}年学时：全树（{len(orm_rows)}名）", orm_ms, floor_ms, f"合计 {orm_sum} 学时")
+        if args.correlated:
+            ref_ms, ref_rows = median_ms(correlated_members, 1)
+            assert normalized(ref_rows) == normalized(orm_rows)
+            row("参考：同上，逐行相关子查询（member_totals，分页用）", ref_ms, floor_ms)
 
     if args.part in ("all", "tree", "rollup"):
         # (2) Roll-up per org and per level, whole tree.

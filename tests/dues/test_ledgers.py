@@ -145,3 +145,43 @@ def test_a_branchs_summary_is_its_own_row_without_its_groups(world):
     s = remittance.summary(world.secretary, world.a1, dt.date(2025, 1, 1), dt.date(2025, 1, 10), CONFIG)
     assert [r.org.pk for r in s.rows] == [world.a1.pk]
     assert (s.rows[0].members, s.rows[0].due, s.total.collected) == (1, D("90.00"), D("90.00"))
+
+
+def test_the_arrears_per_subtree_equal_the_arrears_list_for_both_frequencies_an_exemption_and_a_moved_member(world):
+    """`arrears_by_prefix` in both shapes (bounds per row; one statement per payment frequency, constant bounds)
+    counts what `arrears_rows` lists: monthly and quarterly payers, warned and flagged, an exempt member, and a
+    member who moved to another branch in the year (counted where they are now)."""
+    from dangjian.members.actions import transfer_member
+
+    quarterly = world.make_member(world.a2, name="季交")
+    exempt = world.make_member(world.a1, name="免交")
+    _setup(world)                                    # 李党员: monthly, paid January only
+    _setup(world, member=world.a2_member)            # monthly, pays through March below
+    _setup(world, member=quarterly, quarterly=True)  # quarterly, paid January only
+    _setup(world, member=exempt)
+    _setup(world, member=world.b_member)             # monthly, paid January only
+    with beijing(dt.date(2025, 4, 2)):
+        actions.record_payments(actor=world.admin, member=world.a2_member, months=["2025-02", "2025-03"])
+        actions.grant_relief(actor=world.admin, member=exempt, data={
+            "kind": "exempt", "month_from": "2025-02", "month_to": "2025-12", "reason": "重病",
+            "approved_by": "机关党委", "approval_no": "2号", "approved_on": dt.date(2025, 4, 1)})
+    with beijing(dt.date(2025, 6, 30)):
+        transfer_member(world.b_member, actor=world.admin, to_org=world.a1, date=dt.date(2025, 6, 30))
+    width = len(world.root.path) + 4
+    for today in (dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 8, 1), dt.date(2025, 10, 1)):
+        levels, _described = _levels(world, today)
+        listed: dict[str, tuple[int, int]] = {}
+        for base in ledgers.arrears_rows(world.root.path, today, CONFIG).select_related("member__org"):
+            prefix = base.member.org.path[:width]
+            n, f = listed.get(prefix, (0, 0))
+            listed[prefix] = (n + 1, f + (levels[base.member_id] == "flagged"))
+        for set_based in (False, True):
+            assert ledgers.arrears_by_prefix(world.root.path, width, today, CONFIG, set_based=set_based) == listed
+        assert exempt.pk not in levels
+    # On 1 October: 李党员 and 钱三支 (now in 第一党支部) Feb–Sep, the quarterly payer Feb–Sep: flagged; 赵二支
+    # Apr–Sep: flagged.
+    oct_1, aug_1 = dt.date(2025, 10, 1), dt.date(2025, 8, 1)
+    assert ledgers.arrears_by_prefix(world.root.path, width, oct_1, CONFIG, set_based=True) == {world.general.path: (4, 4)}
+    # On 1 August: the monthly payers of January Feb–Jul (6): flagged; the quarterly payer (Feb–Jun: 5) and 赵二支
+    # (Apr–Jul: 4) warned.
+    assert ledgers.arrears_by_prefix(world.root.path, width, aug_1, CONFIG, set_based=True) == {world.general.path: (4, 2)}

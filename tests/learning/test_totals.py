@@ -14,6 +14,7 @@ from dangjian.leadership.models import Post, PostHolding
 from dangjian.learning import measures, rules
 from dangjian.learning.choices import SessionKind
 from dangjian.learning.rules import Targets, hours_errors, standing
+from dangjian.members.actions import transfer_member
 from tests.learning.conftest import direct_session
 
 T = Targets(Decimal(32), Decimal(56), 1, ("party_school", "special_training", "reading_class"))
@@ -161,3 +162,58 @@ def test_a_window_of_short_members_read_from_the_covering_branches_equals_the_sa
     for start, stop in [(0, 5), (3, 9), (5, 12), (11, 20), (12, 20)]:
         window = measures.short_members_window(branches, start, stop, 2025, targets, today, order=order)
         assert [m.pk for m in window] == everyone[start:stop], (start, stop)
+
+
+# --- the set-based form agrees with the per-row form ------------------------------------------------------------
+
+
+def _both_forms(members, targets, today=dt.date(2026, 1, 15)):
+    """{pk: (学时, leader, 集中培训, short_by)} from the per-row form and from the grouped form."""
+    fields = ("pk", "study_hours", "is_leader", "centralized", "short_by")
+
+    def norm(rows):
+        return {pk: (rules.round_hours(h), bool(lead), int(c), rules.round_hours(s)) for pk, h, lead, c, s in rows}
+
+    return (norm(measures.member_totals(members, 2025, targets, today).values_list(*fields)),
+            norm(measures.member_totals_grouped(members, 2025, targets, today).values_list(*fields)))
+
+
+@time_machine.travel(JAN_2026, tick=False)
+def test_the_grouped_totals_equal_the_per_row_totals_for_zero_credits_other_years_and_a_member_moved_mid_year(world):
+    idle = world.make_member(world.a1, name="未参学")  # no participation at all: 0 学时, short by 32
+    direct_session(world, world.a1, dt.date(2024, 12, 31), "10", [(world.member.pk, "10")])  # the year before
+    direct_session(world, world.a1, dt.date(2025, 3, 1), "20", [(world.member.pk, "20")], kind=SessionKind.ONLINE)
+    direct_session(world, world.a1, dt.date(2026, 1, 1), "9", [(world.member.pk, "9")])  # the year after
+    # 李党员 moves to 第二党支部 in June and studies there too: both branches' sessions count for the member.
+    with time_machine.travel(dt.datetime(2025, 6, 30, 4, tzinfo=dt.UTC), tick=False):
+        transfer_member(world.member, actor=world.admin, to_org=world.a2, date=dt.date(2025, 6, 30))
+    direct_session(world, world.a2, dt.date(2025, 9, 1), "12", [(world.member.pk, "11.5"), (world.a2_member.pk, "12")])
+    targets = rules.load_targets(2025)
+    per_row, grouped = _both_forms(measures.members_in(world.root), targets)
+    assert grouped == per_row
+    assert grouped[world.member.pk] == (Decimal("31.5"), False, 1, Decimal("0.5"))
+    assert grouped[idle.pk] == (Decimal("0.0"), False, 0, Decimal("32.0"))
+    assert grouped[world.a2_member.pk] == (Decimal("12.0"), False, 1, Decimal("20.0"))  # 党校: 集中培训
+    # The member is counted where they are now (第二党支部), not in the branch they left.
+    per_row_a1, grouped_a1 = _both_forms(measures.members_in(world.a1), targets)
+    assert world.member.pk not in grouped_a1 and grouped_a1 == per_row_a1
+
+
+@time_machine.travel(JAN_2026, tick=False)
+def test_the_grouped_totals_count_a_leader_with_two_posts_once_and_filter_the_short_ones_like_the_per_row_form(world):
+    for post in (Post.SECRETARY, Post.ORGANIZATION):  # two posts: the hours must not be counted twice
+        PostHolding.objects.create(org=world.a1, member=world.member, post=post, starts_on=dt.date(2020, 1, 1))
+    exact = world.make_member(world.a2, name="恰好")
+    direct_session(world, world.a1, dt.date(2025, 3, 1), "56", [(world.member.pk, "56")], kind=SessionKind.ONLINE)
+    direct_session(world, world.a1, dt.date(2025, 4, 1), "4", [(world.member.pk, "4")], kind=SessionKind.READING_CLASS)
+    direct_session(world, world.a2, dt.date(2025, 5, 1), "32", [(exact.pk, "32"), (world.a2_member.pk, "31.9")])
+    targets = rules.load_targets(2025)
+    per_row, grouped = _both_forms(measures.members_in(world.root), targets)
+    assert grouped == per_row
+    assert grouped[world.member.pk] == (Decimal("60.0"), True, 1, Decimal("-4.0"))
+    today = dt.date(2026, 1, 15)
+    short_grouped = set(measures.member_totals_grouped(measures.members_in(world.root), 2025, targets, today)
+                        .filter(measures.short_q(targets)).values_list("pk", flat=True))
+    short_per_row = set(measures.member_totals(measures.members_in(world.root), 2025, targets, today)
+                        .filter(measures.short_q(targets)).values_list("pk", flat=True))
+    assert short_grouped == short_per_row == {world.a2_member.pk, world.b_member.pk}
