@@ -8,12 +8,13 @@ INSERT, so that rows pointing at the new rows (history, events) can be written w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 class RowWriter:
@@ -148,7 +149,10 @@ class Staging:
         if not rows:
             return
         marks = ", ".join(["%s"] * len(self.writer.fields))
-        with connection.cursor() as cursor:
+        # PostgreSQL: one transaction rather than one per row (it locks nothing others need). SQLite: autocommit,
+        # since this project opens every transaction with BEGIN IMMEDIATE, which would take the main file's lock.
+        batch = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+        with batch, connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {self.name} ({self.writer.columns}) VALUES ({marks})", rows)
 
     def copy(self, shift: dict[str, int] | None = None) -> None:
