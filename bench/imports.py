@@ -22,7 +22,6 @@ Printed per database:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import multiprocessing
 import os
 import random
@@ -39,10 +38,6 @@ from _common import PYTHON, ROOT, parser, setup_django  # noqa: E402
 
 PG_DB = "dangjian_bench_imports"
 TARGET_ROWS_PER_S = 5000
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉萍文斌春梅海波鹏辉"
-
-
 def env_for(db: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["DANGJIAN_VAR_DIR"] = str(ROOT / "var" / "bench" / f"imports-{db}")
@@ -57,27 +52,9 @@ def env_for(db: str) -> dict[str, str]:
 
 def build_file(branches: list[str], rows: int, rng: random.Random) -> bytes:
     """`rows` valid people over `branches`; a region code of this run keeps their 身份证号 new to the database."""
-    from openpyxl import Workbook
+    from tests.members.import_under_load import people_file
 
-    from dangjian.lib import idcard
-    from dangjian.members import imports
-
-    region = str(rng.randint(110101, 659999))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(imports.DATA_SHEET)
-    ws.append(imports.LABELS)
-    for i in range(rows):
-        birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 10_000)
-        male = i % 2 == 0
-        name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
-        ws.append([
-            branches[i % len(branches)], "", name, "男" if male else "女", "汉族", birth,
-            idcard.make(region, birth, (i // 10_000) * 2 + int(male) + 100), f"139{rng.randrange(10**8):08d}",
-            "大学本科", "党政机关工作人员", "办公厅", "科员", "在职", "正式党员", "2000-07-01", dt.date(2001, 7, 1), "",
-        ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return people_file(branches, rows, rng)
 
 
 @contextmanager

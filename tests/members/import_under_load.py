@@ -13,9 +13,41 @@ import io
 import json
 import multiprocessing
 import os
+import random
 import sys
 import time
 from typing import Any
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉萍文斌春梅海波鹏辉"
+
+
+def people_file(branches: list[str], rows: int, rng: random.Random) -> bytes:
+    """An import file of `rows` valid people spread over the named 党支部 (also used by bench/imports.py).
+
+    The 身份证号 carry a region code drawn from `rng`, so a second file from another seed is new to the database.
+    """
+    from openpyxl import Workbook
+
+    from dangjian.lib import idcard
+    from dangjian.members import imports
+
+    region = str(rng.randint(110101, 659999))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(imports.DATA_SHEET)
+    ws.append(imports.LABELS)
+    for i in range(rows):
+        birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 10_000)
+        male = i % 2 == 0
+        name = SURNAMES[rng.randrange(len(SURNAMES))] + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+        ws.append([
+            branches[i % len(branches)], "", name, "男" if male else "女", "汉族", birth,
+            idcard.make(region, birth, (i // 10_000) * 2 + int(male) + 100), f"139{rng.randrange(10**8):08d}",
+            "大学本科", "党政机关工作人员", "办公厅", "科员", "在职", "正式党员", "2000-07-01", dt.date(2001, 7, 1), "",
+        ])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def main(rows: int, writers: int) -> dict[str, Any]:
@@ -26,9 +58,7 @@ def main(rows: int, writers: int) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection, connections
     from django.utils import timezone
-    from openpyxl import Workbook
 
-    from dangjian.lib import idcard
     from dangjian.members import imports
     from dangjian.members.models import Member
     from dangjian.orglife import actions as orglife
@@ -40,21 +70,7 @@ def main(rows: int, writers: int) -> dict[str, Any]:
     world = build_world()
     branches = [world.a1, world.a2, world.b]
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(imports.DATA_SHEET)
-    ws.append(imports.LABELS)
-    for i in range(rows):
-        birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 10_000)
-        male = i % 2 == 0
-        ws.append([
-            branches[i % 3].name, "", "张" + "伟芳娜秀英敏静丽强磊"[i % 10] + "军洋勇艳杰"[(i // 10) % 5],
-            "男" if male else "女", "汉族", birth, idcard.make("320102", birth, (i // 10_000) * 2 + int(male) + 10),
-            "13812345678", "大学本科", "党政机关工作人员", "", "", "在职", "正式党员", "2000-07-01",
-            dt.date(2001, 7, 1), "",
-        ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    sheet = imports.read_sheet(buffer.getvalue())
+    sheet = imports.read_sheet(people_file([o.name for o in branches], rows, random.Random(rows)))
     before = Member.objects.count()
 
     # Writers are processes, as the server's workers are: threads of one process would also wait for each
