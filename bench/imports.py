@@ -129,16 +129,20 @@ def _user_loop(n: int, admin_id: int, org_ids: list[int], stop: Any, ready: Any,
 
     latencies: list[float] = []
     errors: list[str] = []
+    client = None
     try:
         admin = User.objects.get(pk=admin_id)
         org = Organization.objects.get(pk=org_ids[n % len(org_ids)])
         client = Client()
         client.force_login(admin)
         client.get("/")
-        ready.wait(timeout=300)
+    except Exception as exc:  # signing in or setting up failed: that is an error too
+        errors.append(f"setup: {type(exc).__name__}: {exc}"[:200])
+    try:
+        ready.wait(timeout=600)
         pages = ["/", "/members/", "/orgs/"]
         i = 0
-        while not stop.is_set():
+        while client is not None and not errors and not stop.is_set():
             started = time.perf_counter()
             try:
                 if n % 2 == 0:
@@ -157,8 +161,6 @@ def _user_loop(n: int, admin_id: int, org_ids: list[int], stop: Any, ready: Any,
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
             latencies.append(time.perf_counter() - started)
             i += 1
-    except Exception as exc:  # signing in or setting up failed: that is an error too
-        errors.append(f"setup: {type(exc).__name__}: {exc}"[:200])
     finally:
         connections.close_all()
         results.put((latencies, errors))
@@ -177,7 +179,7 @@ def with_users(users: int, admin_id: int, org_ids: list[int], work: Any) -> tupl
              for n in range(users)]
     for p in procs:
         p.start()
-    ready.wait(timeout=300)  # every user signed in and has loaded a first page
+    ready.wait(timeout=600)  # every user signed in and has loaded a first page
     try:
         outcome = work()
     finally:
