@@ -73,7 +73,7 @@ def timed_transactions(log: list[float]) -> Any:
             yield
         log.append(time.perf_counter() - started)
 
-    write.transaction.atomic = atomic  # type: ignore[attr-defined]
+    write.transaction.atomic = atomic  # type: ignore[attr-defined,assignment]
     try:
         yield
     finally:
