@@ -1,6 +1,6 @@
 """Writes a demo plan to the database in batches: orgs level by level, then members branch by branch.
 
-Inserts go through `bulk_create` (portable, and fast enough for millions of rows): tree paths, depth and
+Inserts are plain multi-row INSERTs (`core.rows.RowWriter`, shared with the member import): tree paths, depth and
 `numchild` come from the plan, so treebeard's per-node `add_child` (one locked UPDATE per insert) is not
 needed. Members are generated and written one batch at a time, so memory stays flat at any scale. Each batch
 is its own transaction when `commit_batches` is set (large runs); otherwise the caller wraps the whole load.
@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar
 
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
@@ -28,6 +26,7 @@ from dangjian.accounts.actions import bootstrap_user, grant_role
 from dangjian.accounts.models import User
 from dangjian.accounts.roles import Role
 from dangjian.core import audit
+from dangjian.core.rows import RowWriter, reset_sequences
 from dangjian.lib import pinyin
 from dangjian.lib.demo import registry
 from dangjian.members import pii
@@ -101,53 +100,6 @@ class LoadResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, where)
 
 
-class RowWriter:
-    """Plain multi-row INSERTs for one model, bypassing the ORM's per-field SQL compilation.
-
-    `bulk_create` spends most of its time compiling each value (measured: 46 of 73 s for 100,000 members
-    with events on SQLite); at two million rows that matters. Values arrive as {attname: python value};
-    fields left out get their model default; dates and datetimes are adapted by the backend's own
-    operations, so the rows are what the ORM would have written. Columns come from the model, so a field
-    added later is not silently skipped. `explicit_pk`: the caller supplies ids (needed to point events at
-    members without reading them back); otherwise the database assigns them.
-    """
-
-    def __init__(self, model: type[models.Model], *, explicit_pk: bool) -> None:
-        ops = connection.ops
-        self.fields = [f for f in model._meta.concrete_fields if explicit_pk or not f.primary_key]
-        self.adapters: list[Callable[[Any], Any] | None] = []
-        self.defaults: list[Any] = []
-        for f in self.fields:
-            if isinstance(f, models.DateTimeField):
-                self.adapters.append(_last_value_cache(ops.adapt_datetimefield_value))
-            elif isinstance(f, models.DateField):
-                self.adapters.append(ops.adapt_datefield_value)
-            elif isinstance(f, models.JSONField):
-                self.adapters.append(functools.partial(f.get_db_prep_save, connection=connection))
-            else:  # text, numbers, booleans and foreign keys go to both drivers as they are
-                self.adapters.append(None)
-            self.defaults.append(None if f.primary_key else f.get_db_prep_save(f.get_default(), connection))
-        qn = ops.quote_name
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in self.fields)}) "  # nosec B608 # table names from the catalogue or the model, never user input
-            f"VALUES ({', '.join(['%s'] * len(self.fields))})"
-        )
-
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        out: list[Any] = []
-        for f, adapt, default in zip(self.fields, self.adapters, self.defaults, strict=True):
-            if f.attname not in values:
-                out.append(default)
-                continue
-            v = values[f.attname]
-            out.append(adapt(v) if adapt is not None and v is not None else v)
-        return tuple(out)
-
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
-
-
 def _up_the_tree(plan: Plan, own: dict[int, int]) -> dict[int, int]:
     """{id(spec): total over its subtree} from {id(spec): its own count}."""
     totals: dict[int, int] = {}
@@ -158,26 +110,6 @@ def _up_the_tree(plan: Plan, own: dict[int, int]) -> dict[int, int]:
             totals[id(node)] = totals.get(id(node), 0) + n
             node = node.parent
     return totals
-
-
-def _last_value_cache(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Timestamps are one value per run: adapt it once, not once per row."""
-    last: list[Any] = [None, None]
-
-    def cached(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, adapt(value)
-        return last[1]
-
-    return cached
-
-
-def reset_sequences(*model_list: type[models.Model]) -> None:
-    """After inserting explicit ids, move PostgreSQL's sequences past them (SQLite needs nothing)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), list(model_list))
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
 
 
 class PinyinCache:

@@ -28,10 +28,12 @@ def id_card_index(number: str) -> str:
     return provider().blind_index(idcard.normalize(number), "id_card")
 
 
-def set_id_card(obj: Any, number: str) -> None:
+def set_id_card(obj: Any, number: str, *, index: str | None = None) -> None:
+    """Encrypt, index and mask a 身份证号 onto `obj`; `index`: its blind index, when the caller already has it
+    (the importer computes it to find duplicates, and need not compute it twice)."""
     number = idcard.normalize(number)
     obj.id_card_cipher = provider().encrypt(number, _aad(obj, "id_card"))
-    obj.id_card_index = id_card_index(number)
+    obj.id_card_index = index or id_card_index(number)
     obj.id_card_masked = mask_id_card(number)
 
 

@@ -32,6 +32,17 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _NAME = re.compile(r"^[^\d\s!-/:-@\[-`{-~]{1,50}$")
 
+# The stored values each choice field accepts, built once (a Choices class's `.values` is rebuilt on every access).
+SEXES = frozenset(Sex.values)
+CHOICE_SETS: dict[str, tuple[frozenset[str], str]] = {
+    "sex": (SEXES, "性别"),
+    "ethnicity": (frozenset(ETHNICITIES), "民族"),
+    "education": (frozenset(Education.values), "学历"),
+    "occupation": (frozenset(Occupation.values), "职业"),
+    "person_category": (frozenset(PersonCategory.values), "人员类别"),
+    "party_status": (frozenset(PartyStatus.values), "党员类别"),
+}
+
 REQUIRED = {
     "name": "姓名", "sex": "性别", "birth_date": "出生日期", "id_card": "身份证号", "education": "学历",
     "occupation": "职业", "person_category": "人员类别", "party_status": "党员类别", "joined_on": "入党日期",
@@ -61,12 +72,8 @@ def check_member_data(data: dict[str, Any], *, today: dt.date, require_id_card: 
         out.add("name", hidden)
     elif name and not _NAME.match(name):
         out.add("name", "姓名不能包含数字、空格或符号")
-    _choice(out, data, "sex", Sex.values, "性别")
-    _choice(out, data, "ethnicity", ETHNICITIES, "民族")
-    _choice(out, data, "education", Education.values, "学历")
-    _choice(out, data, "occupation", Occupation.values, "职业")
-    _choice(out, data, "person_category", PersonCategory.values, "人员类别")
-    _choice(out, data, "party_status", PartyStatus.values, "党员类别")
+    for choice_field, (allowed, label) in CHOICE_SETS.items():
+        _choice(out, data, choice_field, allowed, label)
 
     birth: dt.date | None = data.get("birth_date")
     if birth and (birth > today or whole_years(birth, today) > 120):
@@ -80,7 +87,7 @@ def check_member_data(data: dict[str, Any], *, today: dt.date, require_id_card: 
         else:
             if birth and card.birth_date != birth:
                 out.add("birth_date", "出生日期与身份证号中的出生日期不一致")
-            if data.get("sex") in Sex.values and card.sex != data.get("sex"):
+            if data.get("sex") in SEXES and card.sex != data.get("sex"):
                 out.add("sex", "性别与身份证号不一致")
     phone = (data.get("phone") or "").strip()
     if phone and not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
@@ -108,7 +115,7 @@ def check_member_data(data: dict[str, Any], *, today: dt.date, require_id_card: 
     return out
 
 
-def _choice(out: Checked, data: dict[str, Any], name: str, allowed: list[str], label: str) -> None:
+def _choice(out: Checked, data: dict[str, Any], name: str, allowed: frozenset[str], label: str) -> None:
     value = data.get(name)
     if value not in (None, "") and value not in allowed:
         out.add(name, f"{label}“{value}”不在可选范围内")

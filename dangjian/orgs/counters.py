@@ -8,6 +8,7 @@ one UPDATE. Counting the totals afresh needs the member rows, so it lives one fl
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import F
 
 from dangjian.orgs.models import Organization
@@ -26,3 +27,20 @@ def shift(path: str, *, members: int = 0, branches: int = 0) -> None:
     Organization.objects.filter(path__in=ancestor_paths(path)).update(
         subtree_members=F("subtree_members") + members, subtree_branches=F("subtree_branches") + branches
     )
+
+
+def shift_many(members_by_path: dict[str, int]) -> None:
+    """`shift(path, members=n)` for many orgs at once: one UPDATE per org touched, each ancestor summed once.
+
+    An import into 50 branches under one 党委 changes that 党委's total once by the sum, not 50 times.
+    """
+    totals: dict[str, int] = {}
+    for path, n in members_by_path.items():
+        for ancestor in ancestor_paths(path):
+            totals[ancestor] = totals.get(ancestor, 0) + n
+    changes = [(n, path) for path, n in sorted(totals.items()) if n]
+    if not changes:
+        return
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET subtree_members = subtree_members + %s WHERE path = %s", changes)

@@ -569,3 +569,77 @@ def test_five_thousand_rows_validate_and_import_with_a_constant_number_of_querie
     assert MemberEvent.objects.filter(kind=MemberEventKind.CONFIRMED, date=dt.date(2001, 7, 1)).count() == 5000
     assert Member.history.filter(history_type="+", history_user=world.admin).count() >= 5000
     assert AuditEvent.objects.get(action="members.import").changes["rows"] == 5000
+
+
+# --- The write: all or nothing, and everything an import records (issue 10) -------------------------------------
+
+
+def _totals(*orgs) -> dict[str, int]:
+    from dangjian.orgs.models import Organization
+
+    return dict(Organization.objects.filter(pk__in=[o.pk for o in orgs]).values_list("name", "subtree_members"))
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (Member.objects.count(), Member.history.count(), MemberEvent.objects.count(),
+            AuditEvent.objects.filter(action="members.import").count())
+
+
+def test_a_bad_last_row_writes_nothing_and_names_its_row_and_field(world):
+    rows = [person(seq=i, 姓名=f"张{'一二三四五六七八九'[i % 9]}") for i in range(1, 40)]
+    rows.append(person(seq=40, 性别="未知"))
+    before = _counts()
+    totals = _totals(world.root, world.general, world.a1)
+    with pytest.raises(imports.ImportRejected) as caught:
+        imports.import_members(actor=world.admin, sheet=imports.read_sheet(workbook(rows)), file_name="x.xlsx")
+    assert caught.value.messages == ["第41行 性别：性别“未知”不在可选范围内"]
+    assert _counts() == before
+    assert _totals(world.root, world.general, world.a1) == totals
+
+
+def test_an_import_records_history_events_totals_and_one_audit_entry(world):
+    rows = [person(seq=i, 姓名="王五") for i in range(1, 6)] + [
+        person("第二党支部", seq=6, 姓名="赵六", 党员类别="预备党员", 入党日期="2025-03-01", 转正日期=None),
+    ]
+    orgs = (world.root, world.general, world.a1, world.a2, world.b)
+    totals = _totals(*orgs)
+    count = imports.import_members(actor=world.admin, sheet=imports.read_sheet(workbook(rows)), file_name="名单.xlsx")
+    assert count == 6
+    new = Member.objects.filter(name__in=["王五", "赵六"])
+    assert new.count() == 6 and {m.state for m in new} == {"active"}
+    history = Member.history.filter(id__in=new.values("id"))
+    assert sorted((h.history_type, h.history_change_reason, h.history_user_id) for h in history) == [
+        ("+", "Excel导入", world.admin.pk)] * 6
+    assert {h.name_pinyin for h in new} == {"wang wu", "zhao liu"}
+    events = MemberEvent.objects.filter(member__in=new)
+    assert sorted(events.values_list("member__name", "kind", "date", "to_org", "actor")) == sorted(
+        [("王五", MemberEventKind.JOINED, dt.date(2015, 7, 1), world.a1.pk, world.admin.pk)] * 5
+        + [("王五", MemberEventKind.CONFIRMED, dt.date(2016, 7, 1), world.a1.pk, world.admin.pk)] * 5
+        + [("赵六", MemberEventKind.JOINED, dt.date(2025, 3, 1), world.a2.pk, world.admin.pk)]
+    )
+    grown = {"机关党委": 6, "第一党总支": 6, "第一党支部": 5, "第二党支部": 1, "第三党支部": 0}
+    assert _totals(*orgs) == {name: n + grown[name] for name, n in totals.items()}
+    entry = AuditEvent.objects.get(action="members.import")
+    assert entry.actor == world.admin and entry.changes == {"rows": 6, "file": "名单.xlsx"}
+    assert pii.read_id_card(new.get(name="赵六")) == id_card(seq=6)
+
+
+def test_a_clash_found_only_by_the_write_rolls_back_everything_and_a_retry_still_works(world):
+    from django.db import IntegrityError
+
+    from dangjian.members.actions import create_member
+    from dangjian.members.imports import write
+    from tests.world import member_data
+
+    rows = [person(seq=i, 姓名="孙七") for i in range(1, 4)]
+    validation = imports.validate(imports.read_sheet(workbook(rows)), user=world.admin)
+    writers, prepared = write.prepare([r.data for r in validation.rows], who=world.admin)
+    # Registered after the check and before the write: only the database's unique constraint can see it.
+    create_member(actor=world.admin, data=member_data(world.a1, name="周八", id_card=id_card(seq=3),
+                                                       birth_date=dt.date(1990, 5, 20)))
+    before = _counts()
+    with pytest.raises(IntegrityError):
+        write.write(writers, prepared, actor=world.admin, file_name="x.xlsx")
+    assert _counts() == before
+    retry = imports.import_members(actor=world.admin, sheet=imports.read_sheet(workbook(rows[:2])), file_name="y")
+    assert retry == 2 and Member.objects.filter(name="孙七").count() == 2

@@ -1,9 +1,10 @@
 """Importing 党员 from an .xlsx file: template, file checks, row validation and the all-or-nothing write.
 
 The pipeline is: `read_upload` (type, size and zip-bomb checks) → `read_sheet` (python-calamine) →
-`validate` (every row, with set-based lookups) → `import_members` (validates again inside one transaction,
-then bulk-writes members, their history, their 入党/转正 events and one audit entry). Nothing here knows about
-requests; the views store the file between preview and commit.
+`validate` (every row, with set-based lookups) → `import_members` (validates the kept file once more, since the
+database may have changed since the preview, prepares every row, then writes members, their history, their
+入党/转正 events, the kept totals and one audit entry in one short transaction: `imports.write`). Nothing here
+knows about requests; the views store the file between preview and commit.
 
 Errors are keyed by Excel row number and Chinese column label so that the person fixing the spreadsheet can
 find each cell: "第12行 身份证号：身份证号校验位不正确".
@@ -22,17 +23,15 @@ import python_calamine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from simple_history.utils import bulk_create_with_history
 
 from dangjian.core import audit
 from dangjian.core.scoping import require
-from dangjian.lib import idcard, pinyin
+from dangjian.lib import idcard
 from dangjian.lib.masking import mask_id_card
 from dangjian.members import pii
 from dangjian.members.actions import check_placement
@@ -40,24 +39,20 @@ from dangjian.members.choices import (
     ETHNICITIES,
     ON_ROLL_STATES,
     Education,
-    MemberEventKind,
-    MemberState,
     Occupation,
     PartyStatus,
     PersonCategory,
     Sex,
 )
-from dangjian.members.models import Member, MemberEvent
+from dangjian.members.imports import write
+from dangjian.members.models import Member
 from dangjian.members.validation import check_member_data
-from dangjian.orgs import counters
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA_SHEET = "党员信息"
 HELP_SHEET = "说明"
 CHOICES_SHEET = "选项"
-# Rows written per INSERT statement. Large enough that 5,000 rows take a handful of statements.
-BATCH_SIZE = 1000
 # Zip-bomb guard (ASVS 5.2.3): an .xlsx is a zip; its content may not unpack beyond these.
 MAX_ZIP_ENTRIES = 1000
 MAX_UNPACK_RATIO = 20
@@ -104,6 +99,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("party_post", "党内职务", "text", False, "选填，如：支部书记、组织委员。", max_length=50),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+# label → stored value for each choice column, built once rather than per cell.
+CHOICE_VALUES = {c.key: {label: value for value, label in c.choices} for c in COLUMNS if c.kind == "choice"}
 LABELS = [c.label for c in COLUMNS]
 REQUIRED_LABELS = [c.label for c in COLUMNS if c.required]
 
@@ -383,9 +380,8 @@ def _cell_value(column: Column, raw: Any, row: RowResult) -> Any:
     if column.kind == "choice":
         if not text:
             return "汉族" if column.key == "ethnicity" else ""
-        by_label = {label: value for value, label in column.choices}
         # An unknown label passes through unchanged: check_member_data names it as out of range.
-        return by_label.get(text, text)
+        return CHOICE_VALUES[column.key].get(text, text)
     if column.max_length is not None and len(text) > column.max_length:
         row.add(column.label, f"不能超过{column.max_length}个字")
     return text
@@ -455,7 +451,8 @@ def _check_duplicates(results: list[RowResult]) -> None:
             row.add(label, f"与第{first_seen[number]}行的身份证号重复")
             continue
         first_seen[number] = row.number
-        by_index.setdefault(pii.id_card_index(number), []).append(row)
+        index = row.data["id_card_index"] = pii.id_card_index(number)  # kept: the write needs it again
+        by_index.setdefault(index, []).append(row)
     if not by_index:
         return
     taken = set(
@@ -480,27 +477,13 @@ class ImportRejected(ValidationError):
         self.validation = validation
 
 
-def _new_member(data: dict[str, Any]) -> Member:
-    member = Member(org=data["org"], group=data.get("group"), state=MemberState.ACTIVE)
-    for column in COLUMNS:
-        if column.key in ("org", "group", "id_card", "phone"):
-            continue
-        value = data.get(column.key)
-        setattr(member, column.key, value.strip() if isinstance(value, str) else value)
-    member.name_pinyin = pinyin.full(member.name)
-    member.name_initials = pinyin.initials(member.name)
-    pii.set_id_card(member, data["id_card"])
-    pii.set_phone(member, data.get("phone") or "")
-    return member
-
-
 @audit.records_denials
-@transaction.atomic
 def import_members(*, actor: Any, sheet: Sheet, file_name: str, today: dt.date | None = None) -> int:
-    """Validate every row again and, only if all are valid, register them all; returns the number imported.
+    """Validate every row and, only if all are valid, register them all; returns the number imported.
 
-    Runs in one transaction: any error (a row, a scope refusal, a unique-constraint clash with a member
-    registered meanwhile) leaves nothing written. Raises ImportRejected when rows have errors.
+    Validation and the preparation of every row (encryption, pinyin) run before any transaction; the write is
+    one short transaction (`write.write`), so any error (a row, a scope refusal, a unique-constraint clash with a
+    member registered meanwhile) leaves nothing written. Raises ImportRejected when rows have errors.
     """
     validation = validate(sheet, user=actor, today=today)
     if validation.error_rows:
@@ -509,28 +492,8 @@ def import_members(*, actor: Any, sheet: Sheet, file_name: str, today: dt.date |
     for org in {d["org"].pk: d["org"] for d in rows}.values():
         require(actor, org.path, "change", org)
     who = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    members = [_new_member(d) for d in rows]
-    created = bulk_create_with_history(
-        members, Member, batch_size=BATCH_SIZE, default_user=who, default_change_reason="Excel导入"
-    )
-    events: list[MemberEvent] = []
-    for member in created:
-        events.append(MemberEvent(
-            member=member, kind=MemberEventKind.JOINED, date=member.joined_on, to_org=member.org, actor=who
-        ))
-        if member.confirmed_on:
-            events.append(MemberEvent(
-                member=member, kind=MemberEventKind.CONFIRMED, date=member.confirmed_on, to_org=member.org,
-                actor=who,
-            ))
-    MemberEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    per_org: dict[str, int] = {}
-    for member in created:
-        per_org[member.org.path] = per_org.get(member.org.path, 0) + 1
-    for path, n in per_org.items():
-        counters.shift(path, members=n)
-    audit.record("members.import", actor=actor, changes={"rows": len(created), "file": file_name[:200]})
-    return len(created)
+    writers, prepared = write.prepare(rows, who=who)
+    return len(write.write(writers, prepared, actor=actor, file_name=file_name))
 
 
 # --- The template ---------------------------------------------------------------------------------------------
