@@ -59,8 +59,10 @@ def wait_for_replica(timeout: float = 10.0) -> None:
 
 
 def _home(client: Any) -> tuple[Any, list[str], list[str]]:
-    with CaptureQueriesContext(connections[REPLICA]) as on_replica, \
-            CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+    with (
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
     return response, [q["sql"] for q in on_replica], [q["sql"] for q in on_primary]
