@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dangjian.accounts.middleware.SessionPolicyMiddleware",
+    "dangjian.core.dbrouter.ReplicaPinMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -193,6 +194,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use an in-memory database per process (pytest-xdist workers are processes).
     _db["TEST"] = {"NAME": ":memory:"}
 DATABASES = {"default": _db}
+# A read-only PostgreSQL streaming replica (scripts/replica starts one locally) for dashboards, statistics and
+# exports; core/dbrouter.py decides per query, the primary keeps writes and reads right after a write.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=envint("DANGJIAN_CONN_MAX_AGE", 0))
+    if _replica["ENGINE"] != "django.db.backends.postgresql" or _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, with DATABASE_URL on PostgreSQL too")
+    # Tests: the replica serves the test database the primary created (streamed like any other), never its own.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["dangjian.core.dbrouter.PrimaryReplicaRouter"]
+# How long a browser's reads stay on the primary after it wrote: longer than the replica is expected to lag.
+DANGJIAN_REPLICA_PIN_SECONDS = envint("DANGJIAN_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

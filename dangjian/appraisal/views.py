@@ -37,6 +37,7 @@ from dangjian.appraisal.forms import (
 from dangjian.appraisal.models import AppraisalResult, AppraisalRound, FollowUp
 from dangjian.core import audit
 from dangjian.core import rules as rule_registry
+from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.exports import xlsx_response, xlsx_workbook_response
 from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
@@ -372,6 +373,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def summary_view(request: HttpRequest) -> HttpResponse:
     """党内统计 of 民主评议党员 for an org subtree and a year; `?export=xlsx` downloads it (audited)."""
     user: Any = request.user

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import submit_action
 from dangjian.core.pagination import paginate
@@ -58,6 +59,7 @@ def _require_board(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
+@reads_from_replica
 def board(request: HttpRequest) -> HttpResponse:
     """换届 board: every org of the user's subtree with its current 届, by tab (due soon, overdue, adjusted,
     done this year, not recorded). Rows, page count and tab counts are three queries whatever the subtree's size."""
@@ -79,6 +81,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def board_export(request: HttpRequest) -> HttpResponse:
     """The board's current tab as an Excel sheet (names, dates and states only: no personal data)."""
     _require_board(request)

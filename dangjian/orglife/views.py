@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import audit, documents, uploads
+from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
@@ -356,6 +357,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @login_required
 @require_GET
+@reads_from_replica
 def ledger(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """台账 for an org's subtree and a year, as one workbook (or, with ?format=docx, one Word document) generated from the records (never typed):
     the organizational-life ledger with attendance, the compliance sheet and the 换届 register. Audited."""

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dangjian.core import rules as rule_registry
+from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.reminders import rules as reminder_rules
 from dangjian.core.scoping import scope_for
 from dangjian.members.choices import MemberState, PartyStatus
@@ -27,6 +28,7 @@ CONFIRMATION_LIMIT = 10
 
 
 @login_required
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     """首页: for a manager the counts of their scope, the 预备党员 due for 转正 (an approved extension included) and
     their to-dos grouped by kind; for a plain 党员 their own page (reports.mine); the 三员 get none of the business

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dangjian.core import rules
+from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.measures import PeriodNotSupported
 from dangjian.core.models import RuleStatus
 from dangjian.core.scoping import get_for_user, require, scope_for
@@ -73,6 +74,7 @@ def _common(request: HttpRequest, root: Organization, today: dt.date, year: int 
 
 @login_required
 @require_GET
+@reads_from_replica
 def matrix(request: HttpRequest) -> HttpResponse:
     """组织生活落实情况: one kind, a page of orgs × the periods of the year, each cell colour-coded with its status
     in words and, when something was held, a link to those meetings."""
@@ -99,6 +101,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def rollup(request: HttpRequest) -> HttpResponse:
     """落实率: per kind and period the share of applicable orgs that held it, and per tree level over the periods
     already ended (上热中温下冷)."""
@@ -120,6 +123,7 @@ COLOUR_FILTERS = {"red": "红", "yellow": "黄", "green": "绿", "silent": "静�
 
 @login_required
 @require_GET
+@reads_from_replica
 def health(request: HttpRequest) -> HttpResponse:
     """红黄绿 of every branch from the last three complete months, and the 静默支部 list."""
     root = _root(request)
