@@ -89,3 +89,7 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+# The sealed 动态口令 device is a model of this app (a proxy on django-otp's table); see otp_device.
+from dangjian.accounts.otp_device import SealedTOTPDevice  # noqa: E402,F401
