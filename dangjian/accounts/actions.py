@@ -380,7 +380,7 @@ def disable_dormant_accounts(*, now: Any = None) -> list[User]:
 
     now = now or timezone.now()
     days = dormancy.dormant_days(now)
-    stopped = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
+    stopped: list[Any] = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
     for user in stopped:
         User.objects.filter(pk=user.pk).update(is_active=False, dormant_disabled_at=now)
         user.is_active, user.dormant_disabled_at = False, now
