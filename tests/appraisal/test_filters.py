@@ -58,7 +58,7 @@ def records(world) -> dict[str, Any]:
 
 def round_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, set]:
     """(page, export, API) of the rounds list, each as {(党支部, 年度)}."""
-    client = login(user)
+    client = login(user, verified=True)
     page = {(r.org.name, r.year) for r, _check in client.get(ROUNDS_PAGE, query).context["rows"]}
     export = {(row[0], row[1]) for row in xlsx_rows(client.get(ROUNDS_PAGE, {**query, "export": "xlsx"}))}
     response = api(user).get(ROUNDS, query)
@@ -69,7 +69,7 @@ def round_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, se
 
 def followup_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, set]:
     """(page, export, API) of the follow-ups list, each as {党员姓名}."""
-    client = login(user)
+    client = login(user, verified=True)
     page = {f.result.member.name for f, _state in client.get(FOLLOWUPS_PAGE, query).context["rows"]}
     export = {row[2] for row in xlsx_rows(client.get(FOLLOWUPS_PAGE, {**query, "export": "xlsx"}))}
     return page, export, api_rows(user, FOLLOWUPS, query, "member_name")

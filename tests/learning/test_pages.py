@@ -160,7 +160,7 @@ def test_the_totals_page_and_export_are_not_found_outside_the_scope(world, login
     assert "钱三支" in own and "李党员" not in own
     rows = sheet_rows(client.get("/learning/totals/?year=2025&export=xlsx"))
     assert [r[0] for r in rows[1:]] == ["钱三支"]
-    assert login(world.member_user).get("/learning/totals/").status_code == 404
+    assert login(world.member_user, verified=True).get("/learning/totals/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)
@@ -194,8 +194,8 @@ def test_the_member_record_and_its_export_are_scoped(world, login, sessions):
     assert rows[1][2] == "党校专题班"
     assert login(world.outsider, verified=True).get(f"/learning/member/{world.member.pk}/").status_code == 404
     assert login(world.outsider, verified=True).get(f"/learning/member/{world.member.pk}/?export=xlsx").status_code == 404
-    assert login(world.member_user).get(f"/learning/member/{world.member.pk}/?year=2025").status_code == 200
-    assert login(world.member_user).get(f"/learning/member/{world.a2_member.pk}/").status_code == 404
+    assert login(world.member_user, verified=True).get(f"/learning/member/{world.member.pk}/?year=2025").status_code == 200
+    assert login(world.member_user, verified=True).get(f"/learning/member/{world.a2_member.pk}/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)

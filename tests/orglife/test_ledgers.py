@@ -60,7 +60,7 @@ def test_the_ledger_lists_each_meeting_with_attendance_and_the_compliance_and_re
 def test_outsiders_and_plain_members_get_no_ledger(world, login):
     url = reverse("orglife:ledger", args=[world.a1.pk, 2025])
     assert login(world.outsider, verified=True).get(url).status_code == 404
-    assert login(world.member_user).get(url).status_code == 404
+    assert login(world.member_user, verified=True).get(url).status_code == 404
     assert login(world.auditor, verified=True).get(url).status_code == 404
     assert login(world.viewer, verified=True).get(url).status_code == 200
 
