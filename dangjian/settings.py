@@ -150,6 +150,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "dangjian.accounts.middleware.SessionPolicyMiddleware",
     "dangjian.core.dbrouter.ReplicaPinMiddleware",
+    "dangjian.accounts.export_guard.ExportSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

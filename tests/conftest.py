@@ -42,9 +42,9 @@ def login(client):  # type: ignore[no-untyped-def]
         start_session_clock(type("Signed", (), {"session": session})())
         session.save()
         if verified:
-            from django_otp.plugins.otp_totp.models import TOTPDevice
+            from dangjian.accounts.otp_device import SealedTOTPDevice
 
-            device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
+            device = SealedTOTPDevice.objects.create(user=user, name="测试", confirmed=True)
             session = client.session
             session["otp_device_id"] = device.persistent_id
             session.save()

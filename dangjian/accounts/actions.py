@@ -111,7 +111,13 @@ def set_active(user: User, *, actor: Any, active: bool) -> User:
     _require_system_role(actor, Role.SYSADMIN)
     if user.pk == getattr(actor, "pk", None):
         raise ValidationError({"is_active": ["不能停用自己的账号"]})
-    User.objects.filter(pk=user.pk).update(is_active=active)
+    if active:
+        # Re-enabling restarts the dormancy count (SEC-08) and ends a dormancy stop.
+        now = timezone.now()
+        User.objects.filter(pk=user.pk).update(is_active=True, enabled_at=now, dormant_disabled_at=None)
+        user.enabled_at, user.dormant_disabled_at = now, None
+    else:
+        User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = active
     audit.record("accounts.user_enable" if active else "accounts.user_disable", actor=actor, obj=user)
     if not active:
@@ -360,3 +366,28 @@ def use_backup_code(user: User, text: str) -> Any:
         if device.verify_token(backup_codes.digest(user.pk, text)):
             return device
     return None
+
+
+# --- Dormant accounts (SEC-08) -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disable_dormant_accounts(*, now: Any = None) -> list[User]:
+    """Disable every active account unused for the rule's days (accounts.dormancy), as the system (no actor):
+    each is stamped, its sessions and token end, and each stop is audited with the days it went unused. Run by
+    `dangjian disable_dormant` from the reminder job; running it again disables nothing more."""
+    from dangjian.accounts import dormancy
+
+    now = now or timezone.now()
+    days = dormancy.dormant_days(now)
+    stopped: list[Any] = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
+    for user in stopped:
+        User.objects.filter(pk=user.pk).update(is_active=False, dormant_disabled_at=now)
+        user.is_active, user.dormant_disabled_at = False, now
+        audit.record(
+            "accounts.dormant_disable", actor=None, actor_name="系统", obj=user,
+            reason=f"连续{days}天以上未使用",
+            changes={"last_used": user.used.isoformat(), "days_unused": (now - user.used).days},
+        )
+        credentials.sign_out_everywhere(user, actor=None, reason="长期未使用停用")
+    return stopped

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
+        import dangjian.accounts.rules  # noqa: F401
         from dangjian.accounts import signals  # noqa: F401
         from dangjian.accounts.roles import build_scope
         from dangjian.core.scoping import register_scope_builder

@@ -8,6 +8,7 @@ register_actions({
     "accounts.user_update": "修改账号",
     "accounts.user_disable": "停用账号",
     "accounts.user_enable": "启用账号",
+    "accounts.dormant_disable": "停用长期未使用的账号",
     "accounts.token_create": "生成接口令牌",
     "accounts.token_revoke": "撤销接口令牌",
     "accounts.member_lookup": "按身份证号查找党员",

@@ -26,6 +26,10 @@ class User(AbstractUser):
     # Sessions started and API tokens created before this no longer count (sign out everywhere, disabling).
     credentials_revoked_at = models.DateTimeField("凭据撤销时间", null=True, blank=True)
     elder_mode = models.BooleanField("长辈版", default=False, help_text="更大的字号、更高的对比度")
+    # Dormancy (SEC-08): an account unused since max(last login, creation, re-enabling) for the rule's days is
+    # disabled by `dangjian disable_dormant`, which stamps when; re-enabling clears it and restarts the count.
+    enabled_at = models.DateTimeField("最近启用时间", null=True, blank=True)
+    dormant_disabled_at = models.DateTimeField("因长期未使用停用时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "账号"
@@ -89,3 +93,7 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+# The sealed 动态口令 device is a model of this app (a proxy on django-otp's table); see otp_device.
+from dangjian.accounts.otp_device import SealedTOTPDevice  # noqa: E402,F401

@@ -35,6 +35,10 @@ CHANGE_ROLES = frozenset({Role.ORG_ADMIN, Role.SECRETARY, Role.ORGANIZER})
 STRUCTURE_ROLES = frozenset({Role.ORG_ADMIN})
 # Who may reveal a full 身份证号 or phone (with a reason, audited) and export without masks.
 REVEAL_ROLES = frozenset({Role.ORG_ADMIN})
+# Who can export personal data in bulk (rosters, lists and ledgers of people over a subtree): a second factor is
+# mandatory for them before any export (SEC-05: "mandatory for all admin roles and for any role that can reveal
+# or export personal data"). A plain 党员 exports only their own records.
+BULK_EXPORT_ROLES = VIEW_ROLES
 
 
 def build_scope(user: User) -> Scope:

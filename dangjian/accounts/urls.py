@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.accounts import admin_views, security_views, views
+from dangjian.accounts import admin_views, dormancy_views, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,4 +26,5 @@ urlpatterns = [
     path("roles/orgs/", admin_views.role_org_pick, name="role_org_pick"),
     path("roles/<int:pk>/revoke/", admin_views.role_revoke, name="role_revoke"),
     path("roles/otp/<int:pk>/", admin_views.otp_reset, name="otp_reset"),
+    path("dormant/", dormancy_views.dormant, name="dormant"),
 ]

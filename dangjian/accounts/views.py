@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts import actions, backup_codes, throttle
 from dangjian.accounts.forms import ChangePasswordForm, LoginForm, TokenForm, VerifyForm
 from dangjian.accounts.middleware import start_session_clock
 from dangjian.accounts.models import User
+from dangjian.accounts.otp_device import SealedTOTPDevice
 from dangjian.core import audit
 from dangjian.core.middleware import client_ip
 from dangjian.core.models import AuditResult
@@ -74,7 +74,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "密码已修改")
         return redirect("core:home")
     return render(request, "accounts/password_change.html", {
-        "form": form, "has_otp": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()})
+        "form": form, "has_otp": SealedTOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()})
 
 
 def _me(request: HttpRequest) -> User:
@@ -82,7 +82,7 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _base32(device: TOTPDevice) -> str:
+def _base32(device: SealedTOTPDevice) -> str:
     """The device's key as authenticator apps take it when typed in: Base32 (as in the QR's otpauth:// URL), in
     groups of four."""
     key = b32encode(device.bin_key).decode().rstrip("=")
@@ -119,15 +119,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     """
     if user_has_device(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
+    device = SealedTOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
+        device = SealedTOTPDevice.objects.create(user=request.user, name="动态口令", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.devices_for_user(request.user, confirmed=None).exclude(pk=device.pk).delete()
+            SealedTOTPDevice.objects.devices_for_user(request.user, confirmed=None).exclude(pk=device.pk).delete()
             otp_login(request, device)
             audit.record("auth.otp_enrol", actor=request.user)
             return _codes_page(request, actions.issue_backup_codes(_me(request), actor=request.user), first=True)
@@ -146,7 +146,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
         device: Any = None
-        for totp in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
+        for totp in SealedTOTPDevice.objects.devices_for_user(request.user, confirmed=True):
             if totp.verify_token(token):
                 device = totp
                 break

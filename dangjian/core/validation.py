@@ -7,6 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 
+def too_long(label: str, limit: int, length: int) -> str:
+    """The one message for a text over its limit, on forms, in actions and in the API alike."""
+    return f"{label}不能超过{limit}个字（现有{length}个字）"
+
+
 class Errors(dict[str, list[str]]):
     """Messages per field, gathered while an action checks all of its input before it writes anything.
 
@@ -33,6 +38,12 @@ class Errors(dict[str, list[str]]):
             self.add(field, f"{label}不能为负数")
             return None
         return number
+
+    def length(self, value: Any, field: str, label: str, limit: int) -> None:
+        """Record an error when the text is longer than `limit` characters (SEC-14: every text field has a
+        limit), naming the field and saying how long it is."""
+        if value is not None and len(str(value)) > limit:
+            self.add(field, too_long(label, limit, len(str(value))))
 
     def raise_if_any(self) -> None:
         """Refuse the whole input if anything was recorded; do nothing otherwise."""

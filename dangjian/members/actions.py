@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
-from dangjian.lib import pinyin
+from dangjian.lib import idcard, pinyin
 from dangjian.lib.dates import add_years
+from dangjian.lib.masking import mask_id_card
 from dangjian.members import pii
 from dangjian.members.choices import (
     ON_ROLL_STATES,
@@ -337,6 +338,25 @@ def _disable_login(member: Member, actor: Any) -> None:
 # --- Personal data --------------------------------------------------------------------------------------------
 
 REVEALABLE = {"id_card": "身份证号", "phone": "手机号"}
+
+
+@transaction.atomic
+def lookup_by_id_card(number: str, *, actor: Any) -> Member | None:
+    """The member with this 身份证号 among those the actor may see (any state), or None. The number comes by POST
+    only, never in a URL (SEC-22); every lookup is audited, found or not, with the number masked (SEC-10/11)."""
+    try:
+        card = idcard.parse(number)
+    except idcard.IdCardError as exc:
+        raise ValidationError({"id_card": [str(exc)]}) from exc
+    member = (
+        Member.objects.visible_to(actor).filter(id_card_index=pii.id_card_index(card.number))
+        .select_related("org").first()
+    )
+    audit.record(
+        "members.lookup", actor=actor, obj=member, org=member.org if member is not None else None,
+        changes={"id_card": mask_id_card(card.number), "found": member is not None},
+    )
+    return member
 
 
 def can_reveal(member: Member, user: Any) -> bool:

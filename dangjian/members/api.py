@@ -13,11 +13,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dangjian.core.api import ScopedRelatedField, ScopedViewSetMixin, StrictSerializerMixin
-from dangjian.members.actions import create_member, transfer_member, update_member
+from dangjian.members.actions import create_member, lookup_by_id_card, transfer_member, update_member
 from dangjian.members.filters import MemberFilter
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -91,6 +92,12 @@ class MemberTransferSerializer(StrictSerializerMixin, serializers.Serializer):
     doc_no = serializers.CharField(required=False, allow_blank=True, max_length=100, default="", help_text="文号")
 
 
+class MemberLookupSerializer(StrictSerializerMixin, serializers.Serializer):
+    """按身份证号查找：身份证号放在请求体中，不出现在网址、浏览器历史和访问日志里。"""
+
+    id_card = serializers.CharField(max_length=32, help_text="18位身份证号")
+
+
 #
 # Views
 #
@@ -113,6 +120,11 @@ class MemberViewSet(
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
 
+    @property
+    def scope_action(self) -> str:
+        # The lookup reads (by POST only so that the number stays out of URLs): the "view" scope.
+        return "view" if self.action == "lookup" else super().scope_action
+
     def get_queryset(self) -> QuerySet[Member]:
         return Member.objects.visible_to(self.request.user, self.scope_action).select_related("org")
 
@@ -131,4 +143,18 @@ class MemberViewSet(
         form = MemberTransferSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         member = transfer_member(member, actor=request.user, **form.validated_data)
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(
+        summary="按身份证号查找党员",
+        description="在调用者管理范围内（含已不在册的）按完整身份证号查找一名党员，每次查找记入审计日志。"
+        "身份证号只能这样以 POST 提交：列表的 q 参数形如身份证号时返回 400。找不到返回 404。",
+        request=MemberLookupSerializer,
+        responses=MemberSerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def lookup(self, request: Request) -> Response:
+        member = lookup_by_id_card(self.validated(MemberLookupSerializer)["id_card"], actor=request.user)
+        if member is None:
+            raise NotFound("调用者管理范围内没有该身份证号的党员")
         return Response(self.get_serializer(member).data)

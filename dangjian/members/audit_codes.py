@@ -9,6 +9,7 @@ register_actions({
     "members.transfer": "组织关系转接",
     "members.status": "党籍变动",
     "members.reveal": "查看完整个人信息",
+    "members.lookup": "按身份证号查找党员",
     "members.export": "导出党员名册",
     "members.import": "导入党员",
 })

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -16,7 +17,6 @@ from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
 from dangjian.members.choices import ON_ROLL_STATES, Education, MemberState, PartyStatus, Sex
 from dangjian.members.models import Member
-from dangjian.members.pii import id_card_index
 from dangjian.orgs.models import Organization
 
 # Age bands of the 党内统计 公报; (label, min age, max age).
@@ -39,7 +39,8 @@ SORTS = {
     "joined_on": ("joined_on", "id"), "-joined_on": ("-joined_on", "-id"),
 }
 STATE_CHOICES = [("on_roll", "在册（含停止党籍）"), *MemberState.choices, ("all", "全部")]
-_ID_LIKE = re.compile(r"^[0-9]{17}[0-9Xx]$")
+# 身份证号-shaped: 18 characters (17 digits and a check digit or X) or the older 15 digits.
+_ID_LIKE = re.compile(r"^(?:[0-9]{17}[0-9X]|[0-9]{15})$")
 
 
 def _band_q(field: str, low: int | None, high: int | None, today: dt.date) -> Q:
@@ -52,8 +53,19 @@ def _band_q(field: str, low: int | None, high: int | None, today: dt.date) -> Q:
     return q
 
 
+# What a GET search by 身份证号 answers (page and API alike): the number would sit in the URL, the browser history
+# and access logs (SEC-22), so it is refused, never searched; the lookup takes it by POST.
+ID_IN_URL_MESSAGE = "身份证号不能在网址中查询，请使用“按身份证号查找”（接口：POST /api/v1/members/lookup/）"
+
+
+def refuse_id_number(value: str) -> None:
+    """A search text shaped like a 身份证号 is refused (SEC-22)."""
+    if _ID_LIKE.match(idcard.normalize(value or "")):
+        raise ValidationError(ID_IN_URL_MESSAGE)
+
+
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q")
+    q = django_filters.CharFilter(label="姓名/拼音首字母", method="filter_q", validators=[refuse_id_number])
     org = django_filters.ModelChoiceFilter(
         label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org"
     )
@@ -125,9 +137,6 @@ class MemberFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        normalized = idcard.normalize(value)
-        if _ID_LIKE.match(normalized):
-            return qs.filter(id_card_index=id_card_index(normalized))
         if value.isascii() and value.replace(" ", "").isalpha():
             lowered = value.lower()
             return qs.filter(Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered))

@@ -235,3 +235,12 @@ class UnmaskedExportForm(forms.Form):
         label="导出事由", max_length=500, help_text="至少4个字，记入审计日志",
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
+
+
+class IdCardLookupForm(forms.Form):
+    """按身份证号查找: the number goes in a POST body, never in a URL (SEC-22)."""
+
+    id_card = forms.CharField(
+        label="身份证号", max_length=32, help_text="18位身份证号；查找行为记入审计日志",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -23,11 +23,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import linebreaks
+from django.utils.html import linebreaks, strip_tags
 
 from dangjian.core import audit, uploads
 from dangjian.core.scoping import get_for_user, require, scope_for
-from dangjian.core.validation import Errors
+from dangjian.core.validation import Errors, too_long
 from dangjian.leadership.models import COMMITTEE_POSTS, PostHolding
 from dangjian.leadership.rules import in_office_q
 from dangjian.lib.dates import cn_date
@@ -80,6 +80,10 @@ MEETING_FIELDS = (
 )
 MAX_STUDY_HOURS = Decimal("24")
 RICH_TEXT_FIELDS = ("topics", "agenda", "resolutions", "minutes")
+# The longest each long text may be, in characters as sent (SEC-14; minutes once took 3 MB): a 会议记录 of a long
+# sitting runs to some thousands of characters, the others to some hundreds.
+RICH_TEXT_LIMITS = {"topics": 5000, "agenda": 5000, "resolutions": 5000, "minutes": 30000}
+RICH_TEXT_LABELS = {"topics": "议题", "agenda": "议程", "resolutions": "决议事项", "minutes": "会议记录"}
 _TEXT_LIMITS = {"title": 200, "place": 200, "lecturer": 100, "lecture_topic": 200}
 
 # Rich text: the formatting a 会议记录 needs, nothing that runs or links (stored already clean).
@@ -106,6 +110,16 @@ def clean_rich_text(text: str | None) -> str:
     if "<" not in text:
         text = linebreaks(text, autoescape=True)
     return nh3.clean(text, tags=set(ALLOWED_TAGS), attributes=ALLOWED_ATTRIBUTES, link_rel=None).strip()
+
+
+def _check_rich_length(raw: Any, name: str, errors: Errors) -> None:
+    """A long text counts by the characters one reads (stored HTML carries tags that a re-save must not count);
+    markup beyond four times the limit is refused too, whatever it shows."""
+    text = str(raw or "")
+    limit = RICH_TEXT_LIMITS[name]
+    visible = len(strip_tags(text).strip())
+    if visible > limit or len(text) > 4 * limit:
+        errors.add(name, too_long(RICH_TEXT_LABELS[name], limit, visible))
 
 
 def default_title(kinds: Iterable[str]) -> str:
@@ -268,7 +282,8 @@ def _clean(org: Organization, data: dict[str, Any]) -> tuple[dict[str, Any], lis
             errors.add("lecture_topic", "党课须填写题目")
     values["title"] = values["title"] or default_title(kinds)
     for name in RICH_TEXT_FIELDS:
-        values[name] = clean_rich_text(data.get(name))
+        _check_rich_length(data.get(name), name, errors)
+        values[name] = clean_rich_text(data.get(name)) if name not in errors else ""
     values["study_hours"] = _study_hours(data.get("study_hours"), kinds, held_on, errors)
     expected: list[Member] = []
     if held_on is not None and kinds and "kinds" not in errors and "starts_at" not in errors:

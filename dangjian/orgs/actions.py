@@ -11,11 +11,15 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.scoping import require, scope_for
+from dangjian.core.validation import too_long
 from dangjian.lib.text import hidden_characters_message
 from dangjian.orgs import counters, hooks
 from dangjian.orgs.models import ALLOWED_PARENTS, Organization, OrgEvent, OrgEventKind, OrgKind, OrgStatus
 
 # Fields of an org that a plain edit may change (tree position, status and kind have their own actions).
+# The longest list of units a 联合党支部 covers, in characters (SEC-14: every text field has a limit).
+JOINT_UNITS_LIMIT = 2000
+
 EDITABLE_FIELDS = (
     "short_name", "code", "unit_category", "sort_order", "founded_on", "is_temporary", "temporary_task",
     "temporary_start", "temporary_end", "is_joint", "joint_units",
@@ -63,8 +67,11 @@ def _check_temporary_and_joint(data: dict[str, Any]) -> None:
         start, end = data.get("temporary_start"), data.get("temporary_end")
         if start and end and end < start:
             errors["temporary_end"] = "结束日期不能早于开始日期"
-    if data.get("is_joint"):
-        units = [u for u in (data.get("joint_units") or "").splitlines() if u.strip()]
+    joint_units = data.get("joint_units") or ""
+    if len(joint_units) > JOINT_UNITS_LIMIT:
+        errors["joint_units"] = too_long("联合单位", JOINT_UNITS_LIMIT, len(joint_units))
+    elif data.get("is_joint"):
+        units = [u for u in joint_units.splitlines() if u.strip()]
         if len(units) < 2:
             errors["joint_units"] = "联合党支部须填写所覆盖的单位（至少2个，每行一个）"
         if data.get("kind", OrgKind.BRANCH) != OrgKind.BRANCH:

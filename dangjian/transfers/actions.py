@@ -39,6 +39,9 @@ RETURN_RULE = "党组织不得无故拒转拒接党员组织关系（党员教�
 FLOATING_FIELDS = ("left_on", "place", "fixed_place", "reason", "expected_return", "host_org", "certificate_no")
 _TEXT_LIMITS = {"place": 200, "reason": 200, "host_org": 200, "certificate_no": 50}
 
+# The longest 查找情况 of a 失联 case, in characters (SEC-14: every text field has a limit).
+SEARCH_NOTES_LIMIT = 2000
+
 
 def _who(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -497,6 +500,7 @@ def record_lost_contact(
     suspension = current_suspension(member)
     if suspension is not None and last_contact_on is not None and last_contact_on > suspension.date:
         errors.add("last_contact_on", f"该党员已于{cn_date(suspension.date)}停止党籍，最后联系日期不能晚于此日")
+    errors.length(search_notes.strip(), "search_notes", "查找情况", SEARCH_NOTES_LIMIT)
     errors.raise_if_any()
     assert last_contact_on is not None
     case = LostContact(member=member, last_contact_on=last_contact_on, search_notes=search_notes.strip(),
@@ -531,6 +535,7 @@ def update_lost_contact(
     if case.suspension_id is not None or member.state != MemberState.ACTIVE:
         errors.add("last_contact_on", "已停止党籍的失联登记不能修改最后联系日期和查找情况")
     _check_day(errors, "last_contact_on", last_contact_on, today, "最后联系日期", member.joined_on, "入党日期")
+    errors.length((search_notes or "").strip(), "search_notes", "查找情况", SEARCH_NOTES_LIMIT)
     errors.raise_if_any()
     assert last_contact_on is not None
     before = {"last_contact_on": case.last_contact_on.isoformat(), "search_notes": case.search_notes}

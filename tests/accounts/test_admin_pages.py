@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts.actions import bootstrap_user
 from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.otp_device import SealedTOTPDevice
 from dangjian.accounts.roles import Role
 from dangjian.core.models import AuditEvent
 from dangjian.members import pii
@@ -257,9 +257,9 @@ def test_the_sysadmin_resets_a_password_shown_once_and_the_account_must_change_i
 
 
 def test_a_password_reset_keeps_the_second_factor(world, sysadmin):
-    TOTPDevice.objects.create(user=world.auditor, name="手机", confirmed=True)
+    SealedTOTPDevice.objects.create(user=world.auditor, name="手机", confirmed=True)
     sysadmin.post(reverse("accounts:user_password_reset", args=[world.auditor.pk]))
-    assert TOTPDevice.objects.filter(user=world.auditor, confirmed=True).exists()
+    assert SealedTOTPDevice.objects.filter(user=world.auditor, confirmed=True).exists()
 
 
 def test_the_sysadmin_cannot_reset_their_own_password_here(world, sysadmin):
@@ -342,13 +342,13 @@ def test_the_secadmin_cannot_revoke_their_own_role(world, secadmin):
 
 
 def test_the_secadmin_resets_a_lost_second_factor_with_a_reason(world, secadmin):
-    TOTPDevice.objects.create(user=world.auditor, name="手机", confirmed=True)
+    SealedTOTPDevice.objects.create(user=world.auditor, name="手机", confirmed=True)
     target = reverse("accounts:otp_reset", args=[world.auditor.pk])
     refused = secadmin.post(target, {"reason": "丢"})
     assert "至少4个字" in refused.content.decode()
-    assert TOTPDevice.objects.filter(user=world.auditor).exists()
+    assert SealedTOTPDevice.objects.filter(user=world.auditor).exists()
     assert secadmin.post(target, {"reason": "本人持工作证当面核实"}).status_code == 302
-    assert not TOTPDevice.objects.filter(user=world.auditor).exists()
+    assert not SealedTOTPDevice.objects.filter(user=world.auditor).exists()
     event = AuditEvent.objects.get(action="auth.otp_reset")
     assert (event.actor, event.reason) == (world.secadmin, "本人持工作证当面核实")
 

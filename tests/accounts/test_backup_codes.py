@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts import actions
+from dangjian.accounts.otp_device import SealedTOTPDevice
 from dangjian.core.models import AuditEvent
 from tests.accounts.test_otp import confirmed_device, token
 
@@ -32,7 +32,7 @@ def _shown_codes(html: str) -> list[str]:
 
 def _enrol(client, user) -> list[str]:  # type: ignore[no-untyped-def]
     client.get(reverse("accounts:otp_setup"))
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post(reverse("accounts:otp_setup"), {"token": token(device)})
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     return _shown_codes(response.content.decode())
@@ -40,7 +40,7 @@ def _enrol(client, user) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_the_key_to_type_in_is_base32_the_same_as_in_the_qr(world, login):
     page = login(world.sysadmin).get(reverse("accounts:otp_setup")).content.decode()
-    device = TOTPDevice.objects.get(user=world.sysadmin, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=world.sysadmin, confirmed=False)
     base32 = b32encode(device.bin_key).decode().rstrip("=")
     shown = re.search(r'id="otp-secret">([^<]+)<', page).group(1)
     assert shown.replace(" ", "") == base32

@@ -9,16 +9,16 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangjian.accounts.otp_device import SealedTOTPDevice
 from dangjian.core.models import AuditEvent
 
 
-def token(device: TOTPDevice) -> str:
+def token(device: SealedTOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
-def wrong(device: TOTPDevice) -> str:
+def wrong(device: SealedTOTPDevice) -> str:
     return "000000" if token(device) != "000000" else "111111"
 
 
@@ -36,7 +36,7 @@ def test_enrolling_a_device_verifies_the_session_and_is_audited(world, login):
     page = client.get(reverse("accounts:otp_setup"))
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=world.sysadmin, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=world.sysadmin, confirmed=False)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         response = client.post(reverse("accounts:otp_setup"), {"token": wrong(device)})
         assert response.status_code == 200
@@ -50,8 +50,8 @@ def test_enrolling_a_device_verifies_the_session_and_is_audited(world, login):
     assert client.get(reverse("accounts:users")).status_code == 200
 
 
-def confirmed_device(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
-    return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
+def confirmed_device(user) -> SealedTOTPDevice:  # type: ignore[no-untyped-def]
+    return SealedTOTPDevice.objects.create(user=user, name="手机", confirmed=True)
 
 
 @pytest.mark.parametrize("persona", ["sysadmin", "secadmin", "auditor"])
@@ -80,7 +80,7 @@ def test_a_password_alone_cannot_replace_an_enrolled_device(world, login):
     response = client.get(reverse("accounts:otp_setup"))
     assert response.status_code == 302
     assert response.url == reverse("accounts:otp_verify")
-    assert not TOTPDevice.objects.filter(user=world.sysadmin, confirmed=False).exists()
+    assert not SealedTOTPDevice.objects.filter(user=world.sysadmin, confirmed=False).exists()
 
 
 def test_an_authorization_header_does_not_skip_the_second_factor(world, login):

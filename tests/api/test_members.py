@@ -15,6 +15,7 @@ from tests.api.conftest import fresh, member_payload
 from tests.world import make_id_card
 
 LIST = "/api/v1/members/"
+LOOKUP = "/api/v1/members/lookup/"
 
 
 def detail(member: Member) -> str:
@@ -76,9 +77,28 @@ def test_filter_q_by_name_and_by_pinyin_initials(world, api):
     assert names(client.get(LIST, {"q": "qsz"})) == {"钱三支"}
 
 
-def test_filter_q_by_full_id_number_finds_exactly_that_member(world, api):
+def test_filter_q_shaped_like_an_id_number_is_a_400_pointing_to_the_lookup(world, api):
+    response = api(world.admin).get(LIST, {"q": pii.read_id_card(world.b_member)})
+    assert response.status_code == 400
+    assert "POST /api/v1/members/lookup/" in response.json()["q"][0]
+
+
+def test_lookup_takes_the_number_by_post_and_answers_the_member_masked(world, api):
     number = pii.read_id_card(world.b_member)
-    assert names(api(world.admin).get(LIST, {"q": number})) == {"钱三支"}
+    response = api(world.admin).post(LOOKUP, {"id_card": number}, format="json")
+    assert response.status_code == 200
+    assert response.json()["name"] == "钱三支" and number not in response.content.decode()
+    event = AuditEvent.objects.get(action="members.lookup")
+    assert event.changes == {"id_card": world.b_member.id_card_masked, "found": True}
+
+
+def test_lookup_answers_404_outside_the_scope_and_400_for_a_bad_number(world, api):
+    number = pii.read_id_card(world.member)
+    assert api(world.outsider).post(LOOKUP, {"id_card": number}, format="json").status_code == 404
+    assert AuditEvent.objects.get(action="members.lookup").changes["found"] is False
+    bad = api(world.admin).post(LOOKUP, {"id_card": "12345"}, format="json")
+    assert bad.status_code == 400 and "id_card" in bad.json()
+    assert api(world.admin).get(LOOKUP).status_code == 405
 
 
 def test_filter_org_takes_the_whole_subtree(world, api):

@@ -58,7 +58,7 @@ def records(world) -> dict[str, Any]:
 
 def round_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, set]:
     """(page, export, API) of the rounds list, each as {(党支部, 年度)}."""
-    client = login(user)
+    client = login(user, verified=True)
     page = {(r.org.name, r.year) for r, _check in client.get(ROUNDS_PAGE, query).context["rows"]}
     export = {(row[0], row[1]) for row in xlsx_rows(client.get(ROUNDS_PAGE, {**query, "export": "xlsx"}))}
     response = api(user).get(ROUNDS, query)
@@ -69,7 +69,7 @@ def round_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, se
 
 def followup_views(world, login, user, query: dict[str, Any]) -> tuple[set, set, set]:
     """(page, export, API) of the follow-ups list, each as {党员姓名}."""
-    client = login(user)
+    client = login(user, verified=True)
     page = {f.result.member.name for f, _state in client.get(FOLLOWUPS_PAGE, query).context["rows"]}
     export = {row[2] for row in xlsx_rows(client.get(FOLLOWUPS_PAGE, {**query, "export": "xlsx"}))}
     return page, export, api_rows(user, FOLLOWUPS, query, "member_name")
@@ -148,7 +148,7 @@ def test_outsiders_never_reach_a_record_outside_their_scope_by_filtering(world, 
 
 
 def test_a_bad_value_lists_and_exports_nothing_and_is_a_400_in_the_api(world, login, records):
-    client = login(world.admin)
+    client = login(world.admin, verified=True)
     response = client.get(ROUNDS_PAGE, {"year": 1999})
     assert response.context["rows"] == [] and response.context["form"].errors["year"]
     assert xlsx_rows(client.get(FOLLOWUPS_PAGE, {"state": "nonsense", "export": "xlsx"})) == []
@@ -169,7 +169,7 @@ def test_the_page_offers_the_users_orgs_and_keeps_the_api_open_flag_hidden(world
 
 
 def test_the_filtered_lists_run_the_same_number_of_queries_for_more_rows(world, login, records):
-    client = login(world.admin)
+    client = login(world.admin, verified=True)
     runs = [
         lambda: client.get(ROUNDS_PAGE, {"org": world.general.pk}),
         lambda: client.get(ROUNDS_PAGE, {"org": world.general.pk, "export": "xlsx"}),

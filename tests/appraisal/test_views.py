@@ -118,7 +118,7 @@ def test_corrections_and_followups_through_the_pages(world, login):
 def test_lists_exports_and_statistics_for_a_manager(world, login, django_assert_max_num_queries):
     with_followup(world)
     draft(world, org=world.b)
-    client = login(world.admin)
+    client = login(world.admin, verified=True)
     with django_assert_max_num_queries(12):
         listing = client.get(reverse("appraisal:list"))
     assert len(listing.context["rows"]) == 2
@@ -167,7 +167,7 @@ def test_every_page_of_a_draft_and_a_confirmed_round_renders_for_its_manager(wor
 
 def test_outsiders_get_404_on_every_page_and_empty_lists(world, login):
     appraisal, result, followup = with_followup(world)
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     assert client.get(reverse("appraisal:detail", args=[appraisal.pk]), {"export": "xlsx"}).status_code == 404
     for name, args in [("detail", [appraisal.pk]), ("edit", [appraisal.pk]), ("sheet", [appraisal.pk]),
                        ("correct", [appraisal.pk]), ("correct_result", [result.pk]),

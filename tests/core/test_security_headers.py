@@ -33,9 +33,9 @@ def pages(world, login):  # type: ignore[no-untyped-def]
                           ("auditor", "core:audit")):
         client = Client()
         client.force_login(getattr(world, persona))
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from dangjian.accounts.otp_device import SealedTOTPDevice
 
-        device, _ = TOTPDevice.objects.get_or_create(user=getattr(world, persona), name="测试", confirmed=True)
+        device, _ = SealedTOTPDevice.objects.get_or_create(user=getattr(world, persona), name="测试", confirmed=True)
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()

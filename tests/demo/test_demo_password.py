@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.accounts.models import User
+from dangjian.accounts.otp_device import SealedTOTPDevice
 from dangjian.core.models import AuditEvent
 from dangjian.demo.actions import is_demo_database
 from dangjian.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
@@ -33,7 +33,7 @@ def test_the_demo_logins_get_the_printed_password_back(rf):
     admin.set_password("Another#Secret2026")
     admin.must_change_password = True
     admin.save()
-    device = TOTPDevice.objects.create(user=User.objects.get(username="auditor"), name="手机", confirmed=True)
+    device = SealedTOTPDevice.objects.create(user=User.objects.get(username="auditor"), name="手机", confirmed=True)
     out = _reset()
     assert DEMO_PASSWORD in out
     request = rf.get("/")
@@ -41,9 +41,9 @@ def test_the_demo_logins_get_the_printed_password_back(rf):
         assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None, username
     assert not User.objects.get(username="admin").must_change_password
     assert AuditEvent.objects.filter(action="auth.password_reset", actor_name="dangjian demo_password").count() == 8
-    assert TOTPDevice.objects.filter(pk=device.pk).exists()  # the second factor stays without --otp
+    assert SealedTOTPDevice.objects.filter(pk=device.pk).exists()  # the second factor stays without --otp
     _reset("--otp")
-    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not SealedTOTPDevice.objects.filter(pk=device.pk).exists()
     assert AuditEvent.objects.filter(action="auth.otp_reset", actor_name="dangjian demo_password").count() == 1
 
 

@@ -49,7 +49,7 @@ def test_pages_show_amounts_with_thousands_separators(world, login):
 def test_excel_exports_write_amounts_as_numbers_with_a_money_format(world, login):
     with beijing(dt.date(2025, 3, 10)):
         _rich_base(world, world.member)
-        client = login(world.admin)
+        client = login(world.admin, verified=True)
         response = client.get(reverse("dues:sheet", args=[world.a1.pk]) + "?month=2025-03&format=xlsx")
         summary = client.get(reverse("dues:summary") + "?month=2025-03&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active

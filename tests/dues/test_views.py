@@ -50,7 +50,7 @@ def test_a_refused_tick_shows_the_message_and_writes_nothing(world, login):
 def test_statement_records_several_months_and_a_different_amount_needs_a_reason(world, login):
     with beijing(dt.date(2025, 3, 10)):
         _base(world, world.member)
-        client = login(world.secretary)
+        client = login(world.secretary, verified=True)
         url = reverse("dues:statement", args=[world.member.pk])
         response = client.post(url, {"months": ["2025-01", "2025-02", "2025-03"], "amount": "80", "reason": "",
                                      "method": "branch", "paid_on": "2025-03-10"})
@@ -85,7 +85,7 @@ def test_a_plain_member_reads_only_their_own_statement_and_records_only_self_ser
 
 @pytest.mark.parametrize("name", ["sheet", "bases", "statement", "relief"])
 def test_an_outsider_gets_404_on_every_page_of_another_branch(world, login, name):
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     arg = world.a1.pk if name in ("sheet", "bases") else world.member.pk
     url = reverse(f"dues:{name}", args=[arg])
     assert client.get(url).status_code == 404
@@ -96,7 +96,7 @@ def test_an_outsider_gets_404_on_every_page_of_another_branch(world, login, name
 
 def test_an_outsider_sees_no_other_branch_in_summary_and_arrears(world, login):
     _base(world, world.member)
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     for name in ("summary", "arrears"):
         assert client.get(reverse(f"dues:{name}") + f"?org={world.root.pk}").status_code == 404
         assert client.get(reverse(f"dues:{name}") + f"?org={world.a1.pk}&format=xlsx").status_code == 404
@@ -145,7 +145,7 @@ def test_summary_and_arrears_pages_and_exports(world, login, django_assert_max_n
         for m in (world.member, world.a2_member, world.b_member):
             _base(world, m)
     with beijing(dt.date(2025, 8, 10)):
-        client = login(world.admin)
+        client = login(world.admin, verified=True)
         page = client.get(reverse("dues:summary") + "?month=2025-08").content.decode()
         assert "第一党总支" in page and "270.00 元" in page
         arrears = client.get(reverse("dues:arrears")).content.decode()

@@ -74,7 +74,7 @@ def test_outsider_sees_only_their_own_branch_on_the_board(world, login, terms):
     assert "第一党支部" not in html
     assert "第二党支部" not in html
     assert "机关党委</a>" not in html  # named as the parent, never a row of its own
-    response = login(world.outsider).get(url("board_export"))
+    response = login(world.outsider, verified=True).get(url("board_export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["第三党支部"]
 
@@ -109,7 +109,7 @@ def test_board_paginates(world, login):
 
 
 def test_the_board_exports_the_visible_rows_to_excel(world, login, terms):
-    response = login(world.viewer).get(url("board_export"))
+    response = login(world.viewer, verified=True).get(url("board_export"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -41,7 +41,7 @@ def test_the_session_list_shows_only_the_users_scope(world, login, sessions):
 
 @time_machine.travel(NOW, tick=False)
 def test_the_session_list_export_holds_only_the_scope_and_is_audited(world, login, sessions):
-    rows = sheet_rows(login(world.outsider).get("/learning/?export=xlsx"))
+    rows = sheet_rows(login(world.outsider, verified=True).get("/learning/?export=xlsx"))
     assert [r[3] for r in rows[1:]] == ["第三党支部"]
     assert AuditEvent.objects.filter(action="learning.export", actor=world.outsider).exists()
 
@@ -153,19 +153,19 @@ def test_the_totals_page_lists_each_member_with_target_and_shortfall(world, logi
 
 @time_machine.travel(NOW, tick=False)
 def test_the_totals_page_and_export_are_not_found_outside_the_scope(world, login, sessions):
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     assert client.get(f"/learning/totals/?org={world.a1.pk}&year=2025").status_code == 404
     assert client.get(f"/learning/totals/?org={world.a1.pk}&year=2025&export=xlsx").status_code == 404
     own = client.get("/learning/totals/?year=2025").content.decode()
     assert "钱三支" in own and "李党员" not in own
     rows = sheet_rows(client.get("/learning/totals/?year=2025&export=xlsx"))
     assert [r[0] for r in rows[1:]] == ["钱三支"]
-    assert login(world.member_user).get("/learning/totals/").status_code == 404
+    assert login(world.member_user, verified=True).get("/learning/totals/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_shortfall_list_shows_who_is_short_by_how_much_per_branch(world, login, sessions, django_assert_max_num_queries):
-    client = login(world.admin)
+    client = login(world.admin, verified=True)
     client.get(f"/learning/shortfall/?org={world.root.pk}&year=2025")
     with django_assert_max_num_queries(14):
         body = client.get(f"/learning/shortfall/?org={world.root.pk}&year=2025").content.decode()
@@ -180,22 +180,22 @@ def test_the_shortfall_list_shows_who_is_short_by_how_much_per_branch(world, log
 
 @time_machine.travel(NOW, tick=False)
 def test_the_shortfall_list_is_not_found_outside_the_scope(world, login, sessions):
-    assert login(world.outsider).get(f"/learning/shortfall/?org={world.general.pk}").status_code == 404
-    assert login(world.outsider).get(f"/learning/shortfall/?org={world.general.pk}&export=xlsx").status_code == 404
-    body = login(world.outsider).get("/learning/shortfall/?year=2025").content.decode()
+    assert login(world.outsider, verified=True).get(f"/learning/shortfall/?org={world.general.pk}").status_code == 404
+    assert login(world.outsider, verified=True).get(f"/learning/shortfall/?org={world.general.pk}&export=xlsx").status_code == 404
+    body = login(world.outsider, verified=True).get("/learning/shortfall/?year=2025").content.decode()
     assert "李党员" not in body
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_member_record_and_its_export_are_scoped(world, login, sessions):
-    body = login(world.secretary).get(f"/learning/member/{world.member.pk}/?year=2025").content.decode()
+    body = login(world.secretary, verified=True).get(f"/learning/member/{world.member.pk}/?year=2025").content.decode()
     assert "31.5" in body and "党校专题班" in body and "差0.5学时" in body
-    rows = sheet_rows(login(world.secretary).get(f"/learning/member/{world.member.pk}/?year=2025&export=xlsx"))
+    rows = sheet_rows(login(world.secretary, verified=True).get(f"/learning/member/{world.member.pk}/?year=2025&export=xlsx"))
     assert rows[1][2] == "党校专题班"
-    assert login(world.outsider).get(f"/learning/member/{world.member.pk}/").status_code == 404
-    assert login(world.outsider).get(f"/learning/member/{world.member.pk}/?export=xlsx").status_code == 404
-    assert login(world.member_user).get(f"/learning/member/{world.member.pk}/?year=2025").status_code == 200
-    assert login(world.member_user).get(f"/learning/member/{world.a2_member.pk}/").status_code == 404
+    assert login(world.outsider, verified=True).get(f"/learning/member/{world.member.pk}/").status_code == 404
+    assert login(world.outsider, verified=True).get(f"/learning/member/{world.member.pk}/?export=xlsx").status_code == 404
+    assert login(world.member_user, verified=True).get(f"/learning/member/{world.member.pk}/?year=2025").status_code == 200
+    assert login(world.member_user, verified=True).get(f"/learning/member/{world.a2_member.pk}/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)

@@ -20,6 +20,7 @@ from dangjian.members.models import Member
 from tests.world import make_id_card
 
 LIST = reverse("members:list")
+LOOKUP = reverse("members:lookup")
 
 
 def names(response: Any) -> list[str]:
@@ -103,12 +104,47 @@ def test_search_by_pinyin_initials(world, login):
     assert names(login(world.admin).get(LIST, {"q": "zez"})) == ["赵二支"]
 
 
-def test_search_by_exact_id_card_number(world, login):
+def test_a_search_by_id_card_number_in_the_url_is_refused_not_searched(world, login):
+    number = pii.read_id_card(world.member)
+    response = login(world.admin).get(LIST, {"q": number})
+    assert names(response) == []
+    assert "按身份证号查找" in response.context["filter"].form.errors["q"][0]
+    assert "按身份证号查找" in response.content.decode()
+    assert names(login(world.admin).get(LIST, {"q": number[:15]})) == []  # the older 15-digit form too
+    assert not AuditEvent.objects.filter(action="members.lookup").exists()
+
+
+def test_the_list_offers_the_lookup_as_a_posted_form(world, login):
+    body = login(world.admin).get(LIST).content.decode()
+    assert f'<form method="post" action="{LOOKUP}"' in body
+
+
+def test_lookup_by_id_card_posts_and_goes_to_the_member_by_id_audited_masked(world, login):
     number = make_id_card(dt.date(1979, 11, 3))
-    world.make_member(world.a2, name="周精确", birth_date=dt.date(1979, 11, 3), id_card=number)
-    assert names(login(world.admin).get(LIST, {"q": number})) == ["周精确"]
-    # A number that is valid but not on file finds nobody.
-    assert names(login(world.admin).get(LIST, {"q": make_id_card(dt.date(1979, 11, 3))})) == []
+    found = world.make_member(world.a2, name="周精确", birth_date=dt.date(1979, 11, 3), id_card=number)
+    response = login(world.admin).post(LOOKUP, {"id_card": number.lower()})
+    assert response.status_code == 302 and response.url == reverse("members:detail", args=[found.pk])
+    event = AuditEvent.objects.get(action="members.lookup")
+    assert event.actor == world.admin and event.object_id == str(found.pk)
+    assert event.changes == {"id_card": found.id_card_masked, "found": True}
+    assert number not in str(event.changes)
+
+
+def test_lookup_outside_the_scope_finds_nobody_and_is_audited(world, login):
+    number = pii.read_id_card(world.member)
+    response = login(world.outsider).post(LOOKUP, {"id_card": number})
+    assert response.status_code == 200
+    assert response.context["form"].errors["id_card"] == ["您的管理范围内没有该身份证号的党员"]
+    event = AuditEvent.objects.get(action="members.lookup")
+    assert event.changes["found"] is False and number not in str(event.changes)
+
+
+def test_lookup_refuses_a_bad_number_by_name_and_plain_members_get_404(world, login):
+    number = make_id_card(dt.date(1990, 5, 6))
+    bad = number[:17] + ("0" if number[17] != "0" else "1")
+    response = login(world.admin).post(LOOKUP, {"id_card": bad})
+    assert response.context["form"].errors["id_card"] == ["身份证号校验位不正确"]
+    assert login(world.member_user).get(LOOKUP).status_code == 404
 
 
 def test_org_filter_takes_the_whole_subtree(world, login):

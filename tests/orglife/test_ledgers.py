@@ -39,7 +39,7 @@ def test_the_ledger_lists_each_meeting_with_attendance_and_the_compliance_and_re
     ])
     actions.submit_meeting(meeting, actor=world.secretary)
     open_term(world.a1, actor=world.admin, number=3, starts_on=dt.date(2023, 1, 5), doc_no="组字1号")
-    book = sheets(login(world.admin).get(reverse("orglife:ledger", args=[world.general.pk, 2025])))
+    book = sheets(login(world.admin, verified=True).get(reverse("orglife:ledger", args=[world.general.pk, 2025])))
     assert list(book) == ["组织生活台账", "落实情况", "换届登记"]
     header, *rows = book["组织生活台账"]
     row = dict(zip(header, rows[0], strict=False))
@@ -59,10 +59,10 @@ def test_the_ledger_lists_each_meeting_with_attendance_and_the_compliance_and_re
 @time_machine.travel(NOW, tick=False)
 def test_outsiders_and_plain_members_get_no_ledger(world, login):
     url = reverse("orglife:ledger", args=[world.a1.pk, 2025])
-    assert login(world.outsider).get(url).status_code == 404
-    assert login(world.member_user).get(url).status_code == 404
+    assert login(world.outsider, verified=True).get(url).status_code == 404
+    assert login(world.member_user, verified=True).get(url).status_code == 404
     assert login(world.auditor, verified=True).get(url).status_code == 404
-    assert login(world.viewer).get(url).status_code == 200
+    assert login(world.viewer, verified=True).get(url).status_code == 200
 
 
 def docx_text(response) -> str:
@@ -89,7 +89,7 @@ def test_the_word_ledger_holds_the_same_meetings_compliance_and_register_as_the_
     ])
     open_term(world.a1, actor=world.admin, number=3, starts_on=dt.date(2023, 1, 5), doc_no="组字1号")
     url = reverse("orglife:ledger", args=[world.general.pk, 2025]) + "?format=docx"
-    text = docx_text(login(world.admin).get(url))
+    text = docx_text(login(world.admin, verified=True).get(url))
     assert "机关党总支2025年组织生活台账" in text or "2025年组织生活台账" in text
     assert "2025年11月10日" in text and "三楼会议室" in text
     assert "应到2人，实到1人，请假1人，缺席0人。请假：请假人（出差）。" in text
@@ -102,4 +102,4 @@ def test_the_word_ledger_holds_the_same_meetings_compliance_and_register_as_the_
 @time_machine.travel(NOW, tick=False)
 def test_outsiders_get_no_word_ledger(world, login):
     url = reverse("orglife:ledger", args=[world.a1.pk, 2025]) + "?format=docx"
-    assert login(world.outsider).get(url).status_code == 404
+    assert login(world.outsider, verified=True).get(url).status_code == 404

@@ -44,7 +44,7 @@ def test_list_shows_step_and_overdue_talk_and_filters(world, login, applicant, d
 
 
 def test_list_and_detail_are_not_found_for_an_outsider(world, login, applicant):
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     assert "陈申请" not in client.get(reverse("recruitment:list")).content.decode()
     assert client.get(reverse("recruitment:detail", args=[applicant.pk])).status_code == 404
     assert client.get(reverse("recruitment:step", args=[applicant.pk, 2])).status_code == 404
@@ -53,7 +53,7 @@ def test_list_and_detail_are_not_found_for_an_outsider(world, login, applicant):
 
 
 def test_export_is_masked_and_audited(world, login, applicant):
-    response = login(world.admin).get(reverse("recruitment:export"))
+    response = login(world.admin, verified=True).get(reverse("recruitment:export"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and rows[1][0] == "陈申请"
@@ -63,7 +63,7 @@ def test_export_is_masked_and_audited(world, login, applicant):
 
 
 def test_outsider_export_has_no_rows(world, login, applicant):
-    response = login(world.outsider).get(reverse("recruitment:export"))
+    response = login(world.outsider, verified=True).get(reverse("recruitment:export"))
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1
 

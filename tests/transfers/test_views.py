@@ -55,7 +55,7 @@ def sheet_rows(response):
 
 @pytest.mark.parametrize("url", [LIST, FLOATING, LOST, SUSPENDED])
 def test_outsider_sees_no_rows_and_exports_none(world, login, records, url):
-    client = login(world.outsider)
+    client = login(world.outsider, verified=True)
     with at(TODAY):
         assert rows_of(client.get(url, {"status": "all", "flag": "all", "stage": "all"})) == []
         response = client.get(url, {"export": "xlsx", "status": "all", "flag": "all", "stage": "all"})
@@ -198,13 +198,13 @@ def test_receive_from_outside_registers_the_member(world, login):
 
 
 def test_floating_member_flagged_from_six_months_and_filterable(world, login, records):
-    client = login(world.admin)
+    client = login(world.admin, verified=True)
     with at(D(2025, 6, 14)):
         rows = rows_of(client.get(FLOATING))
         assert [r.must_transfer for r in rows] == [False]
         assert rows_of(client.get(FLOATING, {"flag": "must_transfer"})) == []
     with at(D(2025, 6, 15)):
-        client = login(world.admin)
+        client = login(world.admin, verified=True)
         assert [r.member.name for r in rows_of(client.get(FLOATING, {"flag": "must_transfer"}))] == ["赵二支"]
         export = client.get(FLOATING, {"export": "xlsx"})
     body = sheet_rows(export)
