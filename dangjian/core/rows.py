@@ -44,7 +44,7 @@ class RowWriter:
         qn = ops.quote_name
         self.table = model._meta.db_table
         self.columns = ", ".join(qn(f.column) for f in self.fields)
-        self.sql = f"INSERT INTO {qn(self.table)} ({self.columns}) VALUES ({', '.join(['%s'] * len(self.fields))})"
+        self.sql = f"INSERT INTO {qn(self.table)} ({self.columns}) VALUES ({', '.join(['%s'] * len(self.fields))})"  # nosec B608 # table and column names from the model, never user input
 
     def slot(self, attname: str) -> int:
         """The position of a field's value in the rows `row` returns (to fill in an id allocated later)."""
@@ -108,7 +108,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         if not connection.in_atomic_block:
             raise RuntimeError("allocate_ids on SQLite must run inside the writing transaction")
-        cursor.execute(f"SELECT COALESCE(MAX({qn(column)}), 0) FROM {qn(table)}")
+        cursor.execute(f"SELECT COALESCE(MAX({qn(column)}), 0) FROM {qn(table)}")  # nosec B608 # table and column names from the model, never user input
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
         if cursor.fetchone() is not None:
@@ -137,7 +137,7 @@ class Staging:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
             cursor.execute(
-                f"CREATE TEMP TABLE {self.name} AS SELECT {self.writer.columns} FROM {qn(self.writer.table)} WHERE 1 = 0"
+                f"CREATE TEMP TABLE {self.name} AS SELECT {self.writer.columns} FROM {qn(self.writer.table)} WHERE 1 = 0"  # nosec B608 # table and column names from the model, never user input
             )
         return self
 
@@ -153,7 +153,7 @@ class Staging:
         # since this project opens every transaction with BEGIN IMMEDIATE, which would take the main file's lock.
         batch = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
         with batch, connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {self.name} ({self.writer.columns}) VALUES ({marks})", rows)
+            cursor.executemany(f"INSERT INTO {self.name} ({self.writer.columns}) VALUES ({marks})", rows)  # nosec B608 # table and column names from the model, never user input
 
     def copy(self, shift: dict[str, int] | None = None) -> None:
         """Copy every staged row into the real table, adding `shift[attname]` to those columns."""
@@ -163,5 +163,5 @@ class Staging:
                   for f in self.writer.fields]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {qn(self.writer.table)} ({self.writer.columns}) SELECT {', '.join(chosen)} FROM {self.name}"
+                f"INSERT INTO {qn(self.writer.table)} ({self.writer.columns}) SELECT {', '.join(chosen)} FROM {self.name}"  # nosec B608 # table and column names from the model, never user input
             )

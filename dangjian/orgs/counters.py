@@ -43,4 +43,4 @@ def shift_many(members_by_path: dict[str, int]) -> None:
         return
     table = connection.ops.quote_name(Organization._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET subtree_members = subtree_members + %s WHERE path = %s", changes)
+        cursor.executemany(f"UPDATE {table} SET subtree_members = subtree_members + %s WHERE path = %s", changes)  # nosec B608 # table and column names from the model, never user input
