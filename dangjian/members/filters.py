@@ -11,6 +11,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from dangjian.core.pickers import MAX_QUERY
 from dangjian.core.scoping import subtree_q
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
@@ -53,7 +54,7 @@ def _band_q(field: str, low: int | None, high: int | None, today: dt.date) -> Q:
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q")
+    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q", max_length=MAX_QUERY)
     org = django_filters.ModelChoiceFilter(
         label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org"
     )
