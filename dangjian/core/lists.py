@@ -33,9 +33,9 @@ COUNT_CAP = 10_000
 Loader = Callable[[list[Any]], Iterable[Any] | Mapping[Any, Any]]
 
 
-def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> int:
-    """How many rows `queryset` holds, counting at most `cap + 1` of them (one query, no GROUP BY: ordering,
-    select_related and annotations are dropped, the rows are the ids)."""
+def capped_count(queryset: QuerySet[Any], cap: int) -> int:
+    """How many rows `queryset` holds, counting at most `cap + 1` of them: one query over the ids (ordering and
+    select_related dropped). Pass the rows before any per-row aggregate, or the count groups them all."""
     return queryset.order_by().values("pk")[: cap + 1].count()
 
 
@@ -44,10 +44,10 @@ class CappedPaginator(Paginator):
     the pages stop at the cap (`capped` is true, `count_label` reads "10,000+")."""
 
     def __init__(
-        self, object_list: Any, per_page: int = PAGE_SIZE, *, count: int | None = None, cap: int = COUNT_CAP,
+        self, object_list: Any, per_page: int = PAGE_SIZE, *, count: int | None = None, cap: int | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
         self.known_count = count
 
     @cached_property
@@ -83,7 +83,7 @@ class IdPaginator(CappedPaginator):
 
     def __init__(
         self, object_list: QuerySet[Any], per_page: int = PAGE_SIZE, *,
-        load: Loader, count: int | None = None, cap: int = COUNT_CAP,
+        load: Loader, count: int | None = None, cap: int | None = None,
     ) -> None:
         super().__init__(object_list, per_page, count=count, cap=cap)
         self.load = load
@@ -104,7 +104,7 @@ def page_number(request: HttpRequest) -> str | None:
 
 def id_page(
     request: HttpRequest, queryset: QuerySet[Any], load: Loader, *,
-    per_page: int = PAGE_SIZE, count: int | None = None, cap: int = COUNT_CAP,
+    per_page: int = PAGE_SIZE, count: int | None = None, cap: int | None = None,
 ) -> Page:
     """The requested page of `queryset` (ordered, without per-row aggregates), read ids first and then `load`ed."""
     return IdPaginator(queryset, per_page, load=load, count=count, cap=cap).get_page(page_number(request))
@@ -112,7 +112,7 @@ def id_page(
 
 def capped_page(
     request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], *, per_page: int = PAGE_SIZE, count: int | None = None,
-    cap: int = COUNT_CAP,
+    cap: int | None = None,
 ) -> Page:
     """The requested page of `rows` with a kept or capped count (for a list whose rows need no per-row figures)."""
     return CappedPaginator(rows, per_page, count=count, cap=cap).get_page(page_number(request))
