@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.utils import timezone
 from dangjian.core import rules as rule_registry
 from dangjian.core.lists import in_orgs
 from dangjian.core.reminders import rules as reminder_rules
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import scope_for, subtree_q
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -36,7 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if scope.view_roots:
         # The scope's roots carry the kept subtree totals (orgs.counters): no count over the members or branches.
-        orgs = Organization.objects.visible_to(request.user)
+        # The orgs under the scope's roots (not a plain 党员's own branch, which visible_to also lets them read).
+        orgs = Organization.objects.visible_to(request.user).filter(
+            reduce(operator.or_, (subtree_q(root) for root in scope.view_roots)))
         roots = list(orgs.filter(path__in=scope.view_roots))
         # The members of the scope, found from the (state, status, 入党) index and checked per row (core.lists.in_orgs).
         members = in_orgs(Member.objects.all(), orgs)

@@ -45,3 +45,18 @@ def test_the_home_page_costs_the_same_queries_with_forty_more_branches(world, lo
     grow_tree(world, branches=40, members_each=2)
     _size, many = weight(client, URL)
     assert many == few
+
+
+def test_a_manager_s_own_branch_outside_their_scope_stays_out_of_their_figures(world, login):
+    from dangjian.accounts.models import User
+
+    own = world.make_member(world.a1, name="外支本人")
+    User.objects.filter(pk=world.outsider.pk).update(member=own)
+    world.make_member(world.a1, name="一支预备", party_status="probationary", confirmed_on=None,
+                      joined_on=dt.date.today() - dt.timedelta(days=400))
+    outsider = User.objects.get(pk=world.outsider.pk)
+    context = login(outsider).get(URL).context
+    assert context["member_counts"] == {"on_roll": 1, "probationary": 0}
+    assert [m.name for m, _ends in context["confirmation_due"]] == []
+    admin = login(world.admin).get(URL).context
+    assert [m.name for m, _ends in admin["confirmation_due"]] == ["一支预备"]
