@@ -23,7 +23,7 @@ from math import ceil
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import HttpRequest
 
 PAGE_SIZE = 20
@@ -91,10 +91,11 @@ class IdPaginator(CappedPaginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows_in_order: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        ids = list(rows_in_order.values_list("pk", flat=True)[bottom : bottom + self.per_page])
         rows = self.load(ids) if ids else {}
         loaded = rows if isinstance(rows, Mapping) else {row.pk: row for row in rows}
-        return self._get_page([loaded[i] for i in ids if i in loaded], number, self)
+        return Page([loaded[i] for i in ids if i in loaded], number, self)
 
 
 def page_number(request: HttpRequest) -> str | None:
@@ -118,7 +119,7 @@ def capped_page(
     return CappedPaginator(rows, per_page, count=count, cap=cap).get_page(page_number(request))
 
 
-def in_orgs(queryset: QuerySet[Any], orgs: QuerySet[Any], org_field: str = "org_id") -> QuerySet[Any]:
-    """The rows of `queryset` whose `org_field` is one of `orgs` (already scoped with visible_to), as a correlated
-    EXISTS on the org's primary key."""
-    return queryset.filter(Exists(orgs.filter(pk=OuterRef(org_field))))
+def in_orgs(model: type[Model], orgs: QuerySet[Any], org_field: str = "org_id") -> QuerySet[Any]:
+    """The rows of `model` whose `org_field` is one of `orgs` (scoped with visible_to by the caller), as a
+    correlated EXISTS on the org's primary key."""
+    return model._default_manager.filter(Exists(orgs.filter(pk=OuterRef(org_field))))

@@ -362,15 +362,15 @@ def _branch_page(request: HttpRequest, org: Organization, year: int) -> Page:
     """A page of the subtree's 党支部 holding members, ids first in tree order (core.lists), with the registered
     measure `learning.hours.completion` read for the page's branches only (a branch without active members shows
     zeros; a year not begun shows zeros and the measure's message)."""
-    branches = (Organization.objects.visible_to(request.user)
-                .filter(subtree_q(org.path), kind=OrgKind.BRANCH, subtree_members__gt=0).order_by("path"))
+    visible = Organization.objects.visible_to(request.user)
+    branches = visible.filter(subtree_q(org.path), kind=OrgKind.BRANCH, subtree_members__gt=0).order_by("path")
 
     def load(ids: list[int]) -> dict[int, measures.BranchRow]:
+        page_orgs = visible.filter(pk__in=ids)
         rows = {pk: measures.BranchRow(org_id=pk, name=name, path=path)
-                for pk, name, path in Organization.objects.filter(pk__in=ids).values_list("pk", "name", "path")}
+                for pk, name, path in page_orgs.values_list("pk", "name", "path")}
         try:
-            rows.update(registry.get("learning.hours.completion")(Organization.objects.filter(pk__in=ids),
-                                                                  Period.year(year)))
+            rows.update(registry.get("learning.hours.completion")(page_orgs, Period.year(year)))
         except registry.PeriodNotSupported as error:
             messages.info(request, str(error))
         return rows

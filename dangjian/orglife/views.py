@@ -78,9 +78,9 @@ def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
 # --- list and calendar -------------------------------------------------------------------------------------
 
 
-def _counted(ids: list[int]) -> Any:
+def _counted(meetings: Any, ids: list[int]) -> Any:
     """The meetings `ids` (a page) with their org, kind tags and 应到/实到 counted in SQL for those rows only."""
-    return _with_kinds(Meeting.objects.filter(pk__in=ids)).annotate(
+    return _with_kinds(meetings.filter(pk__in=ids)).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False,
                                                attendance__status="present")),
@@ -94,8 +94,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     with 应到/实到 counted in SQL for the page's meetings only; the total is capped ("10,000+")."""
     user: Any = request.user
     scope = scope_for(user)
-    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), filter_picker)
-    page = id_page(request, meeting_filter.rows().order_by("-starts_at", "-id"), _counted)
+    meetings = actions.meetings_for(user)
+    meeting_filter = MeetingFilter.for_page(request, meetings, filter_picker)
+    page = id_page(request, meeting_filter.rows().order_by("-starts_at", "-id"), lambda ids: _counted(meetings, ids))
     rows = [(m, _kind_labels(m)) for m in page]
     own_branch = scope.own_org_id if scope.own_org_id and scope.change_roots and (
         Organization.objects.visible_to(user, "change").filter(pk=scope.own_org_id, kind=OrgKind.BRANCH).exists()

@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             reduce(operator.or_, (subtree_q(root) for root in scope.view_roots)))
         roots = list(orgs.filter(path__in=scope.view_roots))
         # The members of the scope, found from the (state, status, 入党) index and checked per row (core.lists.in_orgs).
-        members = in_orgs(Member.objects.all(), orgs)
+        members = in_orgs(Member, orgs)
         member_counts = {
             # Kept totals count 停止党籍 as on the roll; the few suspended are counted on the index and left out.
             "on_roll": sum(r.subtree_members for r in roots) - members.filter(state=MemberState.SUSPENDED).count(),
