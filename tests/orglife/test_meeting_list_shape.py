@@ -54,7 +54,7 @@ def test_the_page_costs_the_same_queries_with_forty_more_branches_and_their_meet
     for org in Organization.objects.filter(name__startswith="扩展"):
         meeting(world, org, days=5)
     _size, many = weight(client, URL)
-    assert many == few
+    assert many == few  # 40 more branches, each with a meeting and its attendance
 
 
 def test_a_large_total_reads_as_capped_and_the_pages_stop_there(world, login, monkeypatch):

@@ -4,18 +4,14 @@ in SQL, paged ids first, counted up to a cap; the same queries whatever the size
 from __future__ import annotations
 
 from dangjian.orglife.compliance import views
-from tests.growth import grow_tree, weight
+from tests.growth import assert_queries_flat, grow_tree
 
 URL = "/orglife/compliance/setup/"
 
 
 def test_the_page_costs_the_same_queries_with_forty_more_branches(world, login):
     client = login(world.admin)
-    weight(client, URL)
-    _size, few = weight(client, URL)
-    grow_tree(world, branches=40, members_each=1)
-    _size, many = weight(client, URL)
-    assert many == few
+    assert_queries_flat(world, client, URL, members_each=1)
     html = client.get(URL, {"type": "no_secretary"}).content.decode()
     assert "扩展第0党支部" in html and "共 45 条" in html  # 40 new + 5 of the world without a secretary
 
