@@ -10,6 +10,8 @@ A list page must cost the same whatever the size of the tree. So:
   reads at most 10,001 of them, and the page shows "10,000+". A kept total (orgs.counters) is passed as `count`
   and no count query runs at all.
 * A page number past the end gives the last page, a bad one the first (Django's `get_page`), never a 500.
+* `refuses_long_search` answers a search text over 50 characters (`core.pickers.MAX_QUERY`) with a 400 naming the
+  limit, before any query and without echoing the text into every link of the page.
 * `in_orgs` limits rows to a scoped org queryset with a correlated EXISTS, for a figure over a broad scope whose
   rows a narrow index finds (the 预备党员, the 停止党籍): the rows' own index drives, and the org is checked per row.
   (A join from the orgs' path range makes SQLite read every row of the scope first.)
@@ -18,13 +20,16 @@ A list page must cost the same whatever the size of the tree. So:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, wraps
 from math import ceil
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, Model, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dangjian.core.pickers import MAX_QUERY
 
 PAGE_SIZE = 20
 COUNT_CAP = 10_000
@@ -123,3 +128,17 @@ def in_orgs(model: type[Model], orgs: QuerySet[Any], org_field: str = "org_id") 
     """The rows of `model` whose `org_field` is one of `orgs` (scoped with visible_to by the caller), as a
     correlated EXISTS on the org's primary key."""
     return model._default_manager.filter(Exists(orgs.filter(pk=OuterRef(org_field))))
+
+
+def refuses_long_search(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A list view whose `?q=` longer than MAX_QUERY characters is answered 400, saying so (nothing is queried)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if len((request.GET.get("q") or "").strip()) > MAX_QUERY:
+            return render(request, "errors/standalone.html", {
+                "code": 400, "heading": "搜索内容过长", "text": f"搜索内容不能超过{MAX_QUERY}个字，请缩短后重新查找。",
+            }, status=400)
+        return view(request, *args, **kwargs)
+
+    return wrapped
