@@ -81,3 +81,8 @@ def test_the_filter_itself_refuses_a_long_search_where_the_api_uses_it(world):
 
 def test_a_search_costs_the_same_queries_with_forty_more_branches(world, login):
     assert_queries_flat(world, login(world.admin), f"{URL}?q=员")
+
+
+def test_the_api_answers_a_too_long_search_400(world, api):
+    assert api(world.admin).get("/api/v1/members/", {"q": "王" * 51}).status_code == 400
+    assert api(world.admin).get("/api/v1/members/", {"q": "王"}).status_code == 200
