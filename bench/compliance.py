@@ -239,8 +239,8 @@ def measure(args: argparse.Namespace) -> None:  # noqa: C901 — one linear scri
         ("silent_branches: 全树（COUNT+第1页）",
          lambda: (compliance.silent_branches(fresh(), root, today, config).count(),
                   list(compliance.silent_branches(fresh(), root, today, config)[:50]))),
-        (f"subtree_warnings: {province.name}", lambda: checks.subtree_warnings(fresh(), province, today)),
-        ("subtree_warnings: 全树", lambda: checks.subtree_warnings(fresh(), root, today)),
+        (f"subtree_warnings: {province.name}", lambda: list(checks.subtree_warnings(fresh(), province, today))),
+        ("subtree_warnings: 全树", lambda: list(checks.subtree_warnings(fresh(), root, today))),
     ):
         ms, _ = median_ms(fn, args.repeats)
         row(title, ms, None)

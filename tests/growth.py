@@ -36,3 +36,13 @@ def assert_secretary_picks_only_own_branch(world: Any, client: Any, url: str) ->
     assert "已选：机关党委 › 第一党总支 › 第一党支部" in mine and f'<option value="{world.a1.pk}"' not in mine
     other = client.get(url, {"org": world.b.pk}).content.decode()
     assert "第三党支部" not in other and f"编号{world.b.pk}不存在或不在您的管理范围内" in other
+
+
+def assert_queries_flat(world: Any, client: Any, url: str, branches: int = 40, members_each: int = 2) -> None:
+    """The GET of `url` runs as many queries after `grow_tree(world, branches, members_each)` as before it (a warm
+    request first, so one-off work of the first request is not counted)."""
+    weight(client, url)
+    _size, few = weight(client, url)
+    grow_tree(world, branches=branches, members_each=members_each)
+    _size, many = weight(client, url)
+    assert many == few, f"{url}: {few} queries, {many} with {branches} more branches"

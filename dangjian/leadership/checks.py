@@ -15,11 +15,12 @@ gets them through the hook in dangjian.orgs.checks, which this app's AppConfig f
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Length, Replace
 from django.utils import timezone
 
 from dangjian.core import rules
@@ -184,42 +185,120 @@ _MEMBER_COUNTS = {
 }
 
 
-def subtree_warnings(
-    user: Any, root: Organization, today: dt.date | None = None, code: str = ""
-) -> list[tuple[Organization, list[SetupWarning]]]:
-    """Every active org of the subtree that has warnings (of type `code` when given), in tree order.
+def _count(rows: Any, field: str = "id", *, distinct: bool = False) -> Coalesce:
+    """SQL: how many of `rows` (filtered on OuterRef("pk")) there are, 0 when none."""
+    counted = rows.order_by().values("org_id").annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
-    Four queries whatever the subtree's size: the rules, the orgs, on-roll members per org, post holders per org.
-    """
+
+def with_facts(orgs: QuerySet[Organization], today: dt.date) -> QuerySet[Organization]:
+    """`orgs` annotated with what `warnings_from` reads, as SQL: `full` (on-roll 正式党员 of a branch, who sit in
+    branches), `total` (the kept subtree total, orgs.counters), the post-holder counts in office on `today` and
+    `joint_count` (the joint units, one per line as Organization.save() keeps them)."""
+    holders = PostHolding.objects.filter(
+        Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gt=today), org_id=OuterRef("pk"),
+    )
+    full = Member.objects.filter(org_id=OuterRef("pk"), state__in=ON_ROLL_STATES, party_status=PartyStatus.FULL)
+    lines = Length("joint_units") - Length(Replace("joint_units", Value("\n"), Value(""))) + 1
+    return orgs.annotate(
+        full=_count(full), total=F("subtree_members"),
+        secretaries=_count(holders.filter(post=Post.SECRETARY)),
+        deputies=_count(holders.filter(post=Post.DEPUTY)),
+        committee=_count(holders.filter(post__in=COMMITTEE_POSTS), "member_id", distinct=True),
+        committee_only=_count(holders.filter(post__in=COMMITTEE_ONLY_POSTS)),
+        joint_count=Case(When(joint_units="", then=Value(0)), default=lines, output_field=IntegerField()),
+    )
+
+
+def warning_q(code: str, limits: dict[str, Any], today: dt.date) -> Q:
+    """Over `with_facts` rows: the orgs `warnings_from` gives a warning of type `code` — the same conditions in SQL
+    (tests hold the two to each other), so a subtree's findings are filtered and paged in the database."""
+    branch, organ = Q(kind=OrgKind.BRANCH), Q(unit_category=UnitCategory.ORGAN)
+    min_full = _limit(limits, "branch_min_full_members")
+    committee_at = _limit(limits, "committee_required_full_members")
+    # Each condition reads the org's own columns first and the counted facts last, the member count (the dearest)
+    # after the post holders, so the database stops early for most orgs.
+    conditions = {
+        "too_many_members": branch & Q(total__gt=_limit(limits, "branch_max_members")),
+        "should_be_committee": Q(kind=OrgKind.GENERAL_BRANCH) & organ
+        & Q(total__gte=_limit(limits, "organ_committee_min_members")),
+        "temporary_ended": Q(is_temporary=True, temporary_end__lt=today)
+        if _limit(limits, "temporary_end_warns") else Q(pk__in=[]),
+        "joint_too_many_units": branch & Q(is_joint=True, joint_count__gt=_limit(limits, "joint_max_units")),
+        "no_secretary": ~Q(kind=OrgKind.GROUP) & Q(secretaries=0),
+        "too_many_secretaries": ~Q(kind=OrgKind.GROUP) & Q(secretaries__gt=1),
+        "too_many_deputies": branch & Q(deputies__gt=limits[MAX_DEPUTY_SECRETARIES]),
+        "committee_too_large": branch & Q(committee__gt=_limit(limits, "committee_max_size")),
+        "committee_missing": branch & Q(total__gte=committee_at) & Q(committee__lt=_limit(limits, "committee_min_size"))
+        & Q(full__gte=committee_at),
+        "committee_not_needed": branch & Q(committee_only__gt=0) & Q(full__lt=committee_at),
+        "too_few_full": branch & Q(full__lt=min_full),
+    }
+    return conditions[code]
+
+
+def any_warning_q(limits: dict[str, Any], today: dt.date) -> Q:
+    """Over `with_facts` rows: the orgs with at least one warning."""
+    conditions = [warning_q(code, limits, today) for code in _CHEAP_FIRST]
+    found = conditions[0]
+    for condition in conditions[1:]:
+        found |= condition
+    return found
+
+
+# The order `any_warning_q` asks in: the conditions on the org's own columns first, the member count last.
+_CHEAP_FIRST = [
+    "too_many_members", "should_be_committee", "temporary_ended", "joint_too_many_units", "no_secretary",
+    "too_many_secretaries", "too_many_deputies", "committee_too_large", "committee_missing", "committee_not_needed",
+    "too_few_full",
+]
+
+
+@dataclass(frozen=True)
+class SubtreeWarnings:
+    """The orgs of a subtree with warnings, in tree order, as one SQL statement to page (`orgs`: ordered, nothing
+    per row yet); `for_rows(ids)` reads a page's orgs with their facts and `warnings(org)` says what is wrong."""
+
+    orgs: QuerySet[Organization]
+    limits: dict[str, Any]
+    today: dt.date
+    code: str = ""
+
+    def for_rows(self, ids: list[int]) -> list[Organization]:
+        """The orgs `ids` (a page) with their facts, in tree order."""
+        return list(with_facts(Organization.objects.filter(pk__in=ids), self.today).order_by("path"))
+
+    def __iter__(self) -> Iterator[tuple[Organization, list[SetupWarning]]]:
+        """Every org found with its warnings, in tree order (one query; a page reads `for_rows` instead)."""
+        return ((org, self.warnings(org)) for org in self.orgs)
+
+    def warnings(self, org: Organization) -> list[SetupWarning]:
+        """The warnings of one org read by `for_rows` (of type `code` when given)."""
+        found = warnings_from(row_facts(org), self.limits, self.today)
+        return [w for w in found if w.code == self.code] if self.code else found
+
+
+def row_facts(org: Organization) -> OrgFacts:
+    """OrgFacts from a `with_facts` row."""
+    row: Any = org
+    return _facts(org, (row.full, row.total), {
+        "secretaries": row.secretaries, "deputies": row.deputies, "committee": row.committee,
+        "committee_only": row.committee_only,
+    })
+
+
+def subtree_warnings(user: Any, root: Organization, today: dt.date | None = None, code: str = "") -> SubtreeWarnings:
+    """The active orgs of the subtree that have warnings (of type `code` when given), in tree order: set-based, the
+    rules' conditions as SQL over each org's facts (`warning_q`), so a page costs the same at any size of tree
+    (core.lists: page the ids, then `for_rows`)."""
     require(user, root.path, "view", root)
     today = today or timezone.localdate()
     limits = load_limits(today)
-    orgs = list(
-        Organization.objects.visible_to(user).filter(subtree_q(root.path), status=OrgStatus.ACTIVE)
-        .only("id", "name", "path", "depth", "kind", "unit_category", "is_joint", "joint_units", "is_temporary",
-              "temporary_end", "status", "numchild")
-        .order_by("path")
-    )
-    by_path: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
-    member_rows = (
-        Member.objects.filter(subtree_q(root.path, "org__path"), state__in=ON_ROLL_STATES)
-        .values("org__path").annotate(**_MEMBER_COUNTS).order_by()
-    )
-    step = Organization.steplen
-    for row in member_rows:
-        path = row["org__path"]
-        for length in range(len(root.path), len(path) + 1, step):  # the org and each ancestor inside the subtree
-            full, total = by_path[path[:length]]
-            by_path[path[:length]] = (full + row["full"], total + row["total"])
-    holdings = _holding_counts(subtree_q(root.path, "org__path"), today)
-    result = []
-    for org in orgs:
-        found = warnings_from(_facts(org, by_path[org.path], holdings.get(org.pk, {})), limits, today)
-        if code:
-            found = [w for w in found if w.code == code]
-        if found:
-            result.append((org, found))
-    return result
+    condition = warning_q(code, limits, today) if code else any_warning_q(limits, today)
+    orgs = with_facts(
+        Organization.objects.visible_to(user).filter(subtree_q(root.path), status=OrgStatus.ACTIVE), today
+    ).filter(condition).order_by("path")
+    return SubtreeWarnings(orgs, limits, today, code)
 
 
 def warnings_for(org: Organization, today: dt.date | None = None) -> list[SetupWarning]:

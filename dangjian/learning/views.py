@@ -29,6 +29,7 @@ from dangjian.core import measures as registry
 from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import run_posted
+from dangjian.core.lists import id_page
 from dangjian.core.pagination import PAGE_SIZE, paginate
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.learning import actions, measures, rules
@@ -312,13 +313,13 @@ def _total_row(m: Member, s: rules.Standing) -> list[Any]:
 @require_GET
 @rule_registry.snapshot()
 def branch_shortfall(request: HttpRequest) -> HttpResponse:
-    """学时未达标名单: per branch of a subtree, members counted, met and short (one GROUP BY), and the members
-    still short with how much they miss (one query per page); `?export=xlsx` downloads both sheets' rows."""
+    """学时未达标名单: a page of the subtree's branches (ids first) with members counted, met and short (the measure
+    for those branches only), and the members of those branches still short with how much they miss;
+    `?export=xlsx` downloads both sheets' rows for the whole subtree."""
     user: Any = request.user
     form, org, year, _short = _root_and_year(request)
     today = timezone.localdate()
     targets = rules.load_targets(year)
-    branches = branch_figures(request, org, year)
     short_members = (
         measures.member_totals(measures.members_in(org), year, targets, today).filter(measures.short_q(targets))
         .select_related("org").order_by(*_SHORTFALL_ORDER)
@@ -327,6 +328,7 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
         from dangjian.core.exports import xlsx_workbook_response
 
         audit.record("learning.export", actor=user, obj=org, org=org, changes={"what": "shortfall", "year": year})
+        branches = branch_figures(request, org, year)
         exported = short_members[:EXPORT_LIMIT]
         figures = measures.standings_of(exported, year)
         return xlsx_workbook_response(f"{org.name}{year}年学时未达标名单.xlsx", [
@@ -334,16 +336,41 @@ def branch_shortfall(request: HttpRequest) -> HttpResponse:
              [(b.name, b.members, b.met, b.short, b.average) for b in branches]),
             ("未达标党员", _TOTAL_HEADER, (_total_row(m, figures[m.pk]) for m in exported)),
         ])
-    counted = sum(b.members for b in branches)
-    short_total = sum(b.short for b in branches)
-    page, members = _short_page(request, branches, year, targets, today, _SHORTFALL_ORDER)
+    page = _branch_page(request, org, year)
+    shown: list[measures.BranchRow] = list(page.object_list)
+    members = measures.short_members_window(shown, 0, SHORT_MEMBERS_SHOWN, year, targets, today,
+                                            order=_SHORTFALL_ORDER)
     figures = measures.standings_of(members, year)
-    rows = [(m, figures[m.pk]) for m in members]
     return render(request, "learning/shortfall.html", {
-        "form": form, "org": org, "year": year, "branches": [b for b in branches if b.short][:200],
-        "page": page, "rows": rows, "counted": counted, "short_total": short_total, "rules": _rule_notes(year),
-        "export_query": request.GET.urlencode(),
+        "form": form, "org": org, "year": year, "page": page, "rows": [(m, figures[m.pk]) for m in members],
+        "counted": sum(b.members for b in shown), "short_total": sum(b.short for b in shown),
+        "members_cut": len(members) == SHORT_MEMBERS_SHOWN, "shown_limit": SHORT_MEMBERS_SHOWN,
+        "rules": _rule_notes(year), "export_query": request.GET.urlencode(),
     })
+
+
+# Short members listed under a page of branches; a branch's own page (?org=) lists all of its own.
+SHORT_MEMBERS_SHOWN = 100
+
+
+def _branch_page(request: HttpRequest, org: Organization, year: int) -> Page:
+    """A page of the subtree's 党支部 holding members, ids first in tree order (core.lists), with the registered
+    measure `learning.hours.completion` read for the page's branches only (a branch without active members shows
+    zeros; a year not begun shows zeros and the measure's message)."""
+    visible = Organization.objects.visible_to(request.user)
+    branches = visible.filter(subtree_q(org.path), kind=OrgKind.BRANCH, subtree_members__gt=0).order_by("path")
+
+    def load(ids: list[int]) -> dict[int, measures.BranchRow]:
+        page_orgs = visible.filter(pk__in=ids)
+        rows = {pk: measures.BranchRow(org_id=pk, name=name, path=path)
+                for pk, name, path in page_orgs.values_list("pk", "name", "path")}
+        try:
+            rows.update(registry.get("learning.hours.completion")(page_orgs, Period.year(year)))
+        except registry.PeriodNotSupported as error:
+            messages.info(request, str(error))
+        return rows
+
+    return id_page(request, branches, load)
 
 
 # --- one member -------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from dangjian.core.pickers import MAX_QUERY
 from dangjian.core.scoping import subtree_q
 from dangjian.lib import idcard
 from dangjian.lib.dates import add_years
@@ -65,7 +66,9 @@ def refuse_id_number(value: str) -> None:
 
 
 class MemberFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母", method="filter_q", validators=[refuse_id_number])
+    q = django_filters.CharFilter(
+        label="姓名/拼音首字母", method="filter_q", max_length=MAX_QUERY, validators=[refuse_id_number]
+    )
     org = django_filters.ModelChoiceFilter(
         label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org"
     )

@@ -78,6 +78,8 @@ class Member(PersonalIdentity):
         indexes = [
             # Member list: a subtree's members in pinyin order.
             models.Index(fields=["org", "name_pinyin"], name="members_org_pinyin"),
+            # The home page: 停止党籍 and 预备党员 counted, and the 预备党员 due for 转正 walked by 入党 date.
+            models.Index(fields=["state", "party_status", "joined_on"], name="members_state_status_joined"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from dangjian.core import audit
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
+from dangjian.core.lists import refuses_long_search
 from dangjian.core.models import AuditResult
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
@@ -58,6 +59,7 @@ def _filter(request: HttpRequest) -> MemberFilter:
 
 
 @login_required
+@refuses_long_search
 def member_list(request: HttpRequest) -> HttpResponse:
     """党员名册: the filtered, scoped, paginated list with its filter form and export links."""
     member_filter = _filter(request)
@@ -129,6 +131,7 @@ def _unmasked_refusal(request: HttpRequest, member_filter: MemberFilter, reason:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refuses_long_search
 def export(request: HttpRequest) -> HttpResponse:
     """All rows of the filtered list as .xlsx: masked by default, in full only with the reveal right,
     a reason and a verified session. Every export is audited with its row count and filters.

@@ -70,6 +70,8 @@ class Meeting(models.Model):
         indexes = [
             # Calendar and list per org.
             models.Index(fields=["org", "held_on"], name="orglife_meeting_org_day"),
+            # The list, newest first: the page's ids walk this index and stop after a page (core.lists).
+            models.Index(fields=["starts_at", "id"], name="orglife_meeting_recent"),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,7 @@ from dangjian.core.dbrouter import reads_from_replica
 from dangjian.core.exports import xlsx_workbook_response
 from dangjian.core.forms import run_posted
 from dangjian.core.history import edit_history
-from dangjian.core.pagination import paginate
+from dangjian.core.lists import id_page
 from dangjian.core.scoping import get_for_user, scope_for, subtree_q
 from dangjian.orglife import actions, hooks
 from dangjian.orglife.choices import MeetingKind, MeetingStatus
@@ -80,20 +80,25 @@ def _members_for_form(org: Organization, day: dt.date) -> list[Any]:
 # --- list and calendar -------------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    """组织生活记录: meetings the user may read, filtered (the API's MeetingFilter) and paginated, with 应到/实到
-    counted in SQL."""
-    user: Any = request.user
-    scope = scope_for(user)
-    meeting_filter = MeetingFilter.for_page(request, actions.meetings_for(user), filter_picker)
-    queryset = _with_kinds(meeting_filter.rows()).annotate(
+def _counted(meetings: Any, ids: list[int]) -> Any:
+    """The meetings `ids` (a page) with their org, kind tags and 应到/实到 counted in SQL for those rows only."""
+    return _with_kinds(meetings.filter(pk__in=ids)).annotate(
         n_expected=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False)),
         n_present=Count("attendance", filter=Q(attendance__dual=False, attendance__excluded=False,
                                                attendance__status="present")),
-    ).order_by("-starts_at", "-id")
-    page = paginate(request, queryset)
+    )
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """组织生活记录: meetings the user may read, filtered (the API's MeetingFilter) and paginated ids first (core.lists),
+    with 应到/实到 counted in SQL for the page's meetings only; the total is capped ("10,000+")."""
+    user: Any = request.user
+    scope = scope_for(user)
+    meetings = actions.meetings_for(user)
+    meeting_filter = MeetingFilter.for_page(request, meetings, filter_picker)
+    page = id_page(request, meeting_filter.rows().order_by("-starts_at", "-id"), lambda ids: _counted(meetings, ids))
     rows = [(m, _kind_labels(m)) for m in page]
     own_branch = scope.own_org_id if scope.own_org_id and scope.change_roots and (
         Organization.objects.visible_to(user, "change").filter(pk=scope.own_org_id, kind=OrgKind.BRANCH).exists()

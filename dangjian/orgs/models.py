@@ -114,8 +114,10 @@ class Organization(MP_Node):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saving an existing org never writes its subtree totals: only orgs.counters changes them (with
-        F() updates), so a stale in-memory copy cannot overwrite them. The name's initials follow the name."""
+        F() updates), so a stale in-memory copy cannot overwrite them. The name's initials follow the name, and
+        the joint units are kept one per line without blank lines (so SQL counts them by their line breaks)."""
         self.name_initials = pinyin.initials(self.name)[:100]
+        self.joint_units = "\n".join(self.joint_unit_list)
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields

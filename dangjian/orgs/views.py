@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.forms import submit_action
+from dangjian.core.lists import refuses_long_search
 from dangjian.core.pagination import paginate
 from dangjian.core.pickers import parse_id, parse_query
 from dangjian.core.scoping import Scope, get_for_user, scope_for, subtree_q
@@ -127,6 +128,7 @@ def _children(user: Any, org: Organization, *, include_dissolved: bool) -> list[
 
 @login_required
 @require_GET
+@refuses_long_search
 def tree(request: HttpRequest) -> HttpResponse:
     """The orgs the user may see, from their scope roots down, one level at a time; or name-search results.
 

@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from dangjian.core.pickers import MAX_QUERY
 from dangjian.core.scoping import subtree_q
 from dangjian.members.filters import MemberFilter
 from dangjian.orgs.models import Organization
@@ -28,7 +29,7 @@ def due_window(today: dt.date, limits: rules.Limits) -> tuple[dt.date, dt.date]:
 
 
 class ApplicantFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q")
+    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q", max_length=MAX_QUERY)
     org = django_filters.ModelChoiceFilter(
         label="党组织（含下级）", queryset=Organization.objects.none(), method="filter_org"
     )

@@ -25,6 +25,7 @@ from dangjian.core import audit, documents
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
+from dangjian.core.lists import refuses_long_search
 from dangjian.core.otp import otp_links, reveal_page
 from dangjian.core.pagination import paginate
 from dangjian.core.pickers import parse_id, parse_query
@@ -67,6 +68,7 @@ def _due_state(applicant: Applicant, today: Any, soon_until: Any) -> str:
 
 @login_required
 @require_GET
+@refuses_long_search
 def applicant_list(request: HttpRequest) -> HttpResponse:
     """发展党员: who is at which step, what is due and what is overdue, over the user's subtree."""
     require_some_subtree(request.user)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dangjian.core import rules as rule_registry
 from dangjian.core.dbrouter import reads_from_replica
+from dangjian.core.lists import in_orgs
 from dangjian.core.reminders import rules as reminder_rules
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import scope_for, subtree_q
 from dangjian.members.choices import MemberState, PartyStatus
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization, OrgKind, OrgStatus
@@ -37,27 +39,29 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"scope": scope}
     today = timezone.localdate()
     if scope.view_roots:
-        roots = list(Organization.objects.visible_to(request.user).filter(path__in=scope.view_roots))
-        org_counts = (
-            Organization.objects.visible_to(request.user)
-            .filter(status=OrgStatus.ACTIVE)
-            .values("kind")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        members = Member.objects.visible_to(request.user)
-        member_counts = members.aggregate(
-            on_roll=Count("id", filter=Q(state=MemberState.ACTIVE)),
-            probationary=Count("id", filter=Q(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY)),
-            suspended=Count("id", filter=Q(state=MemberState.SUSPENDED)),
-        )
+        # The scope's roots carry the kept subtree totals (orgs.counters): no count over the members or branches.
+        # The orgs under the scope's roots (not a plain 党员's own branch, which visible_to also lets them read).
+        orgs = Organization.objects.visible_to(request.user).filter(
+            reduce(operator.or_, (subtree_q(root) for root in scope.view_roots)))
+        roots = list(orgs.filter(path__in=scope.view_roots))
+        # The members of the scope, found from the (state, status, 入党) index and checked per row (core.lists.in_orgs).
+        members = in_orgs(Member, orgs)
+        member_counts = {
+            # Kept totals count 停止党籍 as on the roll; the few suspended are counted on the index and left out.
+            "on_roll": sum(r.subtree_members for r in roots) - members.filter(state=MemberState.SUSPENDED).count(),
+            "probationary": members.filter(state=MemberState.ACTIVE, party_status=PartyStatus.PROBATIONARY).count(),
+        }
+        org_counts = {
+            OrgKind.BRANCH.label: sum(r.subtree_branches for r in roots),
+            OrgKind.GROUP.label: orgs.filter(status=OrgStatus.ACTIVE, kind=OrgKind.GROUP).count(),
+        }
         lead_days = int(rule_registry.value(reminder_rules.CONFIRMATION_LEAD_DAYS, today))
         limits = recruitment_rules.load(today)
         due = list(probation.due_for_confirmation(members, today + dt.timedelta(days=lead_days), limits)
                    .select_related("org")[:CONFIRMATION_LIMIT])
         context.update(
             roots=roots,
-            org_counts={OrgKind(r["kind"]).label: r["n"] for r in org_counts},
+            org_counts=org_counts,
             member_counts=member_counts,
             confirmation_lead_days=lead_days,
             confirmation_due=sorted(

@@ -11,6 +11,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dangjian.core.pickers import MAX_QUERY
 from dangjian.core.scoping import scope_for, subtree_q
 from dangjian.core.widgets import DateInput
 from dangjian.orgs.models import Organization
@@ -29,7 +30,7 @@ def _name_q(value: str, field: str) -> Q:
 
 
 class _ScopedFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母", method="filter_q")
+    q = django_filters.CharFilter(label="姓名/拼音首字母", method="filter_q", max_length=MAX_QUERY)
     org = django_filters.ModelChoiceFilter(label="党组织（含下级）", queryset=Organization.objects.all(), method="filter_org")
     member_field = "member__"
 

@@ -27,6 +27,7 @@ from dangjian.core import rules as rule_registry
 from dangjian.core.exports import xlsx_response
 from dangjian.core.forms import apply_action_errors, submit_action
 from dangjian.core.history import edit_history
+from dangjian.core.lists import refuses_long_search
 from dangjian.core.pagination import paginate
 from dangjian.core.scoping import get_for_user, require_some_subtree, scope_for
 from dangjian.members.models import Member
@@ -88,6 +89,7 @@ TRANSFER_HEADER = ["姓名", "类型", "状态", "转出党组织", "接收党�
 
 @login_required
 @require_GET
+@refuses_long_search
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """组织关系转接: pending in and out by default, for the user's subtrees (both sides see a transfer)."""
     require_some_subtree(request.user)
@@ -282,6 +284,7 @@ FLOATING_HEADER = ["姓名", "所在党支部", "外出日期", "外出地点", 
 
 @login_required
 @require_GET
+@refuses_long_search
 def floating_list(request: HttpRequest) -> HttpResponse:
     """流动党员: those away, the ones who must transfer (第二十五条) first."""
     require_some_subtree(request.user)
@@ -395,6 +398,7 @@ LOST_HEADER = ["姓名", "所在党支部", "党籍状态", "最后联系日期"
 
 @login_required
 @require_GET
+@refuses_long_search
 def lost_list(request: HttpRequest) -> HttpResponse:
     """失联党员: open cases with their stage (第二十四条): lost, 停止党籍 due, suspended, 除名 due."""
     require_some_subtree(request.user)
@@ -506,6 +510,7 @@ SUSPENDED_HEADER = ["姓名", "所在党支部", "停止党籍日期", "已满�
 
 @login_required
 @require_GET
+@refuses_long_search
 def suspended_list(request: HttpRequest) -> HttpResponse:
     """停止党籍党员, those suspended for two years or more (candidates for 除名) flagged."""
     require_some_subtree(request.user)

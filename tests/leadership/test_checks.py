@@ -160,7 +160,7 @@ def test_filter_by_type_and_query_count_flat_in_orgs(world, django_assert_max_nu
     def run():
         world.admin.__dict__.pop("_dangjian_scope", None)
         with CaptureQueriesContext(connection) as ctx:
-            result = subtree_warnings(world.admin, world.root, code="no_secretary")
+            result = list(subtree_warnings(world.admin, world.root, code="no_secretary"))
         return len(ctx.captured_queries), result
 
     few, result = run()
