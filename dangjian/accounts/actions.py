@@ -374,13 +374,16 @@ def use_backup_code(user: User, text: str) -> Any:
 @transaction.atomic
 def disable_dormant_accounts(*, now: Any = None) -> list[User]:
     """Disable every active account unused for the rule's days (accounts.dormancy), as the system (no actor):
-    each is stamped, its sessions and token end, and each stop is audited with the days it went unused. Run by
-    `dangjian disable_dormant` from the reminder job; running it again disables nothing more."""
+    each is stamped, its sessions and token end, and each stop is audited with the days it went unused. The last
+    active holder of a 三员 role is kept (stopping them would leave nobody to re-enable accounts or read the
+    log); they stay on the 安全管理员's list. Run by `dangjian disable_dormant` from the reminder job; running it
+    again disables nothing more."""
     from dangjian.accounts import dormancy
 
     now = now or timezone.now()
     days = dormancy.dormant_days(now)
-    stopped: list[Any] = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
+    candidates: list[Any] = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
+    stopped = dormancy.without_last_system_holders(candidates)
     for user in stopped:
         User.objects.filter(pk=user.pk).update(is_active=False, dormant_disabled_at=now)
         user.is_active, user.dormant_disabled_at = False, now

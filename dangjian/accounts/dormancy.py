@@ -13,7 +13,8 @@ from django.db.models import DateTimeField, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from dangjian.accounts.models import User
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.roles import SYSTEM_ROLES
 from dangjian.accounts.rules import DORMANT_DAYS
 from dangjian.core import rules
 
@@ -54,3 +55,26 @@ def listing(now: dt.datetime) -> QuerySet[User]:
         .filter(Q(is_active=False, dormant_disabled_at__isnull=False) | Q(is_active=True, used__lt=soon))
         .order_by("used", "pk")
     )
+
+
+def without_last_system_holders(candidates: list[User]) -> list[User]:
+    """The candidates less any whose stop would leave a 三员 role (系统管理员, 安全管理员, 审计管理员) with no
+    active holder: an installation must keep someone who can re-enable accounts and read the audit log."""
+    ids = {u.pk for u in candidates}
+    held: dict[int, set[str]] = {}
+    active: dict[str, set[int]] = {}
+    for user_id, role in RoleAssignment.objects.filter(role__in=SYSTEM_ROLES, user__is_active=True).values_list(
+        "user_id", "role"
+    ):
+        active.setdefault(role, set()).add(user_id)
+        if user_id in ids:
+            held.setdefault(user_id, set()).add(role)
+    kept: list[User] = []
+    for user in candidates:
+        roles = held.get(user.pk, set())
+        if any(active[role] == {user.pk} for role in roles):
+            continue
+        for role in roles:
+            active[role].discard(user.pk)
+        kept.append(user)
+    return kept

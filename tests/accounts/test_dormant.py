@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dangjian.accounts import actions
-from dangjian.accounts.models import User
+from dangjian.accounts.models import RoleAssignment, User
+from dangjian.accounts.roles import Role
 from dangjian.core.models import AuditEvent, RuleParameter
 
 START = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
@@ -94,3 +95,26 @@ def test_the_secadmin_sees_stopped_and_coming_accounts_others_get_404(world, log
 def test_the_reminder_job_runs_the_command():
     text = (ROOT / "deploy/systemd/dangjian-reminders.service").read_text(encoding="utf-8")
     assert "ExecStart=/srv/dangjian/.venv/bin/dangjian disable_dormant" in text.splitlines()
+
+
+def test_the_last_active_holder_of_each_three_admin_role_is_never_stopped(world):
+    _everyone_seen(START)
+    with time_machine.travel(START + dt.timedelta(days=91), tick=False):
+        stopped = {u.username for u in actions.disable_dormant_accounts()}
+    for admin in (world.sysadmin, world.secadmin, world.auditor):
+        admin.refresh_from_db()
+        assert admin.is_active and admin.username not in stopped
+    world.viewer.refresh_from_db()
+    assert not world.viewer.is_active
+
+
+def test_a_second_holder_of_a_three_admin_role_is_stopped_the_last_one_kept(world):
+    second = User.objects.create_user("sysadmin2", password="Shifan#Jiguan2026x")
+    RoleAssignment.objects.create(user=second, role=Role.SYSADMIN)
+    _everyone_seen(START)
+    with time_machine.travel(START + dt.timedelta(days=91), tick=False):
+        stopped = {u.username for u in actions.disable_dormant_accounts()}
+    world.sysadmin.refresh_from_db()
+    second.refresh_from_db()
+    assert [world.sysadmin.is_active, second.is_active].count(True) == 1
+    assert len({"sysadmin", "sysadmin2"} & stopped) == 1
