@@ -383,7 +383,7 @@ def disable_dormant_accounts(*, now: Any = None) -> list[User]:
     now = now or timezone.now()
     days = dormancy.dormant_days(now)
     candidates: list[Any] = list(dormancy.dormant(now).select_for_update().annotate(used=dormancy.last_used()))
-    stopped = dormancy.without_last_system_holders(candidates)
+    stopped: list[Any] = dormancy.without_last_system_holders(candidates)
     for user in stopped:
         User.objects.filter(pk=user.pk).update(is_active=False, dormant_disabled_at=now)
         user.is_active, user.dormant_disabled_at = False, now
