@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dangjian.core.pickers import MAX_QUERY
 from dangjian.core.scoping import subtree_q
-from dangjian.members.filters import MemberFilter
+from dangjian.members.filters import MemberFilter, refuse_id_number
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import rules
 from dangjian.recruitment.models import OPEN_STATUSES, Applicant, ApplicantStatus
@@ -29,7 +29,10 @@ def due_window(today: dt.date, limits: rules.Limits) -> tuple[dt.date, dt.date]:
 
 
 class ApplicantFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="姓名/拼音首字母/身份证号", method="filter_q", max_length=MAX_QUERY)
+    # A 身份证号 is never searched through the URL (SEC-22), for applicants as for members.
+    q = django_filters.CharFilter(
+        label="姓名/拼音首字母", method="filter_q", max_length=MAX_QUERY, validators=[refuse_id_number]
+    )
     org = django_filters.ModelChoiceFilter(
         label="党组织（含下级）", queryset=Organization.objects.none(), method="filter_org"
     )
