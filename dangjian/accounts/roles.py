@@ -65,6 +65,7 @@ def build_scope(user: User) -> Scope:
             reveal.add(path)
     member_id = user.member_id
     own_org_id = None
+    own_org_path = None
     if member_id is not None and not system:
         from dangjian.members.models import Member
 
@@ -73,6 +74,7 @@ def build_scope(user: User) -> Scope:
         own = Member.objects.select_related("org").filter(pk=member_id).first()
         if own is not None:
             own_org_id = own.org_id
+            own_org_path = own.org.path
             user.member = own
     return Scope(
         view_roots=collapse_roots(view) if not system else [],
@@ -81,5 +83,6 @@ def build_scope(user: User) -> Scope:
         reveal_roots=collapse_roots(reveal) if not system else [],
         own_member_id=member_id if not system else None,
         own_org_id=own_org_id,
+        own_org_path=own_org_path,
         system_roles=system,
     )

@@ -63,6 +63,7 @@ class Scope:
     reveal_roots: list[str] = field(default_factory=list)
     own_member_id: int | None = None
     own_org_id: int | None = None
+    own_org_path: str | None = None
     system_roles: set[str] = field(default_factory=set)
 
     def roots(self, action: str) -> list[str]:
@@ -75,6 +76,12 @@ class Scope:
 
     def covers(self, path: str, action: str = "view") -> bool:
         return any(path.startswith(r) for r in self.roots(action))
+
+    def own_org_viewed(self) -> bool:
+        """The user's own branch lies inside a subtree they view, so their own rows (record, 党费, branch) are
+        already visible and a model's `extra_visible_q` need not add them: the OR it would add joins the path
+        range with a primary key, which no index serves (a secretary's 党员名册 scanned every member)."""
+        return self.own_org_path is not None and self.covers(self.own_org_path, "view")
 
 
 ScopeBuilder = Callable[[Any], Scope]

@@ -87,8 +87,8 @@ class Member(PersonalIdentity):
 
     @staticmethod
     def extra_visible_q(scope: Scope) -> Q:
-        """A plain 党员 sees their own record."""
-        return Q(pk=scope.own_member_id) if scope.own_member_id else Q(pk__in=[])
+        """A plain 党员 sees their own record (already in view when their branch is)."""
+        return Q(pk=scope.own_member_id) if scope.own_member_id and not scope.own_org_viewed() else Q(pk__in=[])
 
     @property
     def on_roll(self) -> bool:

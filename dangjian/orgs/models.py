@@ -127,8 +127,8 @@ class Organization(MP_Node):
 
     @staticmethod
     def extra_visible_q(scope: Scope) -> Q:
-        """A plain 党员 sees their own branch's public information."""
-        return Q(pk=scope.own_org_id) if scope.own_org_id else Q(pk__in=[])
+        """A plain 党员 sees their own branch's public information (already in view when they view a subtree holding it)."""
+        return Q(pk=scope.own_org_id) if scope.own_org_id and not scope.own_org_viewed() else Q(pk__in=[])
 
     @property
     def is_active(self) -> bool:

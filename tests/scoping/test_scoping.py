@@ -80,3 +80,25 @@ def test_blind_index_is_deterministic_and_keyed():
     assert a == provider().blind_index("11010519491231002X", "id_card")
     assert a != provider().blind_index("11010519491231002X", "phone")
     assert len(a) == 64
+
+
+def test_a_secretarys_own_record_inside_their_branch_adds_no_or_to_the_roll_query(world):
+    """The own-record OR would join the path range with a primary key, which no index serves."""
+    from dangjian.accounts.models import User
+    from dangjian.members.models import Member
+
+    own = world.make_member(world.a1, name="周书记")
+    User.objects.filter(pk=world.secretary.pk).update(member=own)
+    secretary = User.objects.get(pk=world.secretary.pk)
+    sql = str(Member.objects.visible_to(secretary).query)
+    assert " OR " not in sql
+    assert Member.objects.visible_to(secretary).filter(pk=own.pk).exists()
+
+
+def test_a_plain_member_still_sees_their_own_record_and_branch(world):
+    from dangjian.members.models import Member
+    from dangjian.orgs.models import Organization
+
+    member = world.member_user
+    assert list(Member.objects.visible_to(member).values_list("pk", flat=True)) == [member.member_id]
+    assert Organization.objects.visible_to(member).filter(pk=Member.objects.get(pk=member.member_id).org_id).exists()
