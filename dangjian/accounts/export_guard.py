@@ -39,7 +39,7 @@ def needs_second_factor(user: Any) -> bool:
     """A signed-in user with a bulk-export role whose session is not verified with the second factor."""
     if not user.is_authenticated or user.is_verified():
         return False
-    return bool(user.role_assignments.filter(role__in=BULK_EXPORT_ROLES).exists())
+    return bool(user.has_role(*BULK_EXPORT_ROLES))
 
 
 def _back_to(request: HttpRequest) -> str:
